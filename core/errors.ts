@@ -1,0 +1,78 @@
+/**
+ * Every failure a person can meet crosses the service boundary as one of these codes, so the CLI,
+ * the HTTP API and the Electron IPC all show the same, understandable message.
+ */
+export const ERROR_MESSAGES = {
+  NOT_FOUND: 'The file or document was not found.',
+  NOT_PDF: 'This file is not a PDF.',
+  CORRUPT_PDF: 'The PDF is damaged or truncated and could not be read.',
+  ENCRYPTED: 'The PDF is password-protected. Open it again with its password.',
+  BAD_PASSWORD: 'The password for this PDF is wrong.',
+  NO_TEXT: 'The PDF has no text layer (it looks scanned); text recognition is not available yet.',
+  EMPTY_PDF: 'The PDF has no pages.',
+  TOO_LARGE: 'The file is larger than the configured limit.',
+  PAGE_TIMEOUT: 'A page took too long to parse and was skipped.',
+  MODEL_MISSING: 'No model is installed for this task.',
+  MODEL_INVALID: 'The model files are incomplete or do not match their checksums.',
+  DISK_FULL: 'There is not enough disk space to save this.',
+  CANCELLED: 'The job was cancelled.',
+  NOT_IMPLEMENTED: 'This feature is not available in this version yet.',
+  BAD_REQUEST: 'The request was not valid.',
+  INTERNAL: 'Something went wrong inside WuKong Reader.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_MESSAGES;
+
+export const ERROR_CODES = Object.keys(ERROR_MESSAGES) as ErrorCode[];
+
+/** The plain-data form of an error: what travels over IPC, HTTP and `--json`. */
+export interface ErrorInfo {
+  code: ErrorCode;
+  message: string;
+  /** Technical detail for logs and bug reports, never needed to understand the message. */
+  detail?: string;
+}
+
+export class WukongError extends Error {
+  readonly code: ErrorCode;
+  readonly detail?: string;
+
+  constructor(code: ErrorCode, message: string = ERROR_MESSAGES[code], detail?: string) {
+    super(message);
+    this.name = 'WukongError';
+    this.code = code;
+    this.detail = detail;
+  }
+
+  toJSON(): ErrorInfo {
+    return this.detail === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, detail: this.detail };
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && value in ERROR_MESSAGES;
+}
+
+/** Turns anything thrown into a WukongError, keeping codes of known system errors. */
+export function toWukongError(err: unknown): WukongError {
+  if (err instanceof WukongError) return err;
+  if (isErrorInfo(err)) return new WukongError(err.code, err.message, err.detail);
+  const e = err as { code?: unknown; name?: unknown; message?: unknown } | null;
+  const detail = typeof e?.message === 'string' ? e.message : String(err);
+  if (e?.name === 'AbortError') return new WukongError('CANCELLED');
+  if (e?.code === 'ENOENT') return new WukongError('NOT_FOUND', ERROR_MESSAGES.NOT_FOUND, detail);
+  if (e?.code === 'ENOSPC') return new WukongError('DISK_FULL', ERROR_MESSAGES.DISK_FULL, detail);
+  return new WukongError('INTERNAL', ERROR_MESSAGES.INTERNAL, detail);
+}
+
+export function isErrorInfo(value: unknown): value is ErrorInfo {
+  const v = value as { code?: unknown; message?: unknown } | null;
+  return typeof v === 'object' && v !== null && isErrorCode(v.code) && typeof v.message === 'string';
+}
+
+/** Throws CANCELLED when the signal has fired: call between steps of long work. */
+export function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new WukongError('CANCELLED');
+}
