@@ -1,0 +1,186 @@
+/**
+ * Web mode: the app in an ordinary browser, served from 127.0.0.1 by the same service the CLI
+ * and Electron use. A thin transport: each route validates its input and calls one service method.
+ *
+ *   POST /api/<method>          JSON {args: [...]} -> {result} | {error: ErrorInfo}  (REQUEST_METHODS)
+ *   POST /api/ask               JSON {scope, question, options} -> NDJSON of AskEvent; closing the
+ *                               connection cancels the answer
+ *   POST /api/upload?name=F     raw PDF bytes -> {result: OpenResult}  (browser drag and drop / Open)
+ *   GET  /api/events            server-sent events, one ServiceEvent per `data:` line
+ *   GET  /api/documents/<id>/file   the PDF bytes, for the viewer
+ *   GET  /*                     the renderer (dist/renderer)
+ *
+ * Every API call needs the per-run token (header X-Wukong-Token); every request needs Host
+ * 127.0.0.1:<port> or localhost:<port>. See security.ts for why.
+ */
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { resolve } from 'node:path';
+import type { AskEvent, WukongService } from '../core/api.js';
+import { WukongError, toWukongError } from '../core/errors.js';
+import { baseHeaders, readBody, readJson, sendError, sendJson } from './http-util.js';
+import { allowedHosts, hostAllowed, newToken, originAllowed, tokenMatches, tokenOf } from './security.js';
+import { defaultStaticDir, serveStatic } from './static.js';
+import { askArgs, fileName, id, isRequestMethod, validateRequest } from './validate.js';
+
+export interface WebServerOptions {
+  service: WukongService;
+  /** 0 or absent: any free port. */
+  port?: number;
+  /** Loopback only, on purpose: nothing else is accepted. */
+  host?: '127.0.0.1';
+  /** Where the built renderer lives (default: dist/renderer). */
+  staticDir?: string;
+  /** Fixed token, for tests; default: 32 random bytes per run. */
+  token?: string;
+  /** Largest PDF accepted by upload (default 1 GiB). */
+  maxUploadBytes?: number;
+}
+
+export interface WebServer {
+  /** Open this in a browser: it carries the token in its fragment (never sent over the network). */
+  url: string;
+  origin: string;
+  token: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const JSON_LIMIT = 1024 * 1024;
+const KEEPALIVE_MS = 20_000;
+
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const host = options.host ?? '127.0.0.1';
+  if (host !== '127.0.0.1') throw new WukongError('BAD_REQUEST', 'The web server only listens on 127.0.0.1.');
+  const { service } = options;
+  const token = options.token ?? newToken();
+  const staticDir = resolve(options.staticDir ?? defaultStaticDir());
+  const maxUpload = options.maxUploadBytes ?? 1024 ** 3;
+  let hosts = new Set<string>();
+  const closers = new Set<() => void>();
+  const sockets = new Set<Socket>();
+
+  async function api(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const method = req.method ?? 'GET';
+    if (method === 'POST' && path === '/api/ask') return ask(req, res);
+    if (method === 'POST' && path === '/api/upload') return upload(req, res);
+    if (method === 'GET' && path === '/api/events') return events(req, res);
+    const file = /^\/api\/documents\/([^/]+)\/file$/.exec(path);
+    if (method === 'GET' && file) {
+      const bytes = await service.getDocumentFile(id(decodeURIComponent(file[1]), 'docId'));
+      res.writeHead(200, { ...baseHeaders(), 'Content-Type': 'application/pdf', 'Content-Length': bytes.byteLength });
+      res.end(bytes);
+      return;
+    }
+    const call = /^\/api\/([A-Za-z]+)$/.exec(path);
+    if (method === 'POST' && call && isRequestMethod(call[1])) {
+      const body = (await readJson(req, JSON_LIMIT)) as { args?: unknown };
+      const args = validateRequest(call[1], body.args ?? []);
+      const fn = service[call[1]] as (...a: unknown[]) => Promise<unknown>;
+      const result = await fn.apply(service, args);
+      sendJson(res, 200, { result: result ?? null });
+      return;
+    }
+    throw new WukongError('NOT_FOUND', 'No such API endpoint.', `${method} ${path}`);
+  }
+
+  async function upload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const name = fileName(url.searchParams.get('name') ?? 'document.pdf');
+    const bytes = await readBody(req, maxUpload);
+    const result = await service.openDocument({ bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), fileName: name });
+    sendJson(res, 200, { result });
+  }
+
+  async function ask(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = (await readJson(req, JSON_LIMIT)) as { scope?: unknown; question?: unknown; options?: unknown };
+    const [scope, question, opts] = askArgs([body.scope, body.question, body.options]);
+    const controller = new AbortController();
+    // The browser aborting its fetch (Cancel, closing the tab) closes the socket: stop the work.
+    res.on('close', () => controller.abort());
+    res.writeHead(200, { ...baseHeaders(), 'Content-Type': 'application/x-ndjson; charset=utf-8' });
+    res.flushHeaders();
+    const write = (event: AskEvent): void => {
+      if (!res.writableEnded && !res.destroyed) res.write(JSON.stringify(event) + '\n');
+    };
+    try {
+      for await (const event of service.ask(scope, question, { ...opts, signal: controller.signal })) {
+        if (controller.signal.aborted) break;
+        write(event);
+      }
+    } catch (err) {
+      write({ type: 'error', error: toWukongError(err).toJSON() });
+    }
+    res.end();
+  }
+
+  function events(req: IncomingMessage, res: ServerResponse): void {
+    res.writeHead(200, { ...baseHeaders(), 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive' });
+    res.write(': connected\n\n');
+    const unsubscribe = service.onEvent((event) => res.write(`data: ${JSON.stringify(event)}\n\n`));
+    const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS);
+    const stop = (): void => {
+      clearInterval(keepalive);
+      unsubscribe();
+      closers.delete(stop);
+      res.end();
+    };
+    closers.add(stop);
+    req.on('close', stop);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!hostAllowed(req, hosts)) {
+      sendJson(res, 403, { error: { code: 'BAD_REQUEST', message: 'This server only answers on 127.0.0.1 and localhost.' } });
+      return;
+    }
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path.startsWith('/api/')) {
+      if (!originAllowed(req, hosts)) {
+        sendJson(res, 403, { error: { code: 'BAD_REQUEST', message: 'Requests from other sites are refused.' } });
+        return;
+      }
+      if (!tokenMatches(tokenOf(req), token)) {
+        sendJson(res, 401, { error: { code: 'BAD_REQUEST', message: 'Open the link printed by `wukong serve`: it carries the access token.' } });
+        return;
+      }
+      return api(req, res, path);
+    }
+    const method = req.method ?? 'GET';
+    if ((method === 'GET' || method === 'HEAD') && (await serveStatic(staticDir, path, res, method === 'HEAD'))) return;
+    sendJson(res, 404, { error: new WukongError('NOT_FOUND').toJSON() });
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => sendError(res, err));
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', fail);
+      ok();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  hosts = allowedHosts(port);
+  const origin = `http://127.0.0.1:${port}`;
+
+  return {
+    url: `${origin}/#token=${token}`,
+    origin,
+    token,
+    port,
+    close: async () => {
+      for (const stop of [...closers]) stop();
+      await new Promise<void>((ok) => {
+        server.close(() => ok());
+        for (const socket of sockets) socket.destroy();
+      });
+    },
+  };
+}
