@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// The `wukong` command: runs the compiled CLI (npm install builds it through the `prepare` script).
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const entry = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+if (!existsSync(entry)) {
+  console.error('wukong: the app is not built yet; run `npm run build` in the project folder first.');
+  process.exit(1);
+}
+const { main } = await import(pathToFileURL(entry).href);
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,77 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { toWukongError } from '../../core/errors.js';
+import type { DocumentModel, UnitKind } from '../../core/model/document.js';
+import { parsePdf, renderRegionPng } from '../../core/pdf/index.js';
+import { loadSource } from '../../core/service/source.js';
+import { jsonFlag, printJson, truncate, type Command } from '../command.js';
+
+export const parseCommand: Command = {
+  name: 'parse',
+  summary: 'Parse a PDF into units (paragraphs, headings, figures, tables, captions...) with pages and coordinates.',
+  positionals: ['pdf'],
+  flags: {
+    ...jsonFlag,
+    'png-dir': { type: 'string', value: 'DIR', description: 'write a PNG crop of every figure and table into DIR' },
+    scale: { type: 'number', description: 'scale of the PNG crops (default 2)' },
+    password: { type: 'string', description: 'password of an encrypted PDF' },
+  },
+  examples: ['wukong parse paper.pdf', 'wukong parse paper.pdf --json > paper.json', 'wukong parse paper.pdf --png-dir figures/'],
+  async run({ args, io }) {
+    const path = args.positionals[0];
+    const { bytes, fileName } = await loadSource({ path });
+    const doc = await parsePdf(bytes, fileName, {
+      password: args.flags.password as string | undefined,
+      onProgress: (p) => io.progress(`Parsing page ${p.page} of ${p.pageCount}`),
+    });
+    io.progress('');
+    const pngDir = args.flags['png-dir'] as string | undefined;
+    const written = pngDir ? await writeCrops(doc, bytes, pngDir, (args.flags.scale as number | undefined) ?? 2) : [];
+    if (args.flags.json) {
+      printJson(io, doc);
+      return 0;
+    }
+    io.out(describe(doc));
+    if (pngDir) io.out(`\nwrote ${written.length} crops to ${pngDir}`);
+    return 0;
+  },
+};
+
+async function writeCrops(doc: DocumentModel, bytes: Uint8Array, dir: string, scale: number): Promise<string[]> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (err) {
+    throw toWukongError(err);
+  }
+  const out: string[] = [];
+  for (const unit of doc.units) {
+    if (unit.kind !== 'figure' && unit.kind !== 'table') continue;
+    const name = `p${unit.page}-${(unit.label ?? unit.id).replace(/[^A-Za-z0-9]+/g, '-').replace(/-+$/, '')}.png`;
+    const png = await renderRegionPng(bytes, unit.page, unit.bbox, scale);
+    try {
+      await writeFile(join(dir, name), png);
+    } catch (err) {
+      throw toWukongError(err);
+    }
+    out.push(name);
+  }
+  return out;
+}
+
+function describe(doc: DocumentModel): string {
+  const counts = new Map<UnitKind, number>();
+  for (const u of doc.units) counts.set(u.kind, (counts.get(u.kind) ?? 0) + 1);
+  const noText = doc.pages.filter((p) => !p.hasText).map((p) => p.number);
+  const lines = [
+    `${doc.fileName}: ${doc.meta.title ? `"${doc.meta.title}", ` : ''}${doc.pageCount} pages, ${doc.units.length} units in ${doc.parser.ms} ms`,
+    `  ${[...counts].map(([k, n]) => `${n} ${k}${n === 1 ? '' : 's'}`).join(', ')}`,
+  ];
+  if (noText.length) lines.push(`  pages without a text layer (scanned?): ${noText.join(', ')}`);
+  for (const p of doc.pages) if (p.warning) lines.push(`  page ${p.number}: ${p.warning.message}`);
+  lines.push('');
+  for (const u of doc.units) {
+    const tag = u.label ? `${u.kind} ${u.label}` : u.kind;
+    lines.push(`p${String(u.page).padEnd(3)} ${tag.padEnd(18)} ${truncate(u.text, 96)}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,29 @@
+import { resolve } from 'node:path';
+import type { WukongService } from '../core/api.js';
+import { WukongError } from '../core/errors.js';
+import { createService, defaultHome } from '../core/service/index.js';
+import type { CliIO } from './io.js';
+
+export async function cliService(env: NodeJS.ProcessEnv): Promise<WukongService> {
+  return createService({ home: defaultHome(env) });
+}
+
+/** Opens a PDF in the library (reusing an earlier parse), shows progress, and returns its id once ready. */
+export async function openReady(service: WukongService, path: string, io: CliIO, password?: string): Promise<string> {
+  const off = service.onEvent((e) => {
+    if (e.type === 'job' && e.job.state === 'running') io.progress(e.job.message);
+  });
+  try {
+    const { document, job } = await service.openDocument({ path: resolve(path) }, { password });
+    if (job) await service.waitForJob(job.id);
+    const now = (await service.listDocuments()).find((d) => d.id === document.id);
+    if (now?.status !== 'ready') {
+      const err = now?.error;
+      throw err ? new WukongError(err.code, err.message, err.detail) : new WukongError('INTERNAL', `${document.fileName} could not be prepared.`);
+    }
+    return document.id;
+  } finally {
+    off();
+    io.progress('');
+  }
+}

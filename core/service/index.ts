@@ -1,0 +1,16 @@
+import { mkdir } from 'node:fs/promises';
+import type { WukongService } from '../api.js';
+import { toWukongError } from '../errors.js';
+import { LocalService, type ServiceOptions } from './service.js';
+
+export type { ServiceOptions } from './service.js';
+export { defaultHome } from './paths.js';
+
+export async function createService(options: ServiceOptions): Promise<WukongService> {
+  try {
+    await mkdir(options.home, { recursive: true });
+  } catch (err) {
+    throw toWukongError(err);
+  }
+  return new LocalService(options);
+}

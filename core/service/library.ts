@@ -1,0 +1,88 @@
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DocumentSummary } from '../api.js';
+import { WukongError } from '../errors.js';
+import type { DocumentModel } from '../model/document.js';
+import type { DocumentIndex } from '../retrieval/index.js';
+import { readJson, readJsonOr, writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
+
+/**
+ * The on-disk library: one folder per document, named by the file's sha256.
+ *   <home>/library/<id>/document.pdf   a copy of the user's file (so nothing is lost if the original moves)
+ *   <home>/library/<id>/summary.json   DocumentSummary
+ *   <home>/library/<id>/model.json     DocumentModel (parse result)
+ *   <home>/library/<id>/index.json     DocumentIndex (retrieval index)
+ */
+export class Library {
+  readonly root: string;
+
+  constructor(home: string) {
+    this.root = join(home, 'library');
+  }
+
+  private dir(id: string): string {
+    if (!/^[0-9a-f]{64}$/.test(id)) throw new WukongError('NOT_FOUND', `No document with id ${id}.`);
+    return join(this.root, id);
+  }
+
+  async list(): Promise<DocumentSummary[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.root);
+    } catch {
+      return [];
+    }
+    const out: DocumentSummary[] = [];
+    for (const name of names) {
+      if (!/^[0-9a-f]{64}$/.test(name)) continue;
+      const summary = await readJsonOr<DocumentSummary | null>(join(this.root, name, 'summary.json'), null);
+      if (summary) out.push(summary);
+    }
+    return out.sort((a, b) => a.addedAt.localeCompare(b.addedAt));
+  }
+
+  async getSummary(id: string): Promise<DocumentSummary | null> {
+    return readJsonOr<DocumentSummary | null>(join(this.dir(id), 'summary.json'), null);
+  }
+
+  async saveSummary(summary: DocumentSummary): Promise<void> {
+    await writeJsonAtomic(join(this.dir(summary.id), 'summary.json'), summary);
+  }
+
+  async saveFile(id: string, bytes: Uint8Array): Promise<void> {
+    await mkdir(this.dir(id), { recursive: true });
+    await writeFileAtomic(join(this.dir(id), 'document.pdf'), bytes);
+  }
+
+  async readFile(id: string): Promise<Uint8Array> {
+    try {
+      return new Uint8Array(await readFile(join(this.dir(id), 'document.pdf')));
+    } catch {
+      throw new WukongError('NOT_FOUND', `No document with id ${id}.`);
+    }
+  }
+
+  async saveModel(model: DocumentModel): Promise<void> {
+    await writeJsonAtomic(join(this.dir(model.id), 'model.json'), model);
+  }
+
+  async readModel(id: string): Promise<DocumentModel> {
+    try {
+      return await readJson<DocumentModel>(join(this.dir(id), 'model.json'));
+    } catch {
+      throw new WukongError('NOT_FOUND', `Document ${id} has not been parsed yet.`);
+    }
+  }
+
+  async saveIndex(id: string, index: DocumentIndex): Promise<void> {
+    await writeJsonAtomic(join(this.dir(id), 'index.json'), index);
+  }
+
+  async readIndex(id: string): Promise<DocumentIndex | null> {
+    return readJsonOr<DocumentIndex | null>(join(this.dir(id), 'index.json'), null);
+  }
+
+  async remove(id: string): Promise<void> {
+    await rm(this.dir(id), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,303 @@
+import type {
+  AskEvent,
+  AskOptions,
+  DocumentSource,
+  DocumentSummary,
+  Evidence,
+  JobInfo,
+  ModelInfo,
+  ModelRole,
+  OpenOptions,
+  OpenResult,
+  RetrieveOptions,
+  Scope,
+  ServiceEvent,
+  VerifyReport,
+  WukongService,
+} from '../api.js';
+import { WukongError, toWukongError } from '../errors.js';
+import type { DocumentModel } from '../model/document.js';
+import { ModelRegistry } from '../models/registry.js';
+import { parsePdf } from '../pdf/index.js';
+import { extractiveAnswer, indexDocument, retrieveEvidence, type DocumentIndex } from '../retrieval/index.js';
+import { Emitter } from './events.js';
+import { JobRunner } from './jobs.js';
+import { Library } from './library.js';
+import { DEFAULT_MAX_BYTES, loadSource } from './source.js';
+
+export interface ServiceOptions {
+  /** Data folder: library, models, settings. */
+  home: string;
+  /** Largest file accepted, in bytes (default 1 GiB). */
+  maxBytes?: number;
+  /** Folder holding models/manifest.json (default: the one shipped with the app). */
+  manifestPath?: string;
+}
+
+/** The in-process implementation of the service: every front end reaches this through a transport. */
+export class LocalService implements WukongService {
+  private readonly library: Library;
+  private readonly models: ModelRegistry;
+  private readonly events = new Emitter<ServiceEvent>();
+  private readonly jobs: JobRunner;
+  private readonly maxBytes: number;
+  /** Parsed documents and their indexes stay in memory once used: retrieval must not re-read JSON per question. */
+  private readonly loaded = new Map<string, { doc: DocumentModel; index: DocumentIndex }>();
+
+  constructor(options: ServiceOptions) {
+    this.library = new Library(options.home);
+    this.models = new ModelRegistry(options.home, options.manifestPath);
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.jobs = new JobRunner((job) => this.events.emit({ type: 'job', job }));
+  }
+
+  // ------------------------------------------------------------ documents
+
+  async openDocument(source: DocumentSource, options: OpenOptions = {}): Promise<OpenResult> {
+    const { id, fileName, bytes } = await loadSource(source, this.maxBytes);
+    const existing = await this.library.getSummary(id);
+    if (existing && (existing.status === 'ready' || existing.jobId !== undefined && this.isRunning(existing.jobId))) {
+      return { document: existing };
+    }
+    const summary: DocumentSummary = {
+      id,
+      fileName,
+      title: existing?.title ?? fileName.replace(/\.pdf$/i, ''),
+      pageCount: existing?.pageCount ?? 0,
+      bytes: bytes.byteLength,
+      addedAt: existing?.addedAt ?? new Date().toISOString(),
+      status: 'parsing',
+    };
+    try {
+      await this.library.saveFile(id, bytes);
+    } catch (err) {
+      throw toWukongError(err);
+    }
+    const job = this.startParse(summary, bytes, options.password);
+    summary.jobId = job.id;
+    await this.library.saveSummary(summary);
+    await this.emitDocuments();
+    return { document: summary, job };
+  }
+
+  private isRunning(jobId: string): boolean {
+    return this.jobs.get(jobId)?.state === 'running';
+  }
+
+  private startParse(summary: DocumentSummary, bytes: Uint8Array, password?: string): JobInfo {
+    let model: DocumentModel | undefined;
+    return this.jobs.start(
+      'parse',
+      { docId: summary.id },
+      async ({ signal, progress }) => {
+        model = await parsePdf(bytes, summary.fileName, {
+          password,
+          signal,
+          maxBytes: this.maxBytes,
+          onProgress: (p) => progress(p.page, p.pageCount, `Parsing page ${p.page} of ${p.pageCount}`),
+        });
+        await this.library.saveModel(model);
+      },
+      async (job) => {
+        if (job.state === 'done' && model) {
+          summary.title = model.meta.title?.trim() || summary.title;
+          summary.pageCount = model.pageCount;
+          const noText = model.pages.filter((p) => !p.hasText).map((p) => p.number);
+          summary.pagesWithoutText = noText.length ? noText : undefined;
+          if (noText.length === model.pageCount) {
+            this.fail(summary, new WukongError('NO_TEXT'));
+          } else {
+            summary.status = 'indexing';
+            summary.jobId = this.startIndex(summary, model).id;
+          }
+        } else {
+          this.endWithout(summary, job);
+        }
+        await this.library.saveSummary(summary);
+        await this.emitDocuments();
+      },
+    );
+  }
+
+  private startIndex(summary: DocumentSummary, model: DocumentModel): JobInfo {
+    let index: DocumentIndex | undefined;
+    return this.jobs.start(
+      'index',
+      { docId: summary.id },
+      async ({ signal, progress }) => {
+        index = await indexDocument(model, {
+          signal,
+          onProgress: (done, total) => progress(done, total, `Indexing passage ${done} of ${total}`),
+        });
+        await this.library.saveIndex(summary.id, index);
+      },
+      async (job) => {
+        if (job.state === 'done' && index) {
+          summary.status = 'ready';
+          summary.jobId = undefined;
+          summary.error = undefined;
+          this.loaded.set(summary.id, { doc: model, index });
+        } else {
+          this.endWithout(summary, job);
+        }
+        await this.library.saveSummary(summary);
+        await this.emitDocuments();
+      },
+    );
+  }
+
+  private endWithout(summary: DocumentSummary, job: JobInfo): void {
+    summary.status = job.state === 'cancelled' ? 'cancelled' : 'failed';
+    summary.error = job.error;
+    summary.jobId = undefined;
+  }
+
+  private fail(summary: DocumentSummary, error: WukongError): void {
+    summary.status = 'failed';
+    summary.error = error.toJSON();
+    summary.jobId = undefined;
+  }
+
+  private async emitDocuments(): Promise<void> {
+    this.events.emit({ type: 'documents', documents: await this.library.list() });
+  }
+
+  listDocuments(): Promise<DocumentSummary[]> {
+    return this.library.list();
+  }
+
+  async getDocument(docId: string): Promise<DocumentModel> {
+    return this.loaded.get(docId)?.doc ?? this.library.readModel(docId);
+  }
+
+  getDocumentFile(docId: string): Promise<Uint8Array> {
+    return this.library.readFile(docId);
+  }
+
+  async removeDocument(docId: string): Promise<void> {
+    const summary = await this.library.getSummary(docId);
+    if (!summary) throw new WukongError('NOT_FOUND', `No document with id ${docId}.`);
+    if (summary.jobId && this.isRunning(summary.jobId)) {
+      this.jobs.cancel(summary.jobId);
+      await this.jobs.wait(summary.jobId);
+    }
+    this.loaded.delete(docId);
+    await this.library.remove(docId);
+    await this.emitDocuments();
+  }
+
+  // ------------------------------------------------------------ jobs
+
+  async listJobs(): Promise<JobInfo[]> {
+    return this.jobs.list();
+  }
+
+  async cancelJob(jobId: string): Promise<void> {
+    this.jobs.cancel(jobId);
+  }
+
+  /** Follows a document's parse job into the index job that it chains to. */
+  async waitForJob(jobId: string): Promise<JobInfo> {
+    let job = await this.jobs.wait(jobId);
+    while (job.state === 'done' && job.kind === 'parse' && job.docId) {
+      const next = (await this.library.getSummary(job.docId))?.jobId;
+      if (!next || next === job.id) break;
+      job = await this.jobs.wait(next);
+    }
+    return job;
+  }
+
+  onEvent(listener: (event: ServiceEvent) => void): () => void {
+    return this.events.on(listener);
+  }
+
+  // ------------------------------------------------------------ questions
+
+  private async resolveScope(scope: Scope): Promise<{ doc: DocumentModel; index: DocumentIndex }[]> {
+    let ids: string[];
+    if ('library' in scope) {
+      ids = (await this.library.list()).filter((d) => d.status === 'ready').map((d) => d.id);
+    } else if (Array.isArray(scope.docIds) && scope.docIds.every((d) => typeof d === 'string')) {
+      ids = scope.docIds;
+    } else {
+      throw new WukongError('BAD_REQUEST', 'The scope must name documents or the whole library.');
+    }
+    const out = [];
+    for (const id of ids) out.push(await this.loadReady(id));
+    return out;
+  }
+
+  private async loadReady(id: string): Promise<{ doc: DocumentModel; index: DocumentIndex }> {
+    const cached = this.loaded.get(id);
+    if (cached) return cached;
+    const summary = await this.library.getSummary(id);
+    if (!summary) throw new WukongError('NOT_FOUND', `No document with id ${id}.`);
+    if (summary.status !== 'ready') {
+      throw summary.error
+        ? new WukongError(summary.error.code, summary.error.message)
+        : new WukongError('BAD_REQUEST', `${summary.fileName} is still being prepared (${summary.status}).`);
+    }
+    const doc = await this.library.readModel(id);
+    const index = await this.library.readIndex(id);
+    if (!index) throw new WukongError('NOT_FOUND', `${summary.fileName} has no index; open it again to rebuild it.`);
+    const entry = { doc, index };
+    this.loaded.set(id, entry);
+    return entry;
+  }
+
+  async retrieve(scope: Scope, question: string, options: RetrieveOptions = {}): Promise<Evidence[]> {
+    if (typeof question !== 'string' || question.trim() === '') throw new WukongError('BAD_REQUEST', 'The question is empty.');
+    return retrieveEvidence(await this.resolveScope(scope), question, options);
+  }
+
+  async *ask(scope: Scope, question: string, options: AskOptions = {}): AsyncIterable<AskEvent> {
+    const started = performance.now();
+    try {
+      const evidence = await this.retrieve(scope, question, options);
+      yield { type: 'evidence', evidence };
+      if (options.signal?.aborted) throw new WukongError('CANCELLED');
+      const generator = options.extractive ? null : await this.models.generatorFor(options.model);
+      if (generator) {
+        throw new WukongError('NOT_IMPLEMENTED', 'Generated answers are not available in this version yet; use extractive answers.');
+      }
+      const answer = extractiveAnswer(question, evidence);
+      answer.ms = Math.round(performance.now() - started);
+      yield { type: 'token', text: answer.text };
+      yield { type: 'done', answer };
+    } catch (err) {
+      yield { type: 'error', error: toWukongError(err).toJSON() };
+    }
+  }
+
+  // ------------------------------------------------------------ models
+
+  listModels(): Promise<ModelInfo[]> {
+    return this.models.list();
+  }
+
+  installModel(folder: string, id?: string): Promise<ModelInfo> {
+    return this.models.installFromFolder(folder, id);
+  }
+
+  async downloadModel(id: string): Promise<JobInfo> {
+    const plan = await this.models.planDownload(id);
+    return this.jobs.start('download', { modelId: id }, ({ signal, progress }) =>
+      this.models.download(plan, {
+        signal,
+        onProgress: (done, total) => progress(done, total, `Downloading ${id}: ${Math.round(done / 1e6)} of ${Math.round(total / 1e6)} MB`),
+      }),
+    );
+  }
+
+  selectModel(role: ModelRole, id: string | null): Promise<void> {
+    return this.models.select(role, id);
+  }
+
+  verifyModel(id: string): Promise<VerifyReport> {
+    return this.models.verify(id);
+  }
+
+  async close(): Promise<void> {
+    await this.jobs.cancelAll();
+  }
+}
