@@ -1,0 +1,73 @@
+/** The per-document index the library stores (JSON), and how it is built. */
+import { throwIfCancelled } from '../errors.js';
+import type { DocumentModel } from '../model/document.js';
+import { buildLexicalIndex, type LexicalIndex } from './bm25.js';
+import type { Embedder } from './embedder.js';
+import { buildItems, itemFields, itemText, unitMap, type IndexItem } from './items.js';
+import { packVectors, type PackedVectors } from './vectors.js';
+
+export const INDEX_VERSION = 1;
+
+/** What indexing a document produces and the library stores (JSON-safe). */
+export interface DocumentIndex {
+  version: number;
+  docId: string;
+  /** Which embedder made the vectors; null when the index is lexical only. */
+  embedderId: string | null;
+  /** Retrieval candidates in reading order; vectors and lexical item indexes refer to this order. */
+  items: IndexItem[];
+  lexical: LexicalIndex;
+  /** One unit-length vector per item (base64 Float32Array), when an embedder was given. */
+  vectors?: PackedVectors;
+  /** Milliseconds spent: lexical, embeddings. */
+  ms: { lexical: number; embed: number };
+}
+
+export interface IndexOptions {
+  /** Dense vectors are computed when given (once per document, batched by the embedder). */
+  embedder?: Embedder | null;
+  signal?: AbortSignal;
+  /** Progress in items embedded. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Texts are embedded in slices so progress and cancellation are honoured on long documents. */
+const EMBED_SLICE = 128;
+
+export async function indexDocument(doc: DocumentModel, options: IndexOptions = {}): Promise<DocumentIndex> {
+  const t0 = performance.now();
+  const items = buildItems(doc);
+  const lexical = buildLexicalIndex(itemFields(doc, items));
+  const t1 = performance.now();
+  const index: DocumentIndex = {
+    version: INDEX_VERSION,
+    docId: doc.id,
+    embedderId: null,
+    items,
+    lexical,
+    ms: { lexical: Math.round(t1 - t0), embed: 0 },
+  };
+  const embedder = options.embedder;
+  if (embedder && items.length) {
+    const texts = items.map((it) => embeddingText(doc, it));
+    const vectors: Float32Array[] = [];
+    options.onProgress?.(0, texts.length);
+    for (let i = 0; i < texts.length; i += EMBED_SLICE) {
+      throwIfCancelled(options.signal);
+      vectors.push(...(await embedder.embed(texts.slice(i, i + EMBED_SLICE), options.signal)));
+      options.onProgress?.(vectors.length, texts.length);
+    }
+    index.vectors = packVectors(vectors, embedder.dims);
+    index.embedderId = embedder.id;
+    index.ms.embed = Math.round(performance.now() - t1);
+  }
+  return index;
+}
+
+/** The section title gives a short unit its topic; the embedder truncates the rest. */
+export function embeddingText(doc: DocumentModel, item: IndexItem): string {
+  const text = itemText(doc, item);
+  const u = unitMap(doc).get(item.unitId);
+  const section = u?.section.at(-1);
+  return section && text.length < 200 ? `${section}. ${text}` : text;
+}

@@ -1,0 +1,63 @@
+/**
+ * `ask --no-model`: the answer is the evidence sentences that share most of the question's terms,
+ * quoted verbatim and cited [n] with the evidence rank, so nothing is claimed beyond the text.
+ */
+import type { Answer, Citation, Evidence } from '../api.js';
+import { tokenize } from './tokenize.js';
+
+export const NOT_ANSWERABLE_TEXT = 'The selected passages do not appear to answer this question.';
+
+export interface ExtractiveOptions {
+  /** Most sentences quoted (default 3). */
+  maxSentences?: number;
+  /** Share of the question's weighted terms a sentence must hold (default 0.3). */
+  minCoverage?: number;
+}
+
+const MAX_SENTENCE_CHARS = 400;
+
+export function splitSentences(text: string): string[] {
+  return text
+    .replace(/\s+/g, ' ')
+    .split(/(?<=[.!?])\s+(?=[\p{Lu}\p{N}("“[])|\n/u)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+export function extractiveAnswer(question: string, evidence: Evidence[], options: ExtractiveOptions = {}): Answer {
+  const t0 = performance.now();
+  const maxSentences = options.maxSentences ?? 3;
+  const minCoverage = options.minCoverage ?? 0.3;
+  const qTerms = new Map<string, number>();
+  // Numbers and technical compounds pin an answer down more than common words do.
+  for (const t of tokenize(question)) qTerms.set(t, /[\p{N}-]/u.test(t) ? 2 : 1);
+  const totalWeight = [...qTerms.values()].reduce((a, b) => a + b, 0);
+  const scored: { sentence: string; e: Evidence; coverage: number; order: number }[] = [];
+  if (totalWeight > 0) {
+    for (const e of evidence) {
+      const sentences = splitSentences(e.text.split(/\n/).join('\n'));
+      sentences.forEach((sentence, order) => {
+        const terms = new Set(tokenize(sentence));
+        let w = 0;
+        for (const [t, tw] of qTerms) if (terms.has(t)) w += tw;
+        const coverage = w / totalWeight;
+        if (coverage >= minCoverage && w >= Math.min(2, totalWeight)) scored.push({ sentence, e, coverage, order });
+      });
+    }
+  }
+  // Best coverage first; ties go to the better-ranked evidence.
+  scored.sort((a, b) => b.coverage - a.coverage || a.e.rank - b.e.rank || a.order - b.order);
+  const picked = scored.slice(0, maxSentences);
+  if (!picked.length) {
+    return { text: NOT_ANSWERABLE_TEXT, mode: 'extractive', answerable: false, citations: [], ms: Math.round(performance.now() - t0) };
+  }
+  // Quotes read in evidence order, as a person would cite them.
+  picked.sort((a, b) => a.e.rank - b.e.rank || a.order - b.order);
+  const citations: Citation[] = [];
+  const lines = picked.map(({ sentence, e }) => {
+    if (!citations.some((c) => c.n === e.rank)) citations.push({ n: e.rank, docId: e.docId, unitId: e.unitId, page: e.page });
+    const s = sentence.length > MAX_SENTENCE_CHARS ? `${sentence.slice(0, MAX_SENTENCE_CHARS).replace(/\s+\S*$/, '')} …` : sentence;
+    return `“${s}” [${e.rank}]`;
+  });
+  return { text: lines.join('\n'), mode: 'extractive', answerable: true, citations, ms: Math.round(performance.now() - t0) };
+}

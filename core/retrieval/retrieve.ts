@@ -1,0 +1,184 @@
+/**
+ * The evidence sampler: scores every item of the documents in scope (lexical, dense or both),
+ * lifts figures/tables a question names, then selects a diverse top-k within a token budget.
+ */
+import type { Evidence, RetrieveOptions, RetrieverKind } from '../api.js';
+import type { DocumentModel } from '../model/document.js';
+import { queryFromText, scoreBm25, DEFAULT_BM25, type Bm25Params } from './bm25.js';
+import { approxTokenCounter, type TokenCounter } from './budget.js';
+import type { DocumentIndex } from './document-index.js';
+import { dot, type Embedder } from './embedder.js';
+import { convexFusion, minMax, reciprocalRankFusion } from './fusion.js';
+import { itemLabelKey, itemText, labelKeys } from './items.js';
+import { DEFAULT_LEXICAL_TUNING, feedbackQuery, proximityBonus, type LexicalTuning } from './lexical-query.js';
+import { jaccard } from './mmr.js';
+import { selectEvidence, type Candidate, type SelectedEvidence } from './select.js';
+import { tokenize } from './tokenize.js';
+import { unpackVectors } from './vectors.js';
+
+export interface RetrievalOptions extends RetrieveOptions {
+  /** Needed for dense and hybrid retrieval; must be the embedder that made the index's vectors. */
+  embedder?: Embedder | null;
+  /** Counts the budget in the generator's tokens (default: approximation). */
+  tokenCounter?: TokenCounter;
+  /** Weight of the dense score in convex fusion (default: the embedder's fusionWeight). */
+  alpha?: number;
+  fusion?: 'convex' | 'rrf';
+  /** MMR trade-off: 1 = relevance only (default 0.8). */
+  mmrLambda?: number;
+  bm25?: Bm25Params;
+  lexical?: Partial<LexicalTuning>;
+}
+
+export interface ScopedDocument {
+  doc: DocumentModel;
+  index: DocumentIndex;
+}
+
+interface Prepared {
+  tokens: (string[] | undefined)[];
+  termSets: (Set<string> | undefined)[];
+  labels: Map<string, number>;
+}
+
+const prepared = new WeakMap<DocumentIndex, Prepared>();
+
+function prepare(d: ScopedDocument): Prepared {
+  let p = prepared.get(d.index);
+  if (!p) {
+    const labels = new Map<string, number>();
+    d.index.items.forEach((it, i) => {
+      const key = itemLabelKey(d.doc, it);
+      if (key && !labels.has(key)) labels.set(key, i);
+    });
+    p = { tokens: [], termSets: [], labels };
+    prepared.set(d.index, p);
+  }
+  return p;
+}
+
+function tokensOf(d: ScopedDocument, p: Prepared, i: number): string[] {
+  let t = p.tokens[i];
+  if (!t) {
+    t = tokenize(itemText(d.doc, d.index.items[i]));
+    p.tokens[i] = t;
+  }
+  return t;
+}
+
+const queryVectors = new Map<string, Float32Array>();
+
+async function queryVector(embedder: Embedder, question: string): Promise<Float32Array> {
+  const key = `${embedder.id}\u0000${question}`;
+  let v = queryVectors.get(key);
+  if (!v) {
+    v = embedder.embedQuery ? await embedder.embedQuery(question) : (await embedder.embed([question]))[0];
+    if (queryVectors.size > 256) queryVectors.clear();
+    queryVectors.set(key, v);
+  }
+  return v;
+}
+
+export interface RetrievalResult {
+  evidence: Evidence[];
+  /** Per evidence item, every unit it covers (adjacent paragraphs are merged into one item). */
+  units: { docId: string; unitIds: string[]; pages: number[] }[];
+  retriever: RetrieverKind;
+}
+
+export async function retrieve(docs: ScopedDocument[], question: string, options: RetrievalOptions = {}): Promise<RetrievalResult> {
+  const k = options.k ?? 5;
+  const budget = options.budget ?? 2000;
+  const embedder = options.embedder ?? null;
+  const tuning: LexicalTuning = { ...DEFAULT_LEXICAL_TUNING, ...options.lexical };
+  const bm25 = options.bm25 ?? DEFAULT_BM25;
+  const denseReady = !!embedder && docs.length > 0 && docs.every((d) => d.index.vectors && d.index.embedderId === embedder.id);
+  let retriever: RetrieverKind = options.retriever ?? 'hybrid';
+  if (!denseReady && retriever !== 'bm25') retriever = 'bm25';
+
+  // One flat candidate list across documents, so scores are normalised over the whole scope.
+  const offsets: number[] = [];
+  let total = 0;
+  for (const d of docs) {
+    offsets.push(total);
+    total += d.index.items.length;
+  }
+  const lexical = new Float64Array(total);
+  const dense = new Float64Array(total);
+  const query = queryFromText(question);
+  docs.forEach((d, di) => {
+    if (retriever === 'dense') return;
+    const p = prepare(d);
+    const tok = (i: number) => tokensOf(d, p, i);
+    let s = scoreBm25(d.index.lexical, query, bm25);
+    const fb = feedbackQuery(d.index.lexical, query, s, tok, tuning);
+    if (fb) s = scoreBm25(d.index.lexical, fb, bm25);
+    proximityBonus(d.index.lexical, question, s, tok, tuning.proximity);
+    lexical.set(s, offsets[di]);
+  });
+  let qv: Float32Array | null = null;
+  if (retriever !== 'bm25' && embedder) {
+    qv = await queryVector(embedder, question);
+    docs.forEach((d, di) => {
+      const vs = unpackVectors(d.index.vectors!);
+      for (let i = 0; i < vs.length; i++) dense[offsets[di] + i] = dot(qv!, vs[i]);
+    });
+  }
+
+  let fused: Float64Array;
+  if (retriever === 'bm25') fused = minMax(lexical);
+  else if (retriever === 'dense') fused = minMax(dense);
+  else {
+    const alpha = options.alpha ?? embedder!.fusionWeight;
+    fused =
+      options.fusion === 'rrf'
+        ? minMax(reciprocalRankFusion([{ scores: lexical, weight: 1 - alpha }, { scores: dense.map((x) => x + 1), weight: alpha }]))
+        : convexFusion(lexical, dense, alpha);
+  }
+
+  // A question that names "Figure 3" or "Table 2" is about that unit, whatever its wording.
+  const named = new Set(labelKeys(question));
+  if (named.size) {
+    docs.forEach((d, di) => {
+      const p = prepare(d);
+      for (const key of named) {
+        const i = p.labels.get(key);
+        if (i !== undefined) fused[offsets[di] + i] += 1;
+      }
+    });
+  }
+
+  const candidates: Candidate[] = [];
+  const order = Array.from({ length: total }, (_, i) => i)
+    .filter((i) => fused[i] > 0)
+    .sort((a, b) => fused[b] - fused[a])
+    .slice(0, Math.max(30, k * 6));
+  for (const g of order) {
+    let di = 0;
+    while (di + 1 < docs.length && offsets[di + 1] <= g) di++;
+    candidates.push({ doc: docs[di], item: g - offsets[di], score: fused[g] });
+  }
+  const similarity = (a: Candidate, b: Candidate): number => {
+    if (a.doc !== b.doc) return 0;
+    if (qv && a.doc.index.vectors) {
+      const vs = unpackVectors(a.doc.index.vectors);
+      return Math.max(0, dot(vs[a.item], vs[b.item]));
+    }
+    const p = prepare(a.doc);
+    p.termSets[a.item] ??= new Set(tokensOf(a.doc, p, a.item));
+    p.termSets[b.item] ??= new Set(tokensOf(b.doc, p, b.item));
+    return jaccard(p.termSets[a.item]!, p.termSets[b.item]!);
+  };
+  const selected: SelectedEvidence[] = selectEvidence(candidates, {
+    k,
+    budget,
+    counter: options.tokenCounter ?? approxTokenCounter,
+    mmrLambda: options.mmrLambda ?? 0.8,
+    similarity,
+  });
+  return {
+    evidence: selected.map((s) => s.evidence),
+    units: selected.map((s) => ({ docId: s.evidence.docId, unitIds: s.unitIds, pages: s.pages })),
+    retriever,
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * Selection: MMR over the best-scored items, at most k evidence items within a token budget,
+ * paragraphs adjacent on the same page merged into one item, the section heading given as context.
+ */
+import type { Evidence } from '../api.js';
+import { rectUnion, type Rect } from '../model/geometry.js';
+import type { Unit } from '../model/document.js';
+import type { TokenCounter } from './budget.js';
+import type { DocumentIndex } from './document-index.js';
+import type { DocumentModel } from '../model/document.js';
+import { itemText, unitMap } from './items.js';
+import { mmrOrder } from './mmr.js';
+
+export interface Candidate {
+  doc: { doc: DocumentModel; index: DocumentIndex };
+  /** Item index in doc.index.items. */
+  item: number;
+  score: number;
+}
+
+export interface SelectedEvidence {
+  evidence: Evidence;
+  unitIds: string[];
+  pages: number[];
+  items: number[];
+}
+
+export interface SelectOptions {
+  k: number;
+  budget: number;
+  counter: TokenCounter;
+  mmrLambda: number;
+  similarity: (a: Candidate, b: Candidate) => number;
+}
+
+/** Below this many tokens left, a long unit is skipped rather than cut to a stub. */
+const MIN_TRUNCATED = 64;
+
+/** The text the generator reads for an evidence item: its section heading, then the text. */
+export function evidenceContext(e: Pick<Evidence, 'section' | 'text'>): string {
+  const section = e.section.at(-1);
+  return section ? `[${section}]\n${e.text}` : e.text;
+}
+
+export function selectEvidence(candidates: Candidate[], o: SelectOptions): SelectedEvidence[] {
+  if (!candidates.length || o.k <= 0) return [];
+  const max = candidates[0].score || 1;
+  const order = mmrOrder(
+    candidates.map((_, i) => i),
+    (i) => candidates[i].score / max,
+    (a, b) => o.similarity(candidates[a], candidates[b]),
+    o.mmrLambda,
+  );
+  const out: SelectedEvidence[] = [];
+  let used = 0;
+  for (const ci of order) {
+    if (out.length >= o.k && !out.some((s) => adjacent(s, candidates[ci]))) continue;
+    const c = candidates[ci];
+    const byId = unitMap(c.doc.doc);
+    const item = c.doc.index.items[c.item];
+    const unit = byId.get(item.unitId);
+    if (!unit) continue;
+    const cap = item.captionId ? byId.get(item.captionId) : undefined;
+    const text = itemText(c.doc.doc, item);
+    const host = out.find((s) => adjacent(s, c));
+    if (host) {
+      const first = c.item < host.items[0];
+      const merged = first ? `${text}\n${host.evidence.text}` : `${host.evidence.text}\n${text}`;
+      const tokens = o.counter.count(evidenceContext({ section: host.evidence.section, text: merged }));
+      if (used - host.evidence.tokens + tokens > o.budget) continue;
+      used += tokens - host.evidence.tokens;
+      const e = host.evidence;
+      e.text = merged;
+      e.tokens = tokens;
+      e.lineRects = first ? [...unit.lineRects, ...e.lineRects] : [...e.lineRects, ...unit.lineRects];
+      e.bbox = rectUnion([e.bbox, unit.bbox]);
+      host.unitIds.push(unit.id);
+      host.items.push(c.item);
+      host.items.sort((a, b) => a - b);
+      continue;
+    }
+    if (out.length >= o.k) continue;
+    let e = makeEvidence(c, unit, cap, text, o.counter);
+    if (used + e.tokens > o.budget) {
+      const left = o.budget - used;
+      if (left < MIN_TRUNCATED) continue;
+      e = truncateEvidence(e, left, o.counter);
+    }
+    used += e.tokens;
+    out.push({
+      evidence: e,
+      unitIds: cap ? [unit.id, cap.id] : [unit.id],
+      pages: cap && cap.page !== unit.page ? [unit.page, cap.page] : [unit.page],
+      items: [c.item],
+    });
+  }
+  out.forEach((s, i) => (s.evidence.rank = i + 1));
+  return out;
+}
+
+function adjacent(s: SelectedEvidence, c: Candidate): boolean {
+  if (s.evidence.docId !== c.doc.index.docId || s.evidence.kind !== 'paragraph') return false;
+  const item = c.doc.index.items[c.item];
+  const u = unitMap(c.doc.doc).get(item.unitId);
+  if (!u || u.kind !== 'paragraph' || u.page !== s.evidence.page) return false;
+  return c.item === s.items[0] - 1 || c.item === s.items[s.items.length - 1] + 1;
+}
+
+function makeEvidence(c: Candidate, unit: Unit, cap: Unit | undefined, text: string, counter: TokenCounter): Evidence {
+  // A caption on the figure's own page is highlighted with it; one on another page is not drawable here.
+  const capSamePage = cap && cap.page === unit.page;
+  const lineRects: Rect[] = capSamePage ? [...unit.lineRects, ...cap.lineRects] : [...unit.lineRects];
+  const e: Evidence = {
+    rank: 0,
+    docId: c.doc.index.docId,
+    unitId: unit.id,
+    kind: unit.kind,
+    page: unit.page,
+    bbox: capSamePage ? rectUnion([unit.bbox, cap.bbox]) : unit.bbox,
+    lineRects,
+    text,
+    section: unit.section,
+    score: Math.round(c.score * 10000) / 10000,
+    tokens: 0,
+  };
+  const label = unit.label ?? cap?.label;
+  if (label) e.label = label;
+  e.tokens = counter.count(evidenceContext(e));
+  return e;
+}
+
+/** Cuts the text at a word boundary to fit `limit` tokens, keeping the matching share of line rectangles. */
+function truncateEvidence(e: Evidence, limit: number, counter: TokenCounter): Evidence {
+  const parts = e.text.split(/(\s+)/);
+  let lo = 0;
+  let hi = parts.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    const t = parts.slice(0, mid).join('') + ' …';
+    if (counter.count(evidenceContext({ section: e.section, text: t })) <= limit) lo = mid;
+    else hi = mid - 1;
+  }
+  const text = parts.slice(0, lo).join('').trimEnd() + ' …';
+  const share = text.length / Math.max(1, e.text.length);
+  const lines = e.lineRects.slice(0, Math.max(1, Math.ceil(e.lineRects.length * share)));
+  return {
+    ...e,
+    text,
+    lineRects: lines,
+    bbox: e.kind === 'paragraph' ? rectUnion(lines) : e.bbox,
+    tokens: counter.count(evidenceContext({ section: e.section, text })),
+  };
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { extractiveAnswer, indexDocument, retrieve, retrieveEvidence } from '../../core/retrieval/index.js';
+import type { TokenCounter } from '../../core/retrieval/budget.js';
+import { syntheticDoc } from './synthetic.js';
+
+const filler = (n: number, seed: string) => Array.from({ length: n }, (_, i) => `${seed}${i % 7}`).join(' ') + '.';
+
+const doc = syntheticDoc([
+  { kind: 'heading', text: 'Methods', section: ['Methods'] },
+  { text: 'We fit linear mixed models with restricted maximum likelihood (REML) estimation.', section: ['Methods'] },
+  { text: 'The penalized least squares step is solved with a sparse Cholesky factorization.', section: ['Methods'] },
+  { text: 'Weather in the mountains changes quickly and hikers should carry rain gear.', section: ['Other'], page: 2 },
+  { kind: 'figure', text: 'days reaction ms 200 300', page: 3, section: ['Results'] },
+  { kind: 'caption', text: 'Figure 3: Reaction time versus days of sleep deprivation.', page: 3, captionOf: 4, label: 'Figure 3', section: ['Results'] },
+  { text: 'As Figure 3 shows, reaction time grows with sleep deprivation.', page: 3, refs: [4], section: ['Results'] },
+  { kind: 'table', text: 'model AIC BIC m1 1794 1812 m2 1763 1785', page: 4, section: ['Results'] },
+  { kind: 'caption', text: 'Table 2: Information criteria of the two models.', page: 4, captionOf: 7, label: 'Table 2', section: ['Results'] },
+  { text: filler(400, 'lorem'), page: 5, section: ['Appendix'] },
+]);
+
+describe('retrieveEvidence (lexical)', () => {
+  it('finds the paragraph that holds the answer, with its geometry and section', async () => {
+    const index = await indexDocument(doc);
+    const ev = await retrieveEvidence([{ doc, index }], 'How is the penalized least squares problem solved?', { retriever: 'bm25' });
+    expect(ev[0].unitId).toBe('u0002');
+    expect(ev[0]).toMatchObject({ rank: 1, kind: 'paragraph', page: 1, section: ['Methods'], docId: 'doc1' });
+    expect(ev[0].lineRects.length).toBeGreaterThan(0);
+    expect(ev[0].tokens).toBeGreaterThan(0);
+  });
+
+  it('scores a figure by its caption and cites it with the caption folded in', async () => {
+    const index = await indexDocument(doc);
+    const ev = await retrieveEvidence([{ doc, index }], 'reaction time and sleep deprivation plot', { retriever: 'bm25', k: 2 });
+    expect(ev.map((e) => e.unitId)).toContain('u0004');
+    const fig = ev.find((e) => e.unitId === 'u0004')!;
+    expect(fig.kind).toBe('figure');
+    expect(fig.text).toContain('Figure 3: Reaction time');
+    expect(fig.label).toBe('Figure 3');
+  });
+
+  it('lifts the unit a question names ("Table 2") even without shared words', async () => {
+    const index = await indexDocument(doc);
+    const ev = await retrieveEvidence([{ doc, index }], 'What does Table 2 say?', { retriever: 'bm25', k: 1 });
+    expect(ev[0].unitId).toBe('u0007');
+  });
+
+  it('keeps within the token budget, cutting a long unit rather than overflowing', async () => {
+    const index = await indexDocument(doc);
+    const words: TokenCounter = { id: 'words', count: (t) => t.split(/\s+/).filter(Boolean).length };
+    const ev = await retrieveEvidence([{ doc, index }], 'lorem0 lorem1 lorem2', { retriever: 'bm25', budget: 100, tokenCounter: words });
+    const total = ev.reduce((a, e) => a + e.tokens, 0);
+    expect(total).toBeLessThanOrEqual(100);
+    expect(ev[0].text.endsWith('…')).toBe(true);
+  });
+
+  it('merges adjacent paragraphs of one page into one evidence item', async () => {
+    const index = await indexDocument(doc);
+    const r = await retrieve([{ doc, index }], 'REML estimation and sparse Cholesky factorization of least squares', { retriever: 'bm25', k: 3 });
+    const merged = r.units.find((u) => u.unitIds.includes('u0001') && u.unitIds.includes('u0002'));
+    expect(merged).toBeDefined();
+  });
+
+  it('is JSON-serialisable and gives the same evidence after a round trip', async () => {
+    const index = JSON.parse(JSON.stringify(await indexDocument(doc)));
+    const ev = await retrieveEvidence([{ doc, index }], 'sparse Cholesky', { retriever: 'bm25', k: 1 });
+    expect(ev[0].unitId).toBe('u0002');
+  });
+
+  it('falls back to lexical retrieval when the index has no vectors', async () => {
+    const index = await indexDocument(doc);
+    const r = await retrieve([{ doc, index }], 'sparse Cholesky', { retriever: 'hybrid' });
+    expect(r.retriever).toBe('bm25');
+  });
+});
+
+describe('extractiveAnswer', () => {
+  it('quotes the best sentences and cites them with the evidence rank', async () => {
+    const index = await indexDocument(doc);
+    const ev = await retrieveEvidence([{ doc, index }], 'How is the penalized least squares step solved?', { retriever: 'bm25' });
+    const a = extractiveAnswer('How is the penalized least squares step solved?', ev);
+    expect(a.answerable).toBe(true);
+    expect(a.mode).toBe('extractive');
+    expect(a.text).toContain('“The penalized least squares step is solved with a sparse Cholesky factorization.” [1]');
+    expect(a.citations[0]).toMatchObject({ n: 1, unitId: 'u0002', page: 1 });
+  });
+
+  it('says not answerable when nothing relevant was found', () => {
+    const a = extractiveAnswer('What is the capital of Mongolia?', []);
+    expect(a.answerable).toBe(false);
+    expect(a.citations).toEqual([]);
+  });
+});
