@@ -14,9 +14,17 @@ export const COMMANDS: Command[] = [parseCommand, retrieveCommand, askCommand, e
 
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2 } as const;
 
+/** package.json sits two folders up from dist/cli/main.js and one up from cli/main.ts (tests run the source). */
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  for (const rel of ['../../package.json', '../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version: string };
+      if (pkg.name === 'wukong-reader') return pkg.version;
+    } catch {
+      // try the next layout
+    }
+  }
+  return 'unknown';
 }
 
 export function mainHelp(): string {

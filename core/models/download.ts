@@ -18,12 +18,7 @@ export interface DownloadOptions {
 export async function downloadFile(url: string, dest: string, opts: DownloadOptions): Promise<void> {
   const part = `${dest}.part`;
   await mkdir(dirname(dest), { recursive: true });
-  let have = 0;
-  try {
-    have = (await stat(part)).size;
-  } catch {
-    have = 0;
-  }
+  let have = await stat(part).then((s) => s.size, () => 0);
   if (have > opts.size) {
     await rm(part, { force: true });
     have = 0;

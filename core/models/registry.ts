@@ -49,7 +49,7 @@ export class ModelRegistry {
   }
 
   private async installed(): Promise<InstalledRecord[]> {
-    let names: string[] = [];
+    let names: string[];
     try {
       names = await readdir(this.root);
     } catch {
