@@ -1,0 +1,79 @@
+/** Kinds of text blocks beyond paragraphs: headings, footnotes and display equations. */
+import { columnEdges, isCentered, type TextStats } from './paragraphs.js';
+import type { Block } from './types.js';
+
+const NUMBERED_HEADING = /^(\d+(?:\.\d+)*\.?|[A-Z](?:\.\d+)*\.)\s+(\p{Lu}|\p{Lt}|[a-z]*[A-Z])/u;
+/** Section names that papers use without numbers and often at body size. */
+const NAMED_SECTION = /^(abstract|introduction|background|methods?|materials and methods|results|discussion|conclusions?|summary|references|bibliography|literature cited|acknowledge?ments?|appendix|appendices|related work|funding|data availability|author contributions|supplementary (material|information)|keywords?)\b/i;
+const FOOTNOTE_START = /^(\d{1,2}|[*†‡§¶‖]|[a-z])\s?\S/;
+const EQUATION_NUMBER = /\((\d+(?:\.\d+)?[a-z]?)\)$/;
+const MATHY = /[=+\u2212×∑∫≤≥≈∝∂∇√^_|∈∀∃→←⊗⊕αβγδεθλμσφψωΣΠΩ]/u;
+
+export interface HeadingInfo {
+  number?: string;
+  title: string;
+}
+
+export function headingInfo(text: string): HeadingInfo {
+  const m = /^(\d+(?:\.\d+)*|[A-Z](?:\.\d+)*)\.?\s+(.*)$/u.exec(text);
+  if (m && NUMBERED_HEADING.test(text)) return { number: m[1], title: m[2].trim() };
+  return { title: text.trim() };
+}
+
+/** Headings are words: not formulas, table rows or tick labels. */
+function wordy(text: string): boolean {
+  const chars = text.replace(/\s/g, '');
+  const letters = (chars.match(/\p{L}/gu) ?? []).length;
+  const digits = (chars.match(/\d/g) ?? []).length;
+  const tokens = text.split(/\s+/);
+  const single = tokens.filter((t) => /^\p{L}$/u.test(t)).length;
+  if (!/\p{L}{3,}/u.test(text) || /[=<>|\\^_{}]/.test(text)) return false;
+  return letters >= 0.6 * chars.length && digits <= 0.3 * chars.length && single <= 0.35 * tokens.length;
+}
+
+function looksLikeHeading(b: Block, stats: TextStats): boolean {
+  if (b.lines.length > 3 || b.text.length > 160 || b.text.length < 2) return false;
+  if (!wordy(b.text) || /-$/.test(b.text)) return false;
+  if (/[,;]$/.test(b.text) || /^[\p{Ll}(\[]/u.test(b.text)) return false;
+  const bigger = b.size >= stats.bodySize + 0.9;
+  const otherFont = b.font !== stats.bodyFont;
+  const numbered = NUMBERED_HEADING.test(b.text) && !/\.\s*$/.test(b.text.replace(/^[\d.]+/, ''));
+  if (bigger && b.lines.length <= 2 && !/[.:]$/.test(b.text)) return true;
+  if (otherFont && numbered && b.size >= stats.bodySize - 0.5 && b.text.split(' ').length <= 14) return true;
+  if (otherFont && NAMED_SECTION.test(b.text) && b.text.split(' ').length <= 6) return true;
+  return false;
+}
+
+/** Reclassifies one page's flow blocks in place. */
+export function classifyBlocks(blocks: Block[], stats: TextStats, pageHeight: number): void {
+  const edges = columnEdges(blocks.flatMap((b) => b.lines));
+  for (const b of blocks) {
+    if (b.kind !== 'paragraph') continue;
+    if (looksLikeHeading(b, stats)) {
+      b.kind = 'heading';
+      const info = headingInfo(b.text);
+      b.number = info.number;
+      if (info.number) b.label = `Section ${info.number}`;
+      continue;
+    }
+    const top = Math.min(...b.lines.map((l) => l.bbox[1]));
+    if (top > pageHeight * 0.6 && b.size <= stats.bodySize - 0.8 && FOOTNOTE_START.test(b.text)) {
+      const small = b.lines[0].items[0].size < b.size - 0.5 || /^[*†‡§¶‖\d]/.test(b.text);
+      if (small) {
+        b.kind = 'footnote';
+        b.float = true;
+        continue;
+      }
+    }
+    const e = edges.get(b.column);
+    if (e && b.lines.length <= 4) {
+      const em = b.size;
+      const numbered = EQUATION_NUMBER.exec(b.text);
+      const centered = b.lines.every((l) => isCentered(l, e, em) || (numbered !== null && l === b.lines[b.lines.length - 1]));
+      if ((centered && MATHY.test(b.text) && b.text.split(' ').length < 40) || (numbered && MATHY.test(b.text) && b.lines[0].bbox[0] - e.left > 2 * em)) {
+        b.kind = 'equation';
+        if (numbered) b.label = `Eq. (${numbered[1]})`;
+      }
+    }
+  }
+}

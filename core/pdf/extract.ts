@@ -1,0 +1,192 @@
+/**
+ * One page from pdf.js: its text runs (getTextContent) and painted shapes (getOperatorList), both mapped
+ * to the displayed page with the viewport transform so rotation and crop box are already applied.
+ */
+import { OPS, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { TextItem, TextStyle } from 'pdfjs-dist/types/src/display/api.js';
+import type { Rect } from '../model/geometry.js';
+import { multiply, transformRect, type Matrix } from './geometry.js';
+import { normalizeText } from './normalize.js';
+import type { Glyphs, Mark } from './types.js';
+
+export async function extractGlyphs(page: PDFPageProxy, viewport: Matrix): Promise<Glyphs[]> {
+  const content = await page.getTextContent({ disableNormalization: true });
+  const out: Glyphs[] = [];
+  for (const raw of content.items) {
+    if (!('str' in raw)) continue;
+    const item = raw as TextItem;
+    if (!item.str || !item.str.trim()) continue;
+    const style: TextStyle | undefined = content.styles[item.fontName];
+    const g = toGlyphs(item, style, viewport);
+    if (g) out.push(g);
+  }
+  return out;
+}
+
+function toGlyphs(item: TextItem, style: TextStyle | undefined, viewport: Matrix): Glyphs | null {
+  const m = multiply(viewport, item.transform as number[]);
+  const size = Math.hypot(m[2], m[3]);
+  if (!(size > 0.5)) return null; // invisible or degenerate runs (some producers hide text at size 0)
+  const dirLen = Math.hypot(m[0], m[1]) || 1;
+  const dx = m[0] / dirLen;
+  const dy = m[1] / dirLen;
+  // pdf.js clamps odd font metrics poorly; keep the em box within sane proportions for highlights.
+  const ascent = clamp(style?.ascent ?? 0.8, 0.65, 1);
+  const descent = clamp(Math.abs(style?.descent ?? 0.2), 0.15, 0.35);
+  const len = item.width;
+  const text = normalizeText(item.str);
+  const horizontal = dx > 0.99 && Math.abs(dy) < 0.05;
+  if (horizontal) {
+    return {
+      text,
+      x0: m[4],
+      x1: m[4] + len,
+      y0: m[5] - ascent * size,
+      y1: m[5] + descent * size,
+      baseline: m[5],
+      size,
+      font: item.fontName,
+      vertical: false,
+    };
+  }
+  // Rotated or vertical text (axis labels): keep its box so figures still own it, never join it to lines.
+  const ex = m[4] + dx * len;
+  const ey = m[5] + dy * len;
+  const nx = -dy * size;
+  const ny = dx * size;
+  const xs = [m[4], ex, m[4] - nx, ex - nx];
+  const ys = [m[5], ey, m[5] - ny, ey - ny];
+  return {
+    text,
+    x0: Math.min(...xs),
+    x1: Math.max(...xs),
+    y0: Math.min(...ys),
+    y1: Math.max(...ys),
+    baseline: Math.max(...ys),
+    size,
+    font: item.fontName,
+    vertical: true,
+  };
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, v));
+}
+
+const PAINT_OPS = new Set<number>([
+  OPS.stroke,
+  OPS.closeStroke,
+  OPS.fill,
+  OPS.eoFill,
+  OPS.fillStroke,
+  OPS.eoFillStroke,
+  OPS.closeFillStroke,
+  OPS.closeEOFillStroke,
+]);
+
+const IMAGE_OPS = new Set<number>([
+  OPS.paintImageXObject,
+  OPS.paintInlineImageXObject,
+  OPS.paintImageMaskXObject,
+  OPS.paintImageXObjectRepeat,
+  OPS.paintImageMaskXObjectRepeat,
+  OPS.paintSolidColorImageMask,
+  OPS.paintInlineImageXObjectGroup,
+]);
+
+/**
+ * Boxes of everything painted that is not text: filled/stroked paths and images. pdf.js 5 folds each path
+ * into one constructPath op whose args are [paintOp, [pathData], minMax]; minMax is the path's box in the
+ * current user space, so only the transform stack (save/restore/transform and form XObject matrices)
+ * has to be followed to place it on the page.
+ */
+export async function extractMarks(page: PDFPageProxy, viewport: Matrix): Promise<Mark[]> {
+  const list = await page.getOperatorList();
+  const marks: Mark[] = [];
+  const stack: Matrix[] = [];
+  let ctm: Matrix = viewport;
+  const { fnArray, argsArray } = list;
+  for (let i = 0; i < fnArray.length; i++) {
+    const fn = fnArray[i];
+    const args = argsArray[i] as unknown[] | null;
+    switch (fn) {
+      case OPS.save:
+        stack.push(ctm);
+        break;
+      case OPS.restore:
+        ctm = stack.pop() ?? viewport;
+        break;
+      case OPS.transform:
+        ctm = multiply(ctm, args as number[]);
+        break;
+      case OPS.paintFormXObjectBegin: {
+        stack.push(ctm);
+        const matrix = args?.[0] as number[] | null | undefined;
+        if (matrix && matrix.length === 6) ctm = multiply(ctm, matrix);
+        break;
+      }
+      case OPS.paintFormXObjectEnd:
+        ctm = stack.pop() ?? viewport;
+        break;
+      case OPS.constructPath: {
+        const paint = args?.[0] as number;
+        const minMax = args?.[2] as ArrayLike<number> | null | undefined;
+        if (!PAINT_OPS.has(paint) || !minMax || minMax.length < 4) break;
+        if (!Number.isFinite(minMax[0]) || !Number.isFinite(minMax[2])) break;
+        marks.push({ rect: transformRect([minMax[0], minMax[1], minMax[2], minMax[3]], ctm), image: false });
+        break;
+      }
+      default:
+        if (IMAGE_OPS.has(fn)) marks.push({ rect: transformRect([0, 0, 1, 1], ctm), image: true });
+    }
+  }
+  return marks;
+}
+
+/** Merges marks that touch or nearly touch into regions, so a plot of 10,000 points costs one box. */
+export function clusterMarks(marks: readonly Mark[], pageW: number, pageH: number, joinGap = 4): Mark[] {
+  const pageArea = pageW * pageH;
+  const boxes: Mark[] = [];
+  for (const m of marks) {
+    const r = clip(m.rect, pageW, pageH);
+    if (!r) continue;
+    const area = (r[2] - r[0]) * (r[3] - r[1]);
+    // A page-sized fill is a background, not a figure.
+    if (area > 0.6 * pageArea) continue;
+    boxes.push({ rect: r, image: m.image });
+  }
+  // Repeated sweeps until stable; the box count drops fast, so this stays cheap even for dense plots.
+  let changed = true;
+  let cur = boxes;
+  while (changed) {
+    changed = false;
+    cur.sort((a, b) => a.rect[1] - b.rect[1]);
+    const next: Mark[] = [];
+    for (const m of cur) {
+      let merged = false;
+      for (let j = next.length - 1; j >= 0; j--) {
+        const n = next[j];
+        if (near(n.rect, m.rect, joinGap)) {
+          n.rect = [Math.min(n.rect[0], m.rect[0]), Math.min(n.rect[1], m.rect[1]), Math.max(n.rect[2], m.rect[2]), Math.max(n.rect[3], m.rect[3])];
+          n.image ||= m.image;
+          merged = true;
+          changed = true;
+          break;
+        }
+      }
+      if (!merged) next.push({ rect: [...m.rect] as Rect, image: m.image });
+    }
+    cur = next;
+  }
+  return cur;
+}
+
+function near(a: Rect, b: Rect, g: number): boolean {
+  return a[0] - g <= b[2] && b[0] - g <= a[2] && a[1] - g <= b[3] && b[1] - g <= a[3];
+}
+
+function clip(r: Rect, w: number, h: number): Rect | null {
+  const c: Rect = [Math.max(0, r[0]), Math.max(0, r[1]), Math.min(w, r[2]), Math.min(h, r[3])];
+  if (c[2] < c[0] || c[3] < c[1]) return null;
+  return c;
+}

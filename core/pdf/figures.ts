@@ -1,0 +1,209 @@
+/**
+ * Figures and tables as regions. A caption anchors the search: from its edge the region grows over painted
+ * shapes and non-prose lines (axis labels, table cells) until a gap or ordinary body text. Large painted
+ * regions without a caption still become figures so their labels do not leak into paragraphs.
+ */
+import type { Rect } from '../model/geometry.js';
+import { captionStart, type CaptionStart } from './captions.js';
+import { centerInside, overlapShare } from './geometry.js';
+import { joinLines } from './normalize.js';
+import { toBlock, type TextStats } from './paragraphs.js';
+import type { Block, Line, Mark } from './types.js';
+
+interface Caption {
+  start: CaptionStart;
+  lines: Line[];
+  bbox: Rect;
+}
+
+interface Grown {
+  region: Rect | null;
+  markArea: number;
+  lines: Line[];
+  firstGap: number;
+}
+
+export interface FloatResult {
+  floats: Block[];
+  /** Lines left for the text flow. */
+  rest: Line[];
+}
+
+function union(a: Rect | null, b: Rect): Rect {
+  if (!a) return [...b] as Rect;
+  return [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])];
+}
+
+function collectCaptions(lines: readonly Line[], stats: TextStats): Caption[] {
+  const byY = [...lines].sort((a, b) => a.bbox[1] - b.bbox[1]);
+  const used = new Set<Line>();
+  const out: Caption[] = [];
+  for (const line of byY) {
+    if (used.has(line)) continue;
+    const start = captionStart(line);
+    if (!start) continue;
+    const capLines = [line];
+    used.add(line);
+    let last = line;
+    for (const next of byY) {
+      if (used.has(next) || next.bbox[1] < last.bbox[1]) continue;
+      const dy = next.baseline - last.baseline;
+      if (dy <= 0) continue;
+      if (dy > Math.max(stats.leading, last.size * 1.1) * 1.45 + 0.5) break;
+      if (overlapShare(line.bbox[0], Math.max(line.bbox[2], last.bbox[2]), next.bbox[0], next.bbox[2]) < 0.5) continue;
+      if (Math.abs(next.size - line.size) > 0.8 || captionStart(next)) break;
+      capLines.push(next);
+      used.add(next);
+      last = next;
+    }
+    const bbox = capLines.reduce<Rect | null>((r, l) => union(r, l.bbox), null) as Rect;
+    out.push({ start, lines: capLines, bbox });
+  }
+  return out;
+}
+
+function isProse(line: Line, width: number, stats: TextStats, clusters: readonly Mark[]): boolean {
+  if (clusters.some((c) => centerInside(c.rect, line.bbox))) return false;
+  if (Math.abs(line.size - stats.bodySize) > 0.8) return false;
+  const w = line.bbox[2] - line.bbox[0];
+  return w >= 0.7 * width && line.text.split(' ').length >= 6;
+}
+
+function grow(cap: Caption, dir: -1 | 1, lines: readonly Line[], clusters: readonly Mark[], capLines: Set<Line>, stats: TextStats): Grown {
+  const [cx0, , cx1] = cap.bbox;
+  const width = cx1 - cx0;
+  const maxGap = Math.max(2.5 * stats.leading, 28);
+  // Float separation (caption skip) is wider than the gaps inside a figure.
+  const firstMaxGap = Math.max(4.5 * stats.leading, 54);
+  type Item = { rect: Rect; line?: Line; mark?: Mark };
+  const items: Item[] = [];
+  for (const m of clusters) if (overlapShare(cx0, cx1, m.rect[0], m.rect[2]) > 0.2) items.push({ rect: m.rect, mark: m });
+  for (const l of lines) if (!capLines.has(l) && overlapShare(cx0, cx1, l.bbox[0], l.bbox[2]) > 0.5) items.push({ rect: l.bbox, line: l });
+  const ahead = items.filter((it) => (dir < 0 ? it.rect[3] <= cap.bbox[1] + 2 : it.rect[1] >= cap.bbox[3] - 2));
+  ahead.sort((a, b) => (dir < 0 ? b.rect[3] - a.rect[3] : a.rect[1] - b.rect[1]));
+  let edge = dir < 0 ? cap.bbox[1] : cap.bbox[3];
+  let region: Rect | null = null;
+  let markArea = 0;
+  let firstGap = Infinity;
+  const got: Line[] = [];
+  for (const it of ahead) {
+    const g = dir < 0 ? edge - it.rect[3] : it.rect[1] - edge;
+    if (g > (region ? maxGap : firstMaxGap)) break;
+    if (it.line) {
+      if (captionStart(it.line)) break;
+      if (isProse(it.line, width, stats, clusters) && !(region && centerInside(region, it.line.bbox))) break;
+    }
+    if (firstGap === Infinity) firstGap = Math.max(0, g);
+    region = union(region, it.rect);
+    if (it.mark) markArea += (it.rect[2] - it.rect[0]) * (it.rect[3] - it.rect[1]);
+    if (it.line) got.push(it.line);
+    edge = dir < 0 ? Math.min(edge, it.rect[1]) : Math.max(edge, it.rect[3]);
+  }
+  return { region, markArea, lines: got, firstGap };
+}
+
+function chooseSide(kind: 'figure' | 'table', up: Grown, down: Grown): Grown | null {
+  const preferred = kind === 'figure' ? up : down;
+  const other = kind === 'figure' ? down : up;
+  if (preferred.markArea > 0 && (other.markArea === 0 || preferred.firstGap <= other.firstGap + 12)) return preferred;
+  if (other.markArea > 0) return other;
+  // No painted shapes either way: a text-only table or figure; take the side holding more of its lines.
+  if (preferred.lines.length >= 2 && preferred.lines.length >= other.lines.length) return preferred;
+  if (other.lines.length >= 2) return other;
+  return null;
+}
+
+function regionText(kind: 'figure' | 'table', lines: Line[]): string {
+  const sorted = [...lines].sort((a, b) => a.baseline - b.baseline || a.bbox[0] - b.bbox[0]);
+  if (kind === 'figure') return joinLines(sorted.map((l) => l.text));
+  const rows: string[] = [];
+  let row: Line[] = [];
+  for (const l of sorted) {
+    if (row.length && l.baseline - row[0].baseline > 0.5 * l.size) {
+      rows.push(row.map((c) => c.text).join(' | '));
+      row = [];
+    }
+    row.push(l);
+  }
+  if (row.length) rows.push(row.map((c) => c.text).join(' | '));
+  return rows.join('\n');
+}
+
+/** Pulls in short non-prose lines hugging a region (tick labels, axis titles) that lie just outside its paint. */
+function absorb(region: Rect, lines: readonly Line[], taken: Set<Line>, stats: TextStats): Rect {
+  let r = region;
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const l of lines) {
+      if (taken.has(l) || centerInside(r, l.bbox)) continue;
+      if (isProse(l, r[2] - r[0], stats, []) || captionStart(l)) continue;
+      const reach = 1.2 * l.size;
+      const dx = Math.max(0, r[0] - l.bbox[2], l.bbox[0] - r[2]);
+      const dy = Math.max(0, r[1] - l.bbox[3], l.bbox[1] - r[3]);
+      const besideX = dy === 0 && dx <= reach;
+      const besideY = dx === 0 && dy <= reach && l.bbox[2] - l.bbox[0] < 0.8 * (r[2] - r[0]);
+      if (besideX || besideY) {
+        r = union(r, l.bbox);
+        changed = true;
+      }
+    }
+  }
+  return r;
+}
+
+export function findFloats(page: number, lines: readonly Line[], clusters: readonly Mark[], stats: TextStats, pageW: number, pageH: number): FloatResult {
+  const captions = collectCaptions(lines, stats);
+  const capLines = new Set<Line>(captions.flatMap((c) => c.lines));
+  const taken = new Set<Line>(capLines);
+  const floats: Block[] = [];
+  const regions: Rect[] = [];
+  for (const cap of captions) {
+    const free = lines.filter((l) => !taken.has(l));
+    const up = grow(cap, -1, free, clusters, capLines, stats);
+    const down = grow(cap, 1, free, clusters, capLines, stats);
+    const side = chooseSide(cap.start.kind, up, down);
+    const caption = toBlock('caption', cap.lines, page);
+    caption.label = cap.start.label;
+    caption.float = true;
+    if (side?.region) {
+      const region = absorb(side.region, free, taken, stats);
+      const inside = free.filter((l) => centerInside(region, l.bbox));
+      for (const l of inside) taken.add(l);
+      regions.push(region);
+      const target: Block = {
+        kind: cap.start.kind,
+        page,
+        lines: inside,
+        region,
+        text: regionText(cap.start.kind, inside),
+        size: stats.bodySize,
+        font: '',
+        column: 0,
+        label: cap.start.label,
+        float: true,
+        link: caption,
+      };
+      caption.link = target;
+      // Reading order puts a float where it stands on the page: region and caption in their visual order.
+      if (region[1] < cap.bbox[1]) floats.push(target, caption);
+      else floats.push(caption, target);
+    } else {
+      floats.push(caption);
+    }
+  }
+  // Big painted areas nobody captioned: still figures, so their labels stay out of the text.
+  for (const c of clusters) {
+    const [x0, y0, x1, y1] = c.rect;
+    const area = (x1 - x0) * (y1 - y0);
+    if (area < 8000 || x1 - x0 < 60 || y1 - y0 < 40 || area > 0.7 * pageW * pageH) continue;
+    if (regions.some((r) => overlapShare(r[0], r[2], x0, x1) > 0.5 && overlapShare(r[1], r[3], y0, y1) > 0.5)) continue;
+    const rect = absorb(c.rect, lines, taken, stats);
+    const inside = lines.filter((l) => !taken.has(l) && centerInside(rect, l.bbox));
+    const prose = inside.filter((l) => Math.abs(l.size - stats.bodySize) <= 0.8 && l.text.split(' ').length >= 6).length;
+    if (prose > 2) continue; // a shaded box behind body text, not a figure
+    for (const l of inside) taken.add(l);
+    regions.push(rect);
+    floats.push({ kind: 'figure', page, lines: inside, region: rect, text: regionText('figure', inside), size: stats.bodySize, font: '', column: 0, float: true });
+  }
+  return { floats, rest: lines.filter((l) => !taken.has(l)) };
+}

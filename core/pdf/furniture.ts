@@ -1,0 +1,46 @@
+/**
+ * Running headers, footers and page numbers: text near the top or bottom edge that repeats across pages
+ * (digits ignored, so "Page 3" and "Page 4" match). Dropped before layout so they never join paragraphs.
+ */
+import type { RawPage, Line } from './types.js';
+
+/** Share of the page height, from either edge, where running heads and feet live. */
+const EDGE_ZONE = 0.12;
+const PAGE_NUMBER = /^(page\s*)?[-–—]?\s*(\d{1,5}|[ivxlcdm]{1,7})\s*[-–—]?(\s*(of|\/)\s*\d{1,5})?$/i;
+
+function zone(line: Line, page: RawPage): 'top' | 'bottom' | null {
+  if (line.bbox[3] <= page.height * EDGE_ZONE) return 'top';
+  if (line.bbox[1] >= page.height * (1 - EDGE_ZONE)) return 'bottom';
+  return null;
+}
+
+function key(line: Line, where: string): string {
+  return where + ':' + line.text.toLowerCase().replace(/\d+/g, '#').replace(/\s+/g, ' ').trim();
+}
+
+/** Removes furniture lines from every page in place; returns how many lines went. */
+export function dropFurniture(pages: RawPage[]): number {
+  const counts = new Map<string, number>();
+  for (const p of pages) {
+    const seen = new Set<string>();
+    for (const l of p.lines) {
+      const z = zone(l, p);
+      if (z) seen.add(key(l, z));
+    }
+    for (const k of seen) counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  // Alternating even/odd heads each repeat on half the pages; three repeats rule out coincidence.
+  const minRepeats = pages.length <= 3 ? 2 : 3;
+  let dropped = 0;
+  for (const p of pages) {
+    const keep: Line[] = [];
+    for (const l of p.lines) {
+      const z = zone(l, p);
+      const furniture = z !== null && ((counts.get(key(l, z)) ?? 0) >= minRepeats || PAGE_NUMBER.test(l.text.trim()));
+      if (furniture) dropped++;
+      else keep.push(l);
+    }
+    p.lines = keep;
+  }
+  return dropped;
+}

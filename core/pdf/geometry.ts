@@ -1,0 +1,59 @@
+/** Affine helpers in pdf.js's [a, b, c, d, e, f] convention. */
+import type { Rect } from '../model/geometry.js';
+
+export type Matrix = [number, number, number, number, number, number];
+
+export function multiply(m: readonly number[], n: readonly number[]): Matrix {
+  return [
+    m[0] * n[0] + m[2] * n[1],
+    m[1] * n[0] + m[3] * n[1],
+    m[0] * n[2] + m[2] * n[3],
+    m[1] * n[2] + m[3] * n[3],
+    m[0] * n[4] + m[2] * n[5] + m[4],
+    m[1] * n[4] + m[3] * n[5] + m[5],
+  ];
+}
+
+/** Axis-aligned box of a rectangle [x0, y0, x1, y1] after the transform. */
+export function transformRect(r: readonly number[], m: readonly number[]): Rect {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (const [x, y] of [[r[0], r[1]], [r[2], r[1]], [r[0], r[3]], [r[2], r[3]]]) {
+    xs.push(m[0] * x + m[2] * y + m[4]);
+    ys.push(m[1] * x + m[3] * y + m[5]);
+  }
+  return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+}
+
+export function width(r: Rect): number {
+  return r[2] - r[0];
+}
+
+export function height(r: Rect): number {
+  return r[3] - r[1];
+}
+
+/** Overlap of two intervals as a share of the shorter one (0 when apart). */
+export function overlapShare(a0: number, a1: number, b0: number, b1: number): number {
+  const o = Math.min(a1, b1) - Math.max(a0, b0);
+  const shorter = Math.min(a1 - a0, b1 - b0);
+  if (o <= 0) return 0;
+  return shorter > 0 ? o / shorter : 1;
+}
+
+/** Distance between two boxes (0 when they touch or overlap). */
+export function gap(a: Rect, b: Rect): number {
+  const dx = Math.max(0, Math.max(a[0], b[0]) - Math.min(a[2], b[2]));
+  const dy = Math.max(0, Math.max(a[1], b[1]) - Math.min(a[3], b[3]));
+  return Math.hypot(dx, dy);
+}
+
+export function contains(outer: Rect, inner: Rect, slack = 1): boolean {
+  return inner[0] >= outer[0] - slack && inner[1] >= outer[1] - slack && inner[2] <= outer[2] + slack && inner[3] <= outer[3] + slack;
+}
+
+export function centerInside(outer: Rect, inner: Rect): boolean {
+  const cx = (inner[0] + inner[2]) / 2;
+  const cy = (inner[1] + inner[3]) / 2;
+  return cx >= outer[0] && cx <= outer[2] && cy >= outer[1] && cy <= outer[3];
+}

@@ -1,0 +1,62 @@
+/**
+ * Opening a PDF with pdf.js: resource locations inside the installed package, and the translation of
+ * pdf.js failures into the typed errors every front end understands.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join, sep } from 'node:path';
+import { getDocument, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { WukongError } from '../errors.js';
+
+const require = createRequire(import.meta.url);
+// pdf.js in Node reads these with fs.readFile, so they are plain directory paths with a trailing separator.
+const pdfjsRoot = dirname(require.resolve('pdfjs-dist/package.json'));
+const resourceDir = (name: string): string => join(pdfjsRoot, name) + sep;
+
+export const PDFJS_RESOURCES = {
+  standardFontDataUrl: resourceDir('standard_fonts'),
+  cMapUrl: resourceDir('cmaps'),
+  cMapPacked: true,
+  wasmUrl: resourceDir('wasm'),
+  iccUrl: resourceDir('iccs'),
+};
+
+/** pdf.js's own verbosity levels: 0 = errors only, so malformed-but-readable files do not spam stderr. */
+const PDFJS_ERRORS_ONLY = 0;
+
+export function looksLikePdf(data: Uint8Array): boolean {
+  // The spec puts %PDF- at byte 0; readers (and pdf.js) tolerate junk before it within the first KiB.
+  const head = Buffer.from(data.buffer, data.byteOffset, Math.min(data.byteLength, 1024)).toString('latin1');
+  return head.includes('%PDF-');
+}
+
+export async function openPdf(data: Uint8Array, password?: string): Promise<PDFDocumentProxy> {
+  if (!looksLikePdf(data)) throw new WukongError('NOT_PDF');
+  // pdf.js transfers (detaches) the buffer it is given; the caller's bytes must stay usable.
+  const copy = new Uint8Array(data);
+  const task = getDocument({
+    data: copy,
+    password,
+    ...PDFJS_RESOURCES,
+    verbosity: PDFJS_ERRORS_ONLY,
+    isEvalSupported: false,
+    stopAtErrors: false,
+  });
+  try {
+    return await task.promise;
+  } catch (err) {
+    await task.destroy().catch(() => undefined);
+    throw pdfjsError(err, password);
+  }
+}
+
+function pdfjsError(err: unknown, password: string | undefined): WukongError {
+  const e = err as { name?: string; code?: number; message?: string } | null;
+  const detail = e?.message ?? String(err);
+  if (e?.name === 'PasswordException') {
+    // pdf.js: code 1 = a password is needed, 2 = the one given is wrong.
+    if (e.code === 2 || password !== undefined) return new WukongError('BAD_PASSWORD', undefined, detail);
+    return new WukongError('ENCRYPTED', undefined, detail);
+  }
+  if (e?.name === 'InvalidPDFException') return new WukongError('CORRUPT_PDF', undefined, detail);
+  return new WukongError('CORRUPT_PDF', undefined, detail);
+}

@@ -1,0 +1,47 @@
+/** Text clean-up shared by every unit: compatibility forms, ligatures, invisible characters, hyphenation. */
+
+// NFKC already splits the Unicode ligature code points (U+FB00-FB06); these are the ones it leaves or that
+// fonts without a proper ToUnicode map emit.
+const EXTRA_REPLACEMENTS: [RegExp, string][] = [
+  [/[\u00ad\u200b\u200c\u200d\u2060\ufeff]/g, ''], // soft hyphen and zero-width marks carry no text
+  [/\ua732/g, 'AA'],
+  [/\ua733/g, 'aa'],
+  [/\u0132/g, 'IJ'],
+  [/\u0133/g, 'ij'],
+  [/\u2044/g, '/'],
+  [/[\u2000-\u200a\u202f\u205f\u3000\u00a0]/g, ' '],
+];
+
+export function normalizeText(s: string): string {
+  let out = s.normalize('NFKC');
+  for (const [re, to] of EXTRA_REPLACEMENTS) out = out.replace(re, to);
+  return out;
+}
+
+const HYPHEN_END = /([\p{L}])[-\u2010\u00ad]$/u;
+
+/**
+ * Joins line texts into one string. A line ending in a hyphen after a letter, followed by a line starting
+ * with a lower-case letter, is a word broken by the typesetter: the hyphen goes. Compounds that already
+ * contain a hyphen ("state-of-the-" + "art") keep it, since the break then most likely fell on a real hyphen.
+ */
+export function joinLines(lines: readonly string[]): string {
+  let out = '';
+  for (const raw of lines) {
+    const line = raw.trim();
+    if (!line) continue;
+    if (!out) {
+      out = line;
+      continue;
+    }
+    const m = HYPHEN_END.exec(out);
+    if (m && /^\p{Ll}/u.test(line)) {
+      const lastWord = /\S+$/.exec(out)?.[0] ?? '';
+      const compound = lastWord.slice(0, -1).includes('-');
+      out = compound ? out + line : out.slice(0, -1) + line;
+    } else {
+      out += ' ' + line;
+    }
+  }
+  return out.replace(/\s+/g, ' ').trim();
+}

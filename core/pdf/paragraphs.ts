@@ -1,0 +1,103 @@
+/** Lines in reading order -> paragraph blocks, split on spacing, indentation, font and size changes. */
+import { joinLines } from './normalize.js';
+import { captionStart } from './captions.js';
+import type { Block, Line } from './types.js';
+
+export interface TextStats {
+  /** Dominant body font size and font over the whole document. */
+  bodySize: number;
+  bodyFont: string;
+  /** Usual baseline-to-baseline distance of body text. */
+  leading: number;
+}
+
+interface ColumnEdges {
+  left: number;
+  right: number;
+}
+
+function percentile(values: number[], p: number): number {
+  if (!values.length) return 0;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.floor(p * (s.length - 1))))];
+}
+
+export function columnEdges(lines: readonly Line[]): Map<number, ColumnEdges> {
+  const byCol = new Map<number, Line[]>();
+  for (const l of lines) {
+    const list = byCol.get(l.column) ?? [];
+    list.push(l);
+    byCol.set(l.column, list);
+  }
+  const out = new Map<number, ColumnEdges>();
+  for (const [c, ls] of byCol) {
+    out.set(c, { left: percentile(ls.map((l) => l.bbox[0]), 0.1), right: percentile(ls.map((l) => l.bbox[2]), 0.9) });
+  }
+  return out;
+}
+
+const SENTENCE_END = /[.!?:;]["'”’)\]]?$/;
+
+export function isCentered(line: Line, edges: ColumnEdges, em: number): boolean {
+  const l = line.bbox[0] - edges.left;
+  const r = edges.right - line.bbox[2];
+  return l > 3 * em && r > 2 * em && Math.abs(l - r) < Math.max(l, r) * 0.8 + 2 * em;
+}
+
+function startsNewParagraph(prev: Line, line: Line, edges: ColumnEdges, stats: TextStats): boolean {
+  if (line.column !== prev.column) return true;
+  if (line.bbox[1] < prev.bbox[1] - 1) return true; // moved up: a new column or band
+  const em = Math.max(line.size, prev.size);
+  const dy = line.baseline - prev.baseline;
+  if (Math.abs(dy) < 0.3 * em) return false; // same visual line (an equation and its number, table cells)
+  const expected = Math.max(stats.leading * (prev.size / stats.bodySize), prev.size * 1.05);
+  if (dy > expected * 1.45 + 0.5) return true;
+  if (Math.abs(line.size - prev.size) > 0.8) return true;
+  if (captionStart(line)) return true;
+  const colWidth = edges.right - edges.left;
+  const short = (l: Line): boolean => l.bbox[2] - l.bbox[0] < 0.6 * colWidth;
+  if (line.font !== prev.font && (short(prev) || short(line))) return true;
+  const indent = line.bbox[0] - edges.left;
+  const prevIndent = prev.bbox[0] - edges.left;
+  if (indent > 0.7 * em && indent < 5 * em && prevIndent < 0.4 * em) return true;
+  if (isCentered(line, edges, em) !== isCentered(prev, edges, em)) return true;
+  const prevEndsEarly = edges.right - prev.bbox[2] > 3 * em;
+  if (prevEndsEarly && SENTENCE_END.test(prev.text)) return true;
+  return false;
+}
+
+export function buildParagraphs(ordered: readonly Line[], page: number, stats: TextStats): Block[] {
+  const edges = columnEdges(ordered);
+  const blocks: Block[] = [];
+  let cur: Line[] = [];
+  const flush = (): void => {
+    if (cur.length) blocks.push(toBlock('paragraph', cur, page));
+    cur = [];
+  };
+  for (const line of ordered) {
+    const prev = cur[cur.length - 1];
+    if (prev && startsNewParagraph(prev, line, edges.get(line.column) ?? { left: 0, right: 1e9 }, stats)) flush();
+    cur.push(line);
+  }
+  flush();
+  return blocks;
+}
+
+export function toBlock(kind: Block['kind'], lines: Line[], page: number): Block {
+  const sizes = new Map<number, number>();
+  const fonts = new Map<string, number>();
+  for (const l of lines) {
+    sizes.set(l.size, (sizes.get(l.size) ?? 0) + l.text.length);
+    fonts.set(l.font, (fonts.get(l.font) ?? 0) + l.text.length);
+  }
+  const top = (m: Map<string | number, number>): string | number => [...m.entries()].sort((a, b) => b[1] - a[1])[0][0];
+  return {
+    kind,
+    page,
+    lines,
+    text: joinLines(lines.map((l) => l.text)),
+    size: top(sizes) as number,
+    font: top(fonts) as string,
+    column: lines[0].column,
+  };
+}

@@ -1,0 +1,67 @@
+/** Intermediate shapes between pdf.js output and the DocumentModel; all coordinates top-left, y down. */
+import type { Rect } from '../model/geometry.js';
+
+/** One run of text from getTextContent, mapped to the displayed page. */
+export interface Glyphs {
+  text: string;
+  x0: number;
+  x1: number;
+  /** Top and bottom of the em box (baseline - ascent, baseline + descent). */
+  y0: number;
+  y1: number;
+  baseline: number;
+  size: number;
+  font: string;
+  /** Text that does not run left-to-right on the displayed page (rotated labels in figures). */
+  vertical: boolean;
+}
+
+/** Glyph runs sharing a baseline without a column-sized gap between them. */
+export interface Line {
+  items: Glyphs[];
+  text: string;
+  bbox: Rect;
+  size: number;
+  font: string;
+  baseline: number;
+  /** Set by column detection: 0 = left/only column, 1 = right column, -1 = spans the columns. */
+  column: number;
+}
+
+/** A painted shape (path or image) on the page, in page space. */
+export interface Mark {
+  rect: Rect;
+  image: boolean;
+}
+
+/** What one page gives before document-wide steps (running headers, sections, cross-references). */
+export interface RawPage {
+  number: number;
+  width: number;
+  height: number;
+  rotation: number;
+  lines: Line[];
+  marks: Mark[];
+  hasText: boolean;
+  warning?: { code: string; message: string };
+}
+
+/** A unit before ids are assigned. */
+export interface Block {
+  kind: 'paragraph' | 'heading' | 'figure' | 'table' | 'caption' | 'equation' | 'footnote' | 'reference';
+  page: number;
+  lines: Line[];
+  /** Figures/tables: the region; otherwise the union of the lines. */
+  region?: Rect;
+  text: string;
+  size: number;
+  font: string;
+  column: number;
+  label?: string;
+  level?: number;
+  number?: string;
+  /** Index of the linked caption / target in the page's block list, resolved to ids later. */
+  link?: Block;
+  /** Floats (figures, tables, captions, footnotes) do not interrupt sentences in reading order. */
+  float?: boolean;
+}
