@@ -34,7 +34,7 @@ function wordy(text: string): boolean {
 function looksLikeHeading(b: Block, stats: TextStats): boolean {
   if (b.lines.length > 3 || b.text.length > 160 || b.text.length < 2) return false;
   if (!wordy(b.text) || /-$/.test(b.text)) return false;
-  if (/[,;]$/.test(b.text) || /^[\p{Ll}(\[]/u.test(b.text)) return false;
+  if (/[,;]$/.test(b.text) || /^[\p{Ll}([]/u.test(b.text)) return false;
   const bigger = b.size >= stats.bodySize + 0.9;
   const otherFont = b.font !== stats.bodyFont;
   const numbered = NUMBERED_HEADING.test(b.text) && !/\.\s*$/.test(b.text.replace(/^[\d.]+/, ''));

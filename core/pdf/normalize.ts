@@ -3,7 +3,7 @@
 // NFKC already splits the Unicode ligature code points (U+FB00-FB06); these are the ones it leaves or that
 // fonts without a proper ToUnicode map emit.
 const EXTRA_REPLACEMENTS: [RegExp, string][] = [
-  [/[\u00ad\u200b\u200c\u200d\u2060\ufeff]/g, ''], // soft hyphen and zero-width marks carry no text
+  [/\u00ad|\u200b|\u200c|\u200d|\u2060|\ufeff/g, ''], // soft hyphen and zero-width marks carry no text
   [/\ua732/g, 'AA'],
   [/\ua733/g, 'aa'],
   [/\u0132/g, 'IJ'],

@@ -11,6 +11,7 @@ import { dropFurniture } from './furniture.js';
 import type { Matrix } from './geometry.js';
 import { layoutPage } from './layout.js';
 import { buildLines } from './lines.js';
+import { mayHoldGraphics } from './graphics-gate.js';
 import { openPdf } from './load.js';
 import { splitReferences } from './references.js';
 import { assignLevels, buildTree, type OutlineEntry } from './sections.js';
@@ -130,13 +131,14 @@ async function readPage(doc: PDFDocumentProxy, n: number): Promise<RawPage> {
     const viewport = page.getViewport({ scale: 1 });
     const vt = viewport.transform as Matrix;
     const glyphs = await extractGlyphs(page, vt);
-    const marks = clusterMarks(await extractMarks(page, vt), viewport.width, viewport.height);
+    const lines = buildLines(glyphs);
+    const marks = mayHoldGraphics(lines) ? clusterMarks(await extractMarks(page, vt), viewport.width, viewport.height) : [];
     return {
       number: n,
       width: viewport.width,
       height: viewport.height,
       rotation: page.rotate,
-      lines: buildLines(glyphs),
+      lines,
       marks,
       hasText: glyphs.length > 0,
     };
