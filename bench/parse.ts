@@ -107,8 +107,8 @@ async function containment(): Promise<Record<string, unknown>> {
     if (!existsSync(qfile)) continue;
     for (const line of readFileSync(qfile, 'utf8').split('\n')) {
       if (!line.trim()) continue;
-      const q = JSON.parse(line) as { id: string; doc: string; evidence_text?: string[] };
-      const texts = (q.evidence_text ?? []).filter((t) => t.trim());
+      const q = JSON.parse(line) as { id: string; doc: string; evidence_text?: (string | null)[] };
+      const texts = (q.evidence_text ?? []).filter((t): t is string => typeof t === 'string' && t.trim().length > 0);
       if (!texts.length) continue;
       const path = join(evalDir, set, q.doc);
       let model = cache.get(path);

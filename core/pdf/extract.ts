@@ -32,7 +32,8 @@ function toGlyphs(item: TextItem, style: TextStyle | undefined, viewport: Matrix
   const dy = m[1] / dirLen;
   // pdf.js clamps odd font metrics poorly; keep the em box within sane proportions for highlights.
   const ascent = clamp(style?.ascent ?? 0.8, 0.65, 1);
-  const descent = clamp(Math.abs(style?.descent ?? 0.2), 0.15, 0.35);
+  const descent = clamp(Math.abs(style?.descent ?? 0.2), 0.15, 0.3);
+  if (!Number.isFinite(m[4]) || !Number.isFinite(m[5])) return null;
   const len = item.width;
   const text = normalizeText(item.str);
   const horizontal = dx > 0.99 && Math.abs(dy) < 0.05;
@@ -70,6 +71,8 @@ function toGlyphs(item: TextItem, style: TextStyle | undefined, viewport: Matrix
 }
 
 function clamp(v: number, lo: number, hi: number): number {
+  // Standard-14 fonts without metrics give NaN: fall back to the middle of the range.
+  if (!Number.isFinite(v)) return (lo + hi) / 2;
   return Math.min(hi, Math.max(lo, v));
 }
 

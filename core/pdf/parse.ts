@@ -49,7 +49,7 @@ export async function parsePdf(data: Uint8Array, fileName: string, options: Pars
   const doc = await openPdf(data, options.password);
   try {
     const pageCount = doc.numPages;
-    if (pageCount === 0) throw new WukongError('EMPTY_PDF');
+    if (pageCount === 0 || (pageCount === 1 && declaresNoPages(data))) throw new WukongError('EMPTY_PDF');
     const meta = await readMeta(doc);
     const outline = await readOutline(doc);
     const raws: RawPage[] = [];
@@ -59,6 +59,9 @@ export async function parsePdf(data: Uint8Array, fileName: string, options: Pars
       options.onProgress?.({ page: n, pageCount });
     }
     throwIfCancelled(options.signal);
+    if (raws.every((r) => r.warning?.code === 'CORRUPT_PDF')) {
+      throw new WukongError('CORRUPT_PDF', undefined, raws[0]?.warning?.message);
+    }
     const model = assemble(raws, outline);
     return {
       id,
@@ -74,6 +77,15 @@ export async function parsePdf(data: Uint8Array, fileName: string, options: Pars
   } finally {
     await doc.destroy().catch(() => undefined);
   }
+}
+
+/**
+ * pdf.js reports one (blank A4) page for a page tree whose /Count is 0, so an empty file is recognised from
+ * its own page tree. Only plain (not object-stream) page trees can be seen this way.
+ */
+function declaresNoPages(data: Uint8Array): boolean {
+  const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1');
+  return /\/Type\s*\/Pages\b[^>]*?\/Count\s+0\b|\/Count\s+0\b[^>]*?\/Type\s*\/Pages\b/.test(text) && !/\/Count\s+[1-9]/.test(text);
 }
 
 async function readMeta(doc: PDFDocumentProxy): Promise<DocumentMeta> {
