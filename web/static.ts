@@ -45,7 +45,8 @@ export const CONTENT_SECURITY_POLICY = [
 export function defaultStaticDir(): string {
   const here = fileURLToPath(new URL('.', import.meta.url));
   const candidates = [resolve(here, '../renderer'), resolve(here, '../dist/renderer')];
-  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? candidates[1];
+  // app.js, not index.html: from source, ../renderer is the unbuilt renderer folder.
+  return candidates.find((dir) => existsSync(join(dir, 'app.js'))) ?? candidates[1];
 }
 
 export async function serveStatic(root: string, urlPath: string, res: ServerResponse, head: boolean): Promise<boolean> {

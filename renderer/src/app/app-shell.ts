@@ -1,0 +1,260 @@
+/**
+ * <wk-app>: the window. Library on the left, the PDF in the middle, questions on the right.
+ * Owns the state shared between them (documents, jobs, the open PDF, conversations) and talks
+ * to the service only through the AppClient.
+ */
+import { LitElement, css, html } from 'lit';
+import type { DocumentSummary, Evidence, JobInfo, ServiceEvent } from '../../../core/api.js';
+import { toWukongError } from '../../../core/errors.js';
+import type { Rect } from '../../../core/api.js';
+import { Conversations } from '../ask/conversation.js';
+import type { AskPanel } from '../ask/ask-panel.js';
+import '../ask/ask-panel.js';
+import type { AppClient, HostCommand } from '../client/app-client.js';
+import '../library/library-sidebar.js';
+import { loadPdf, type PDFDocumentProxy } from '../pdf/pdfjs.js';
+import type { PdfViewer } from '../viewer/pdf-viewer.js';
+import '../viewer/pdf-viewer.js';
+import { renderRegion } from '../viewer/region.js';
+import { installShortcuts } from './shortcuts.js';
+
+export class AppShell extends LitElement {
+  static override properties = {
+    client: { attribute: false },
+    documents: { state: true },
+    jobs: { state: true },
+    selectedId: { state: true },
+    pdf: { state: true },
+    extractive: { state: true },
+    message: { state: true },
+    dragging: { state: true },
+    activeUnit: { state: true },
+  };
+
+  declare client: AppClient | undefined;
+  declare documents: DocumentSummary[];
+  declare jobs: Map<string, JobInfo>;
+  declare selectedId: string;
+  declare pdf: PDFDocumentProxy | null;
+  declare extractive: boolean;
+  declare message: string;
+  declare dragging: boolean;
+  declare activeUnit: string;
+  private conversations = new Conversations();
+  private disposers: (() => void)[] = [];
+  private loadCount = 0;
+
+  static override styles = css`
+    :host { display: grid; grid-template-columns: 240px minmax(0, 1fr) 380px; grid-template-rows: minmax(0, 1fr) auto; height: 100vh; }
+    wk-library { grid-row: 1; grid-column: 1; }
+    wk-viewer { grid-row: 1; grid-column: 2; }
+    wk-ask { grid-row: 1; grid-column: 3; }
+    .status { grid-row: 2; grid-column: 1 / -1; font-size: 12px; padding: 2px 8px; border-top: 1px solid var(--border); background: var(--panel-bg); color: var(--muted); min-height: 1.4em; }
+    .drop { position: fixed; inset: 0; display: grid; place-items: center; background: rgb(0 100 255 / 0.15); border: 4px dashed var(--accent); font-size: 22px; pointer-events: none; z-index: 10; }
+    input[type='file'] { display: none; }
+  `;
+
+  constructor() {
+    super();
+    this.client = undefined;
+    this.documents = [];
+    this.jobs = new Map();
+    this.selectedId = '';
+    this.pdf = null;
+    this.extractive = true;
+    this.message = '';
+    this.dragging = false;
+    this.activeUnit = '';
+  }
+
+  private get viewer(): PdfViewer {
+    return this.renderRoot.querySelector('wk-viewer')!;
+  }
+
+  private get askPanel(): AskPanel {
+    return this.renderRoot.querySelector('wk-ask')!;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.disposers.push(
+      installShortcuts(window, {
+        open: () => void this.openRequest(),
+        find: () => this.viewer.openFind(),
+        focusQuestion: () => this.askPanel.focusQuestion(),
+      }),
+    );
+    const onDragOver = (e: DragEvent): void => {
+      if (!e.dataTransfer?.types.includes('Files')) return;
+      e.preventDefault();
+      this.dragging = true;
+    };
+    const onDragLeave = (e: DragEvent): void => {
+      if (e.relatedTarget === null) this.dragging = false;
+    };
+    const onDrop = (e: DragEvent): void => {
+      e.preventDefault();
+      this.dragging = false;
+      const files = [...(e.dataTransfer?.files ?? [])].filter((f) => f.name.toLowerCase().endsWith('.pdf') || f.type === 'application/pdf');
+      if (files.length) void this.openFiles(files);
+      else this.message = 'Only PDF files can be opened.';
+    };
+    window.addEventListener('dragover', onDragOver);
+    window.addEventListener('dragleave', onDragLeave);
+    window.addEventListener('drop', onDrop);
+    this.disposers.push(() => {
+      window.removeEventListener('dragover', onDragOver);
+      window.removeEventListener('dragleave', onDragLeave);
+      window.removeEventListener('drop', onDrop);
+    });
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    for (const dispose of this.disposers.splice(0)) dispose();
+  }
+
+  override firstUpdated(): void {
+    const client = this.client;
+    if (!client) return;
+    this.disposers.push(client.onEvent((e) => this.onServiceEvent(e)));
+    this.disposers.push(client.onCommand((c) => this.onCommand(c)));
+    void this.refresh();
+    void client.listModels().then(
+      (models) => (this.extractive = !models.some((m) => m.role === 'generator' && m.installed && m.selected)),
+      () => undefined,
+    );
+  }
+
+  private async refresh(): Promise<void> {
+    try {
+      const [documents, jobs] = await Promise.all([this.client!.listDocuments(), this.client!.listJobs()]);
+      this.documents = documents;
+      this.jobs = new Map(jobs.filter((j) => j.docId).map((j) => [j.docId!, j]));
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private onServiceEvent(event: ServiceEvent): void {
+    if (event.type === 'documents') {
+      this.documents = event.documents;
+      if (this.selectedId && !event.documents.some((d) => d.id === this.selectedId)) void this.select('');
+    } else if (event.job.docId) {
+      this.jobs = new Map(this.jobs).set(event.job.docId, event.job);
+      if (event.job.state !== 'running') void this.refresh();
+    }
+  }
+
+  private onCommand(command: HostCommand): void {
+    if (command.type === 'open') void this.openRequest();
+    else if (command.type === 'close') void this.select('');
+    else if (command.type === 'find') this.viewer.openFind();
+    else if (command.type === 'focus-question') this.askPanel.focusQuestion();
+    else if (command.type === 'show-document') void this.refresh().then(() => this.select(command.docId));
+  }
+
+  private fail(err: unknown): void {
+    this.message = toWukongError(err).message;
+  }
+
+  private async openRequest(): Promise<void> {
+    if (this.client?.showOpenDialog) {
+      try {
+        const results = await this.client.showOpenDialog();
+        if (results.length) await this.select(results[results.length - 1].document.id);
+        await this.refresh();
+      } catch (err) {
+        this.fail(err);
+      }
+      return;
+    }
+    this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')!.click();
+  }
+
+  private async openFiles(files: File[]): Promise<void> {
+    if (!this.client) return;
+    this.message = `Opening ${files.map((f) => f.name).join(', ')}…`;
+    try {
+      const results = await this.client.openFiles(files);
+      this.message = '';
+      await this.refresh();
+      if (results.length) await this.select(results[results.length - 1].document.id);
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private async select(docId: string): Promise<void> {
+    if (docId === this.selectedId && (this.pdf || !docId)) return;
+    const load = ++this.loadCount;
+    this.selectedId = docId;
+    this.activeUnit = '';
+    const old = this.pdf;
+    this.pdf = null;
+    void old?.destroy();
+    if (!docId || !this.client) return;
+    try {
+      const bytes = await this.client.getDocumentFile(docId);
+      const pdf = await loadPdf(bytes);
+      if (load !== this.loadCount) {
+        void pdf.destroy();
+        return;
+      }
+      this.pdf = pdf;
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private async removeDocument(docId: string): Promise<void> {
+    const doc = this.documents.find((d) => d.id === docId);
+    if (!window.confirm(`Remove “${doc?.title || doc?.fileName || 'this document'}” from the library? The PDF file itself is not deleted.`)) return;
+    try {
+      await this.client!.removeDocument(docId);
+      this.conversations.forget(docId);
+      if (docId === this.selectedId) await this.select('');
+      await this.refresh();
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private showEvidence(e: Evidence): void {
+    this.activeUnit = e.unitId;
+    if (e.docId !== this.selectedId) {
+      void this.select(e.docId).then(() => this.viewer.updateComplete).then(() => this.viewer.showHighlight(e));
+      return;
+    }
+    this.viewer.showHighlight(e);
+    this.message = `Page ${e.page}${e.section.length ? ` — ${e.section.join(' › ')}` : ''}`;
+  }
+
+  private readonly regionRenderer = (page: number, rect: Rect): Promise<string> =>
+    this.pdf ? renderRegion(this.pdf, page, rect) : Promise.reject(new Error('no document'));
+
+  override render() {
+    const doc = this.documents.find((d) => d.id === this.selectedId);
+    return html`
+      <wk-library .documents=${this.documents} .jobs=${this.jobs} selectedId=${this.selectedId}
+        @select=${(e: CustomEvent<string>) => void this.select(e.detail)}
+        @remove=${(e: CustomEvent<string>) => void this.removeDocument(e.detail)}
+        @open-request=${() => void this.openRequest()}></wk-library>
+      <wk-viewer .pdf=${this.pdf} label=${doc?.title ?? ''}></wk-viewer>
+      <wk-ask .client=${this.client} .conversations=${this.conversations} docId=${this.selectedId}
+        ?ready=${doc?.status === 'ready'} ?extractive=${this.extractive} .renderRegion=${this.regionRenderer}
+        activeUnit=${this.activeUnit} @show-evidence=${(e: CustomEvent<Evidence>) => this.showEvidence(e.detail)}></wk-ask>
+      <div class="status" role="status" aria-live="polite">${this.message}</div>
+      ${this.dragging ? html`<div class="drop">Drop a PDF to open it</div>` : ''}
+      <input type="file" accept="application/pdf,.pdf" multiple aria-hidden="true" tabindex="-1"
+        @change=${(e: Event) => {
+          const input = e.target as HTMLInputElement;
+          const files = [...(input.files ?? [])];
+          input.value = '';
+          if (files.length) void this.openFiles(files);
+        }} />
+    `;
+  }
+}
+
+customElements.define('wk-app', AppShell);

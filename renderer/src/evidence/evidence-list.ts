@@ -1,0 +1,82 @@
+/**
+ * <wk-evidence>: the evidence behind an answer, numbered like its citations. Paragraphs show a
+ * snippet and their section; figures and tables show their region rendered from the PDF.
+ */
+import { LitElement, css, html } from 'lit';
+import type { Evidence } from '../../../core/api.js';
+import type { Rect } from '../../../core/api.js';
+
+export type RegionRenderer = (page: number, rect: Rect) => Promise<string>;
+
+const SNIPPET = 260;
+
+export class EvidenceList extends LitElement {
+  static override properties = {
+    items: { attribute: false },
+    renderRegion: { attribute: false },
+    activeUnit: { type: String },
+    thumbs: { state: true },
+  };
+
+  declare items: Evidence[];
+  declare renderRegion: RegionRenderer | undefined;
+  declare activeUnit: string;
+  declare thumbs: Map<string, string>;
+
+  static override styles = css`
+    :host { display: block; }
+    ol { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 6px; }
+    button.item { display: block; width: 100%; text-align: left; background: var(--card-bg); color: inherit; border: 1px solid var(--border); border-radius: 6px; padding: 6px 8px; cursor: pointer; font: inherit; font-size: 12px; }
+    button.item:hover, button.item[aria-pressed='true'] { border-color: var(--accent); }
+    .head { display: flex; gap: 6px; align-items: baseline; color: var(--muted); font-size: 11px; }
+    .rank { font-weight: 700; color: var(--accent); }
+    .section { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; flex: 1; }
+    .text { margin-top: 2px; line-height: 1.35; }
+    img { display: block; max-width: 100%; max-height: 160px; margin-top: 4px; background: white; border: 1px solid var(--border); }
+  `;
+
+  constructor() {
+    super();
+    this.items = [];
+    this.renderRegion = undefined;
+    this.activeUnit = '';
+    this.thumbs = new Map();
+  }
+
+  override updated(changed: Map<string, unknown>): void {
+    if (!changed.has('items') && !changed.has('renderRegion')) return;
+    for (const e of this.items) {
+      if ((e.kind === 'figure' || e.kind === 'table') && !this.thumbs.has(e.unitId) && this.renderRegion) {
+        this.renderRegion(e.page, e.bbox).then(
+          (url) => (this.thumbs = new Map(this.thumbs).set(e.unitId, url)),
+          () => undefined,
+        );
+      }
+    }
+  }
+
+  private pick(e: Evidence): void {
+    this.dispatchEvent(new CustomEvent('show-evidence', { detail: e, bubbles: true, composed: true }));
+  }
+
+  override render() {
+    return html`
+      <ol aria-label="Evidence">
+        ${this.items.map((e) => {
+          const text = e.text.length > SNIPPET ? `${e.text.slice(0, SNIPPET)}…` : e.text;
+          const thumb = this.thumbs.get(e.unitId);
+          return html`<li>
+            <button class="item" data-unit-id=${e.unitId} data-rank=${e.rank} aria-pressed=${String(e.unitId === this.activeUnit)}
+              @click=${() => this.pick(e)} aria-label="Evidence ${e.rank}, page ${e.page}${e.label ? `, ${e.label}` : ''}">
+              <div class="head"><span class="rank">[${e.rank}]</span><span class="section">${e.section.join(' › ') || e.kind}</span><span>p. ${e.page}</span></div>
+              ${thumb ? html`<img src=${thumb} alt=${e.label ?? `${e.kind} on page ${e.page}`} />` : ''}
+              <div class="text">${e.label ? html`<strong>${e.label}.</strong> ` : ''}${text}</div>
+            </button>
+          </li>`;
+        })}
+      </ol>
+    `;
+  }
+}
+
+customElements.define('wk-evidence', EvidenceList);

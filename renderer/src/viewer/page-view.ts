@@ -1,0 +1,139 @@
+/**
+ * One page of the viewer: a placeholder of the right size until it scrolls into view, then a
+ * canvas, a selectable text layer and a highlight layer. Everything inside the page is placed in
+ * PDF points times `--total-scale-factor` (the pdf.js convention), so zooming only changes one
+ * CSS variable and a re-render of the canvas; highlights never need to be moved.
+ */
+import type { Rect } from '../../../core/api.js';
+import { TextLayer } from '../pdf/pdfjs.js';
+import type { PDFDocumentProxy } from '../pdf/pdfjs.js';
+
+export type PageState = 'empty' | 'rendering' | 'rendered';
+
+export class PageView {
+  readonly div: HTMLDivElement;
+  readonly highlightLayer: HTMLDivElement;
+  state: PageState = 'empty';
+  /** Size in points at scale 1 (rotation applied), as the document model uses. */
+  width: number;
+  height: number;
+  private scale = 1;
+  private canvas?: HTMLCanvasElement;
+  private textDiv?: HTMLDivElement;
+  private cancel?: () => void;
+  /** Bumped on every reset so a render that finishes late knows it is stale. */
+  private generation = 0;
+
+  constructor(readonly number: number, width: number, height: number) {
+    this.width = width;
+    this.height = height;
+    this.div = document.createElement('div');
+    this.div.className = 'page';
+    this.div.dataset.pageNumber = String(number);
+    this.div.setAttribute('role', 'region');
+    this.div.setAttribute('aria-label', `Page ${number}`);
+    this.highlightLayer = document.createElement('div');
+    this.highlightLayer.className = 'highlightLayer';
+    this.div.append(this.highlightLayer);
+  }
+
+  layout(scale: number): void {
+    this.scale = scale;
+    this.div.style.setProperty('--total-scale-factor', String(scale));
+    this.div.style.width = `${this.width * scale}px`;
+    this.div.style.height = `${this.height * scale}px`;
+    this.div.dataset.scale = String(scale);
+  }
+
+  async render(pdf: PDFDocumentProxy, findQuery: string): Promise<void> {
+    if (this.state !== 'empty') return;
+    this.state = 'rendering';
+    const generation = this.generation;
+    const page = await pdf.getPage(this.number);
+    const viewport = page.getViewport({ scale: this.scale });
+    const ratio = Math.min(window.devicePixelRatio || 1, 2);
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.floor(viewport.width * ratio);
+    canvas.height = Math.floor(viewport.height * ratio);
+    canvas.style.width = `${viewport.width}px`;
+    canvas.style.height = `${viewport.height}px`;
+    canvas.setAttribute('aria-hidden', 'true');
+    const task = page.render({ canvas, viewport, transform: ratio === 1 ? undefined : [ratio, 0, 0, ratio, 0, 0] });
+    this.cancel = () => task.cancel();
+    try {
+      await task.promise;
+    } catch {
+      if (generation === this.generation) this.state = 'empty';
+      return;
+    }
+    if (generation !== this.generation) return;
+    const textDiv = document.createElement('div');
+    textDiv.className = 'textLayer';
+    const textLayer = new TextLayer({ textContentSource: page.streamTextContent(), container: textDiv, viewport });
+    this.cancel = () => textLayer.cancel();
+    this.canvas = canvas;
+    this.textDiv = textDiv;
+    this.div.prepend(canvas, textDiv);
+    try {
+      await textLayer.render();
+    } catch {
+      // A cancelled text layer only loses selection on this page until it renders again.
+    }
+    if (generation !== this.generation) return;
+    this.state = 'rendered';
+    this.cancel = undefined;
+    this.div.dataset.rendered = 'true';
+    this.markFind(findQuery);
+  }
+
+  /** Frees the canvas (memory) when the page is far from view or the zoom changed. */
+  reset(): void {
+    this.generation++;
+    this.cancel?.();
+    this.cancel = undefined;
+    this.canvas?.remove();
+    this.textDiv?.remove();
+    this.canvas = undefined;
+    this.textDiv = undefined;
+    this.state = 'empty';
+    delete this.div.dataset.rendered;
+  }
+
+  /** Marks text runs holding the find query; whole runs, which is what pdf.js text items are. */
+  markFind(query: string): number {
+    if (!this.textDiv) return 0;
+    const q = query.toLowerCase();
+    let hits = 0;
+    for (const span of this.textDiv.querySelectorAll('span')) {
+      const hit = q.length > 0 && (span.textContent ?? '').toLowerCase().includes(q);
+      span.classList.toggle('find-hit', hit);
+      if (hit) hits++;
+    }
+    return hits;
+  }
+
+  firstFindHit(): HTMLElement | null {
+    return this.textDiv?.querySelector<HTMLElement>('span.find-hit') ?? null;
+  }
+
+  clearHighlights(): void {
+    this.highlightLayer.replaceChildren();
+  }
+
+  addHighlight(unitId: string, rects: readonly Rect[], figure: boolean): HTMLElement[] {
+    return rects.map((r, i) => {
+      const el = document.createElement('div');
+      el.className = figure ? 'highlight figure' : 'highlight';
+      el.dataset.unitId = unitId;
+      el.dataset.page = String(this.number);
+      el.dataset.rect = String(i);
+      // Points times the page's scale variable: the geometry.ts convention, straight to CSS.
+      el.style.left = `calc(var(--total-scale-factor) * ${r[0]}px)`;
+      el.style.top = `calc(var(--total-scale-factor) * ${r[1]}px)`;
+      el.style.width = `calc(var(--total-scale-factor) * ${r[2] - r[0]}px)`;
+      el.style.height = `calc(var(--total-scale-factor) * ${r[3] - r[1]}px)`;
+      this.highlightLayer.append(el);
+      return el;
+    });
+  }
+}

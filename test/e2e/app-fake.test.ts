@@ -1,0 +1,136 @@
+/**
+ * The app in Chromium against web mode with the in-memory fake service: checks the UI itself
+ * (open, progress, streaming answer, citation -> page + highlight, find, thumbnails, theme)
+ * with evidence whose rectangles are known exactly, independent of the parser and retriever.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Evidence } from '../../core/api.js';
+import { startWebServer, type WebServer } from '../../web/server.js';
+import { createFakeService, type FakeService } from '../web/fake-service.js';
+import { makeFixturePdf, type FixturePdf } from './fixture-pdf.js';
+import type { AskEvent } from '../../core/api.js';
+import { ask, boxesMatch, collectErrors, ensureRendererBuilt, hasChromium, highlightBoxes, launch, recordAsks, screenshot, type Browser } from './harness.js';
+
+describe.skipIf(!hasChromium)('app (web mode, fake service)', () => {
+  let fixture: FixturePdf;
+  let service: FakeService;
+  let server: WebServer;
+  let browser: Browser;
+  let errors: string[];
+  let asks: AskEvent[][];
+
+  beforeAll(async () => {
+    ensureRendererBuilt();
+    fixture = await makeFixturePdf(40);
+    service = createFakeService({
+      steps: 5,
+      stepMs: 250,
+      evidence: [
+        { rank: 1, unitId: 'u0007', kind: 'paragraph', page: 2, bbox: [72, 150, 500, 198], lineRects: fixture.lineRects, text: fixture.text, section: ['2 Models', '2.1 Random effects'], score: 3, tokens: 40 },
+        { rank: 2, unitId: 'u0009', kind: 'figure', page: 2, bbox: fixture.figureBox, lineRects: [fixture.figureBox], text: '', label: 'Figure 1', section: ['2 Models'], score: 2, tokens: 10 },
+      ],
+    });
+    const recorder = recordAsks(service);
+    asks = recorder.asks;
+    server = await startWebServer({ service: recorder.service });
+    browser = await launch();
+    errors = collectErrors(browser.page);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('opens a PDF, shows indexing progress, renders pages lazily', async () => {
+    const { page } = browser;
+    await page.goto(server.url);
+    await expect.poll(() => new URL(page.url()).hash).toBe(''); // the token leaves the address bar
+    await page.locator('wk-app input[type=file]').setInputFiles({ name: 'fixture.pdf', mimeType: 'application/pdf', buffer: Buffer.from(fixture.bytes) });
+    await page.locator('wk-library progress.job-progress').waitFor({ timeout: 10_000 });
+    await page.locator('wk-library li[data-status="ready"]').waitFor({ timeout: 20_000 });
+    await page.locator('wk-viewer .page[data-page-number="1"][data-rendered]').waitFor();
+    expect(await page.locator('wk-viewer .page').count()).toBe(40);
+    // Lazily: far pages are placeholders only.
+    expect(await page.locator('wk-viewer .page[data-page-number="40"][data-rendered]').count()).toBe(0);
+    expect(await page.locator('wk-viewer .page[data-page-number="1"] .textLayer span').count()).toBeGreaterThan(0);
+  });
+
+  it('streams an answer with citation chips and highlights the cited lines', async () => {
+    const { page } = browser;
+    const events = await ask(page, asks, 'What are random effects?');
+    const evidence = (events.find((e) => e.type === 'evidence') as { evidence: Evidence[] }).evidence;
+    expect(await page.locator('wk-ask .cite').count()).toBe(2);
+    await page.locator('wk-ask .cite[data-cite="1"]').click();
+    const hl = page.locator('wk-viewer .highlight[data-unit-id="u0007"]');
+    await hl.first().waitFor();
+    expect(await page.locator('wk-viewer input[aria-label="Page number"]').inputValue()).toBe('2');
+    const { actual, expected } = await highlightBoxes(page, evidence[0]);
+    expect(actual.length).toBe(3);
+    expect(boxesMatch(actual, expected), JSON.stringify({ actual, expected })).toBe(true);
+    // The highlight is on screen.
+    const scroller = (await page.locator('wk-viewer .scroller').boundingBox())!;
+    expect(actual[0].y).toBeGreaterThanOrEqual(scroller.y);
+    expect(actual[0].y + actual[0].height).toBeLessThanOrEqual(scroller.y + scroller.height);
+    await screenshot(page, 'e2e-fake-citation.png');
+  });
+
+  it('shows a figure evidence item as a thumbnail and highlights its region', async () => {
+    const { page } = browser;
+    const item = page.locator('wk-evidence button.item[data-unit-id="u0009"]');
+    await item.locator('img').waitFor();
+    await item.click();
+    const hl = page.locator('wk-viewer .highlight.figure[data-unit-id="u0009"]');
+    await hl.waitFor();
+    const { actual, expected } = await highlightBoxes(page, { rank: 2, docId: '', unitId: 'u0009', kind: 'figure', page: 2, bbox: fixture.figureBox, lineRects: [fixture.figureBox], text: '', section: [], score: 0, tokens: 0 });
+    expect(boxesMatch(actual, expected)).toBe(true);
+    expect(await page.locator('wk-viewer .highlight[data-unit-id="u0007"]').count()).toBe(0);
+  });
+
+  it('shows "not answerable", cancels, and keeps the conversation', async () => {
+    const { page } = browser;
+    await ask(page, asks, 'Something unanswerable?');
+    await page.locator('wk-ask [data-state="not-answerable"]').waitFor();
+    expect(await page.locator('wk-ask article.turn').count()).toBe(3 - 1);
+  });
+
+  it('finds text, zooms, navigates, and takes the shortcuts', async () => {
+    const { page } = browser;
+    await page.keyboard.press('Control+f');
+    const find = page.locator('wk-viewer .findbar input');
+    await expect.poll(() => find.evaluate((el) => (el as { matches(s: string): boolean }).matches(':focus'))).toBe(true);
+    await find.fill('page 37');
+    await find.press('Enter');
+    await expect.poll(() => page.locator('wk-viewer .find-status').textContent()).toContain('page 37');
+    await expect.poll(() => page.locator('wk-viewer input[aria-label="Page number"]').inputValue()).toBe('37');
+    await page.locator('wk-viewer .page[data-page-number="37"] .find-hit').first().waitFor();
+
+    const before = Number(await page.locator('wk-viewer .page[data-page-number="1"]').getAttribute('data-scale'));
+    await page.locator('wk-viewer button[aria-label="Zoom in"]').click();
+    const after = Number(await page.locator('wk-viewer .page[data-page-number="1"]').getAttribute('data-scale'));
+    expect(after).toBeCloseTo(before * 1.2, 3);
+    await page.locator('wk-viewer button[aria-label="Fit width"]').click();
+
+    await page.locator('wk-viewer button[aria-label="Toggle thumbnails"]').click();
+    await page.locator('wk-viewer .thumb[data-page="5"]').click();
+    await expect.poll(() => page.locator('wk-viewer input[aria-label="Page number"]').inputValue()).toBe('5');
+
+    await page.keyboard.press('Escape');
+    await page.locator('wk-viewer .scroller').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+l');
+    await expect.poll(() => page.locator('wk-ask textarea').evaluate((el) => (el as { matches(s: string): boolean }).matches(':focus'))).toBe(true);
+  });
+
+  it('follows a dark OS theme', async () => {
+    const { page } = browser;
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const bg = await page.evaluate('getComputedStyle(document.body).backgroundColor');
+    expect(bg).toBe('rgb(27, 29, 33)');
+    await screenshot(page, 'e2e-fake-dark.png');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('logged no page errors', () => {
+    expect(errors.filter((e) => !/favicon/.test(e)), errors.join('\n')).toEqual([]);
+  });
+});
