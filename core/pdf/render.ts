@@ -1,11 +1,16 @@
 /** Crops of a page region rendered to PNG on demand (figure thumbnails, input for vision models). */
-import { createCanvas } from '@napi-rs/canvas';
+import { createRequire } from 'node:module';
 import type { Rect } from '../model/geometry.js';
 import { WukongError } from '../errors.js';
 import { openPdf } from './load.js';
 import type { PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
 type RenderCanvas = Parameters<PDFPageProxy['render']>[0]['canvas'];
+
+// pdf.js polyfills Path2D from the @napi-rs/canvas that *it* resolves (npm may nest a different major under
+// pdfjs-dist); a canvas from another copy rejects those paths, so take createCanvas from the same copy.
+const pdfjsRequire = createRequire(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
+const { createCanvas } = pdfjsRequire('@napi-rs/canvas') as typeof import('@napi-rs/canvas');
 
 /** Keeps a runaway scale from allocating gigabytes of pixels. */
 const MAX_PIXELS = 40_000_000;

@@ -23,7 +23,7 @@ describe('reading order and columns', () => {
         lines(page, f.regular, ['Abstract text that runs across the whole width of the page, above both of the columns below it.', 'It is the second line of the abstract and it also spans the full measure of the page.'], 72, 120);
         let y = lines(page, f.regular, Array.from({ length: 12 }, (_, i) => `Left column text, line ${pad(i)}, continues here.`), 72, 180);
         lines(page, f.regular, Array.from({ length: 10 }, (_, i) => `Left second paragraph line ${pad(i)} goes on.`), 72, y + 14);
-        y = lines(page, f.regular, Array.from({ length: 22 }, (_, i) => `Right column text, line ${pad(i)}, continues here.`), 320, 180);
+        lines(page, f.regular, Array.from({ length: 22 }, (_, i) => `Right column text, line ${pad(i)}, continues here.`), 320, 180);
       },
       (page, f) => {
         lines(page, f.regular, Array.from({ length: 30 }, (_, i) => `Left only column text, line ${pad(i)}, goes on.`), 72, 80);
