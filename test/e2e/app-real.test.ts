@@ -1,0 +1,88 @@
+/**
+ * The whole app for real: web mode in Chromium on a fresh service home, a real paper from
+ * ../shared/corpus parsed and indexed, an extractive answer with citations, and the cited unit's
+ * lines highlighted where the evidence says they are.
+ */
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AskEvent, Evidence, WukongService } from '../../core/api.js';
+import { createService } from '../../core/service/index.js';
+import { startWebServer, type WebServer } from '../../web/server.js';
+import { ask, boxesMatch, collectErrors, ensureRendererBuilt, hasChromium, highlightBoxes, launch, recordAsks, root, screenshot, type Browser } from './harness.js';
+
+const PAPER = join(root, '..', 'shared', 'corpus', 'lme4_lmer.pdf');
+const QUESTION = 'How are the random effects and their covariance matrix modelled?';
+
+describe.skipIf(!hasChromium || !existsSync(PAPER))('app (web mode, real service, lme4_lmer.pdf)', () => {
+  let home: string;
+  let service: WukongService;
+  let server: WebServer;
+  let browser: Browser;
+  let errors: string[];
+  let asks: AskEvent[][];
+  let events: AskEvent[];
+
+  beforeAll(async () => {
+    ensureRendererBuilt();
+    home = await mkdtemp(join(tmpdir(), 'wk-e2e-home-'));
+    service = await createService({ home });
+    const recorder = recordAsks(service);
+    asks = recorder.asks;
+    server = await startWebServer({ service: recorder.service });
+    browser = await launch();
+    errors = collectErrors(browser.page);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await service?.close();
+    if (home) await rm(home, { recursive: true, force: true });
+  });
+
+  it('opens the paper and shows indexing progress until it is ready', async () => {
+    const { page } = browser;
+    await page.goto(server.url);
+    await page.locator('wk-app input[type=file]').setInputFiles(PAPER);
+    await page.locator('wk-library progress').first().waitFor({ timeout: 30_000 });
+    await page.locator('wk-viewer .page[data-page-number="1"][data-rendered]').waitFor({ timeout: 30_000 });
+    await page.locator('wk-library li[data-status="ready"]').waitFor({ timeout: 180_000 });
+    expect(await page.locator('wk-library li[data-status="ready"] .meta').textContent()).toMatch(/\d+ pages/);
+  }, 240_000);
+
+  it('answers with citations, and a citation shows its page with the exact lines highlighted', async () => {
+    const { page } = browser;
+    events = await ask(page, asks, QUESTION);
+    const done = events.find((e): e is Extract<AskEvent, { type: 'done' }> => e.type === 'done');
+    expect(done, JSON.stringify(events.filter((e) => e.type === 'error'))).toBeDefined();
+    expect(done!.answer.citations.length).toBeGreaterThan(0);
+    const evidence = (events.find((e) => e.type === 'evidence') as { evidence: Evidence[] }).evidence;
+    const cited = done!.answer.citations[0];
+    const item = evidence.find((e) => e.unitId === cited.unitId)!;
+    expect(item).toBeDefined();
+
+    await page.locator(`wk-ask .cite[data-cite="${cited.n}"]`).first().click();
+    await page.locator(`wk-viewer .highlight[data-unit-id="${item.unitId}"]`).first().waitFor();
+    expect(await page.locator('wk-viewer input[aria-label="Page number"]').inputValue()).toBe(String(item.page));
+    await page.locator(`wk-viewer .page[data-page-number="${item.page}"][data-rendered]`).waitFor();
+    const { actual, expected } = await highlightBoxes(page, item);
+    expect(actual.length).toBeGreaterThan(0);
+    expect(boxesMatch(actual, expected), JSON.stringify({ actual, expected })).toBe(true);
+    const scroller = (await page.locator('wk-viewer .scroller').boundingBox())!;
+    expect(actual[0].y).toBeGreaterThanOrEqual(scroller.y - 1);
+    expect(actual[0].y).toBeLessThanOrEqual(scroller.y + scroller.height);
+
+    const shot = await screenshot(page, 'e2e-real-answer.png');
+    if (process.env.WUKONG_DOCS_SCREENSHOT) {
+      await mkdir(join(root, 'docs'), { recursive: true });
+      await copyFile(shot, join(root, 'docs', 'screenshot.png'));
+    }
+  }, 180_000);
+
+  it('logged no page errors', () => {
+    expect(errors.filter((e) => !/favicon/.test(e)), errors.join('\n')).toEqual([]);
+  });
+});
