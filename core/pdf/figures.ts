@@ -62,8 +62,17 @@ function collectCaptions(lines: readonly Line[], stats: TextStats): Caption[] {
   return out;
 }
 
+/** A line with a horizontal rule above and below it, both spanning it, is a table row (booktabs style). */
+function betweenRules(line: Line, clusters: readonly Mark[]): boolean {
+  const spans = (c: Mark): boolean => c.rect[3] - c.rect[1] < 2.5 && c.rect[0] <= line.bbox[0] + 2 && c.rect[2] >= line.bbox[2] - 2;
+  const above = clusters.some((c) => spans(c) && c.rect[3] <= line.bbox[1] + 1 && line.bbox[1] - c.rect[3] < 300);
+  const below = clusters.some((c) => spans(c) && c.rect[1] >= line.bbox[3] - 1 && c.rect[1] - line.bbox[3] < 300);
+  return above && below;
+}
+
 function isProse(line: Line, width: number, stats: TextStats, clusters: readonly Mark[]): boolean {
   if (clusters.some((c) => centerInside(c.rect, line.bbox))) return false;
+  if (betweenRules(line, clusters)) return false;
   if (Math.abs(line.size - stats.bodySize) > 0.8) return false;
   const w = line.bbox[2] - line.bbox[0];
   return w >= 0.7 * width && line.text.split(' ').length >= 6;
@@ -77,8 +86,8 @@ function grow(cap: Caption, dir: -1 | 1, lines: readonly Line[], clusters: reado
   const firstMaxGap = Math.max(4.5 * stats.leading, 54);
   type Item = { rect: Rect; line?: Line; mark?: Mark };
   const items: Item[] = [];
-  for (const m of clusters) if (overlapShare(cx0, cx1, m.rect[0], m.rect[2]) > 0.2) items.push({ rect: m.rect, mark: m });
-  for (const l of lines) if (!capLines.has(l) && overlapShare(cx0, cx1, l.bbox[0], l.bbox[2]) > 0.5) items.push({ rect: l.bbox, line: l });
+  for (const m of clusters) items.push({ rect: m.rect, mark: m });
+  for (const l of lines) if (!capLines.has(l)) items.push({ rect: l.bbox, line: l });
   const ahead = items.filter((it) => (dir < 0 ? it.rect[3] <= cap.bbox[1] + 2 : it.rect[1] >= cap.bbox[3] - 2));
   ahead.sort((a, b) => (dir < 0 ? b.rect[3] - a.rect[3] : a.rect[1] - b.rect[1]));
   let edge = dir < 0 ? cap.bbox[1] : cap.bbox[3];
@@ -87,6 +96,10 @@ function grow(cap: Caption, dir: -1 | 1, lines: readonly Line[], clusters: reado
   let firstGap = Infinity;
   const got: Line[] = [];
   for (const it of ahead) {
+    // The band widens with the region: a table's first column may start left of a centred caption.
+    const bx0 = region ? Math.min(cx0, region[0]) : cx0;
+    const bx1 = region ? Math.max(cx1, region[2]) : cx1;
+    if (overlapShare(bx0, bx1, it.rect[0], it.rect[2]) <= (it.mark ? 0.2 : 0.5)) continue;
     const g = dir < 0 ? edge - it.rect[3] : it.rect[1] - edge;
     if (g > (region ? maxGap : firstMaxGap)) break;
     if (it.line) {

@@ -21,7 +21,7 @@ describe('reading order and columns', () => {
       (page, f) => {
         page.drawText('Reading Order in Two Column Pages', { x: 150, y: 792 - 80, size: 16, font: f.bold });
         lines(page, f.regular, ['Abstract text that runs across the whole width of the page, above both of the columns below it.', 'It is the second line of the abstract and it also spans the full measure of the page.'], 72, 120);
-        let y = lines(page, f.regular, Array.from({ length: 12 }, (_, i) => `Left column text, line ${pad(i)}, continues here.`), 72, 180);
+        const y = lines(page, f.regular, Array.from({ length: 12 }, (_, i) => `Left column text, line ${pad(i)}, continues here.`), 72, 180);
         lines(page, f.regular, Array.from({ length: 10 }, (_, i) => `Left second paragraph line ${pad(i)} goes on.`), 72, y + 14);
         lines(page, f.regular, Array.from({ length: 22 }, (_, i) => `Right column text, line ${pad(i)}, continues here.`), 320, 180);
       },
