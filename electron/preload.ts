@@ -5,7 +5,7 @@
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { IpcRendererEvent } from 'electron';
-import type { AskEvent, ServiceEvent } from '../core/api.js';
+import type { AskEvent, OpenResult, ServiceEvent } from '../core/api.js';
 import { IPC, type HostCommand, type Reply, type WukongBridge } from './bridge-types.js';
 
 function subscribe<A extends unknown[]>(channel: string, listener: (...args: A) => void): () => void {
@@ -25,11 +25,11 @@ const api: WukongBridge = {
   onAskEvent: (listener) => subscribe<[string, AskEvent]>(IPC.askEvent, listener),
   onServiceEvent: (listener) => subscribe<[ServiceEvent]>(IPC.serviceEvent, listener),
   onCommand: (listener) => subscribe<[HostCommand]>(IPC.command, listener),
-  showOpenDialog: () => ipcRenderer.invoke(IPC.openDialog) as Promise<Reply<never>>,
+  showOpenDialog: () => ipcRenderer.invoke(IPC.openDialog) as Promise<Reply<OpenResult[]>>,
   openFiles: (files) => {
     // Only real File objects from a drop or a file input have a path; anything else gives ''.
     const paths = files.map((f) => webUtils.getPathForFile(f)).filter((p) => p.length > 0);
-    return ipcRenderer.invoke(IPC.openPaths, paths) as Promise<Reply<never>>;
+    return ipcRenderer.invoke(IPC.openPaths, paths) as Promise<Reply<OpenResult[]>>;
   },
 };
 

@@ -1,0 +1,108 @@
+/**
+ * The main-process side of the bridge. Every handler checks who is calling (our window, on our
+ * app:// origin) and validates every argument before the service sees it. The page cannot open
+ * arbitrary paths: files come only from the native dialog or from files the person dropped.
+ */
+import { ipcMain, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { stat } from 'node:fs/promises';
+import { extname, isAbsolute } from 'node:path';
+import type { AskEvent, OpenResult } from '../core/api.js';
+import { WukongError, toWukongError } from '../core/errors.js';
+import { askArgs, id, isRequestMethod, validateRequest } from '../web/validate.js';
+import { isAppUrl } from './app-protocol.js';
+import { IPC, type Reply } from './bridge-types.js';
+import type { ServiceConnection } from './service-connection.js';
+
+export interface IpcContext {
+  connection: ServiceConnection;
+  /** The one window allowed to call us. */
+  contents(): WebContents | undefined;
+  showOpenDialog(): Promise<OpenResult[]>;
+  openPaths(paths: string[]): Promise<OpenResult[]>;
+}
+
+const MAX_FILES = 50;
+
+function guard(ctx: IpcContext, event: IpcMainEvent | IpcMainInvokeEvent): void {
+  if (event.sender !== ctx.contents() || !isAppUrl(event.senderFrame?.url)) throw new WukongError('BAD_REQUEST', undefined, 'IPC from an unexpected frame');
+}
+
+async function reply<T>(work: () => Promise<T>): Promise<Reply<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (err) {
+    return { ok: false, error: toWukongError(err).toJSON() };
+  }
+}
+
+/** Dropped files: absolute paths to existing regular .pdf files, nothing else. */
+export async function checkPdfPaths(paths: unknown): Promise<string[]> {
+  if (!Array.isArray(paths) || paths.length > MAX_FILES) throw new WukongError('BAD_REQUEST', undefined, 'paths must be an array');
+  const out: string[] = [];
+  for (const p of paths) {
+    if (typeof p !== 'string' || !isAbsolute(p) || extname(p).toLowerCase() !== '.pdf') throw new WukongError('NOT_PDF', undefined, String(p));
+    if (!(await stat(p)).isFile()) throw new WukongError('NOT_FOUND', undefined, p);
+    out.push(p);
+  }
+  return out;
+}
+
+export function registerIpc(ctx: IpcContext): void {
+  ipcMain.handle(IPC.request, (event, method: unknown, args: unknown) =>
+    reply(async () => {
+      guard(ctx, event);
+      // Opening goes through the dialog or a drop (openPaths), never a path the page makes up.
+      if (typeof method !== 'string' || !isRequestMethod(method) || method === 'openDocument') throw new WukongError('BAD_REQUEST', undefined, `method ${String(method)}`);
+      return ctx.connection.call(method, validateRequest(method, args));
+    }),
+  );
+
+  ipcMain.handle(IPC.file, (event, docId: unknown) =>
+    reply(async () => {
+      guard(ctx, event);
+      return ctx.connection.call('getDocumentFile', [id(docId, 'docId')]);
+    }),
+  );
+
+  ipcMain.handle(IPC.openDialog, (event) =>
+    reply(async () => {
+      guard(ctx, event);
+      return ctx.showOpenDialog();
+    }),
+  );
+
+  ipcMain.handle(IPC.openPaths, (event, paths: unknown) =>
+    reply(async () => {
+      guard(ctx, event);
+      return ctx.openPaths(await checkPdfPaths(paths));
+    }),
+  );
+
+  ipcMain.on(IPC.ask, (event, askId: unknown, ...rest: unknown[]) => {
+    const send = (id: string, e: AskEvent): void => {
+      if (!event.sender.isDestroyed()) event.sender.send(IPC.askEvent, id, e);
+    };
+    let checkedId: string;
+    try {
+      guard(ctx, event);
+      checkedId = id(askId, 'askId');
+    } catch {
+      return;
+    }
+    try {
+      const [scope, question, options] = askArgs(rest);
+      ctx.connection.ask(checkedId, scope, question, options, (e) => send(checkedId, e));
+    } catch (err) {
+      send(checkedId, { type: 'error', error: toWukongError(err).toJSON() });
+    }
+  });
+
+  ipcMain.on(IPC.cancelAsk, (event, askId: unknown) => {
+    try {
+      guard(ctx, event);
+      ctx.connection.cancelAsk(id(askId, 'askId'));
+    } catch {
+      // A bad cancel has nothing to cancel.
+    }
+  });
+}
