@@ -21,7 +21,7 @@ describe.skipIf(!hasChromium)('app (web mode, fake service)', () => {
 
   beforeAll(async () => {
     ensureRendererBuilt();
-    fixture = await makeFixturePdf(40);
+    fixture = await makeFixturePdf(500);
     service = createFakeService({
       steps: 5,
       stepMs: 250,
@@ -50,9 +50,10 @@ describe.skipIf(!hasChromium)('app (web mode, fake service)', () => {
     await page.locator('wk-library progress.job-progress').waitFor({ timeout: 10_000 });
     await page.locator('wk-library li[data-status="ready"]').waitFor({ timeout: 20_000 });
     await page.locator('wk-viewer .page[data-page-number="1"][data-rendered]').waitFor();
-    expect(await page.locator('wk-viewer .page').count()).toBe(40);
-    // Lazily: far pages are placeholders only.
-    expect(await page.locator('wk-viewer .page[data-page-number="40"][data-rendered]').count()).toBe(0);
+    expect(await page.locator('wk-viewer .page').count()).toBe(500);
+    // Lazily: only pages near the view are drawn, however long the file.
+    expect(await page.locator('wk-viewer .page[data-page-number="500"][data-rendered]').count()).toBe(0);
+    expect(await page.locator('wk-viewer .page[data-rendered]').count()).toBeLessThanOrEqual(12);
     expect(await page.locator('wk-viewer .page[data-page-number="1"] .textLayer span').count()).toBeGreaterThan(0);
   });
 
@@ -87,11 +88,32 @@ describe.skipIf(!hasChromium)('app (web mode, fake service)', () => {
     expect(await page.locator('wk-viewer .highlight[data-unit-id="u0007"]').count()).toBe(0);
   });
 
-  it('shows "not answerable", cancels, and keeps the conversation', async () => {
+  it('shows "not answerable", cancels a slow answer, and keeps a conversation per document', async () => {
     const { page } = browser;
     await ask(page, asks, 'Something unanswerable?');
     await page.locator('wk-ask [data-state="not-answerable"]').waitFor();
-    expect(await page.locator('wk-ask article.turn').count()).toBe(3 - 1);
+
+    const box = page.locator('wk-ask textarea');
+    await box.fill('Answer this slowly please');
+    await box.press('Enter');
+    await page.locator('wk-ask article.turn[data-state="streaming"]').waitFor();
+    await page.locator('wk-ask button.cancel').click();
+    await page.locator('wk-ask article.turn[data-state="cancelled"]').waitFor();
+    await expect.poll(() => service.lastAskSignal?.aborted).toBe(true);
+    expect(await page.locator('wk-ask article.turn').count()).toBe(3);
+
+    // A second document starts with an empty conversation; the first keeps its own.
+    const other = await makeFixturePdf(3);
+    await page.locator('wk-app input[type=file]').setInputFiles({ name: 'other.pdf', mimeType: 'application/pdf', buffer: Buffer.from(other.bytes) });
+    await page.locator('wk-library li[aria-current="true"] .title', { hasText: 'other' }).waitFor();
+    expect(await page.locator('wk-ask article.turn').count()).toBe(0);
+    await page.locator('wk-library li[aria-current="true"][data-status="ready"]').waitFor({ timeout: 20_000 });
+    page.once('dialog', (d) => void d.accept());
+    await page.locator('wk-library li[aria-current="true"] button.remove').click();
+    await expect.poll(() => page.locator('wk-library li').count()).toBe(1);
+    await page.locator('wk-library li button.open').click();
+    await expect.poll(() => page.locator('wk-ask article.turn').count()).toBe(3);
+    await page.locator('wk-viewer .page[data-page-number="1"][data-rendered]').waitFor();
   });
 
   it('finds text, zooms, navigates, and takes the shortcuts', async () => {
@@ -99,11 +121,11 @@ describe.skipIf(!hasChromium)('app (web mode, fake service)', () => {
     await page.keyboard.press('Control+f');
     const find = page.locator('wk-viewer .findbar input');
     await expect.poll(() => find.evaluate((el) => (el as { matches(s: string): boolean }).matches(':focus'))).toBe(true);
-    await find.fill('page 37');
+    await find.fill('page 437');
     await find.press('Enter');
-    await expect.poll(() => page.locator('wk-viewer .find-status').textContent()).toContain('page 37');
-    await expect.poll(() => page.locator('wk-viewer input[aria-label="Page number"]').inputValue()).toBe('37');
-    await page.locator('wk-viewer .page[data-page-number="37"] .find-hit').first().waitFor();
+    await expect.poll(() => page.locator('wk-viewer .find-status').textContent()).toContain('page 437');
+    await expect.poll(() => page.locator('wk-viewer input[aria-label="Page number"]').inputValue()).toBe('437');
+    await page.locator('wk-viewer .page[data-page-number="437"] .find-hit').first().waitFor();
 
     const before = Number(await page.locator('wk-viewer .page[data-page-number="1"]').getAttribute('data-scale'));
     await page.locator('wk-viewer button[aria-label="Zoom in"]').click();

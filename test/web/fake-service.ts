@@ -123,7 +123,7 @@ export function createFakeService(options: FakeOptions = {}): FakeService {
             yield { type: 'error', error: new WukongError('CANCELLED').toJSON() };
             return;
           }
-          await new Promise((r) => setTimeout(r, options.tokenMs ?? 5));
+          await new Promise((r) => setTimeout(r, /slowly/i.test(question) ? 300 : (options.tokenMs ?? 5)));
           yield { type: 'token', text: word };
         }
       }

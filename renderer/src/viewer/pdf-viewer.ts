@@ -326,10 +326,11 @@ export class PdfViewer extends LitElement {
     const { page, count } = pages[index];
     this.findStatus = `${this.findResult.total} matches on ${pages.length} pages — page ${page} (${count})`;
     this.goToPage(page);
-    await new Promise((r) => setTimeout(r, 50));
+    // The hit's run exists once the page's text layer is drawn; then bring that line into view.
     const view = this.pages[page - 1];
+    for (let i = 0; i < 40 && view.state !== 'rendered'; i++) await new Promise((r) => setTimeout(r, 50));
     const hit = view.firstFindHit();
-    if (hit) hit.scrollIntoView({ block: 'center' });
+    if (hit) this.goToPage(page, hit.offsetTop / this.scale);
   }
 
   private onFindKey(e: KeyboardEvent): void {
