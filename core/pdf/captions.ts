@@ -17,12 +17,18 @@ export function captionStart(line: Line): CaptionStart | null {
   if (!m) return null;
   const kind = /^t/i.test(m[1]) ? 'table' : 'figure';
   const label = `${kind === 'table' ? 'Table' : 'Figure'} ${m[2]}`;
+  const rest = line.text.slice(m[0].length);
+  // "Fig. S1A, B), suggesting" is a mention that happens to open a line, not a caption.
+  if (/^[\p{L}\d,;)\]]/u.test(rest)) return null;
   if (m[3]) return { kind, label };
-  const rest = line.text.slice(m[0].length).trim();
-  if (!rest) return { kind, label };
-  const first = line.items[0];
-  const later = line.items.find((g) => g.x0 > first.x1 + 0.5 && g.font !== first.font);
-  if (later && line.items.length > 1) return { kind, label };
+  const after = rest.trim();
+  if (!after) return { kind, label };
+  if (!/^[\p{Lu}(]/u.test(after)) return null;
+  // Without punctuation the label must be set apart by its font (bold "Fig. 3" then plain text).
+  const labelEnd = line.items[0].x0 + (line.items[0].x1 - line.items[0].x0) * Math.min(1, m[0].length / Math.max(1, line.items[0].text.length));
+  const labelFont = line.items[0].font;
+  const next = line.items.find((g) => g.x0 >= labelEnd - 0.5 && g !== line.items[0]);
+  if (next && next.font !== labelFont && line.items[0].text.trim().length <= m[0].trim().length + 1) return { kind, label };
   return null;
 }
 

@@ -8,7 +8,52 @@ const SPLIT_GAP_EM = 1.6;
 /** A gap wider than this share of an em is a space even when the PDF has no space character. */
 const SPACE_GAP_EM = 0.12;
 
-export function buildLines(glyphs: readonly Glyphs[]): Line[] {
+/**
+ * x of a column gutter: a vertical strip in the middle half of the page that (almost) no text run crosses
+ * while plenty of runs lie on each side. Narrow gutters (about one em) would otherwise merge neighbouring
+ * column lines that share a baseline.
+ */
+export function findGutter(glyphs: readonly Glyphs[], pageWidth: number): number | null {
+  const runs = glyphs.filter((g) => !g.vertical && g.text.trim());
+  if (runs.length < 20 || pageWidth <= 0) return null;
+  const lo = Math.floor(pageWidth * 0.3);
+  const hi = Math.ceil(pageWidth * 0.7);
+  const cover = new Int32Array(hi - lo + 1);
+  for (const g of runs) {
+    const a = Math.max(lo, Math.ceil(g.x0 + 0.5));
+    const b = Math.min(hi, Math.floor(g.x1 - 0.5));
+    for (let x = a; x <= b; x++) cover[x - lo]++;
+  }
+  // The widest run of bins with the least coverage, its middle the gutter.
+  const min = Math.min(...cover);
+  if (min > 0.15 * runs.length) return null;
+  let best = -1;
+  let bestLen = 0;
+  for (let i = 0; i < cover.length; ) {
+    if (cover[i] > min) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < cover.length && cover[j] === min) j++;
+    if (j - i > bestLen) {
+      bestLen = j - i;
+      best = lo + (i + j - 1) / 2;
+    }
+    i = j;
+  }
+  if (best < 0 || bestLen < 3) return null;
+  let left = 0;
+  let right = 0;
+  for (const g of runs) {
+    if (g.x1 <= best) left++;
+    else if (g.x0 >= best) right++;
+  }
+  return left >= 0.2 * runs.length && right >= 0.2 * runs.length ? best : null;
+}
+
+export function buildLines(glyphs: readonly Glyphs[], pageWidth = 0): Line[] {
+  const gutter = findGutter(glyphs, pageWidth);
   const flat = glyphs.filter((g) => !g.vertical).sort((a, b) => a.baseline - b.baseline || a.x0 - b.x0);
   const bands: Glyphs[][] = [];
   let band: Glyphs[] = [];
@@ -32,7 +77,8 @@ export function buildLines(glyphs: readonly Glyphs[]): Line[] {
     let right = -Infinity;
     for (const g of b) {
       const em = Math.max(g.size, cur.length ? cur[cur.length - 1].size : 0);
-      if (cur.length && g.x0 - right > SPLIT_GAP_EM * em) {
+      const acrossGutter = gutter !== null && right <= gutter + 0.5 && g.x0 >= gutter - 0.5;
+      if (cur.length && (g.x0 - right > SPLIT_GAP_EM * em || acrossGutter)) {
         lines.push(makeLine(cur));
         cur = [];
         right = -Infinity;

@@ -143,7 +143,7 @@ async function readPage(doc: PDFDocumentProxy, n: number): Promise<RawPage> {
     const viewport = page.getViewport({ scale: 1 });
     const vt = viewport.transform as Matrix;
     const glyphs = await extractGlyphs(page, vt);
-    const lines = buildLines(glyphs);
+    const lines = buildLines(glyphs, viewport.width);
     const marks = mayHoldGraphics(lines) ? clusterMarks(await extractMarks(page, vt), viewport.width, viewport.height) : [];
     return {
       number: n,
