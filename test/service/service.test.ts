@@ -1,0 +1,71 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { JobInfo, ServiceEvent } from '../../core/api.js';
+import { createService } from '../../core/service/index.js';
+import { tempHome } from '../helpers/cli.js';
+import { makePdf } from '../helpers/pdf.js';
+
+const PAGES = [
+  ['Mixed models in practice', 'Linear mixed models describe grouped data by adding random effects to the fixed effects of a linear model.'],
+  ['The sleepstudy data record the reaction times of eighteen subjects over ten days of sleep deprivation.'],
+  ['Penalized least squares gives the estimates; the profiled deviance is optimised with a derivative-free method.'],
+];
+
+describe('the service: opening documents', () => {
+  it('refuses files that are not PDFs, too large, or missing, with typed errors', async () => {
+    const home = tempHome();
+    const service = await createService({ home, maxBytes: 2000 });
+    const notPdf = join(home, 'a.pdf');
+    writeFileSync(notPdf, 'hello');
+    await expect(service.openDocument({ path: notPdf })).rejects.toMatchObject({ code: 'NOT_PDF' });
+    await expect(service.openDocument({ bytes: new Uint8Array(5000).fill(32), fileName: 'big.pdf' })).rejects.toMatchObject({ code: 'TOO_LARGE' });
+    await expect(service.openDocument({ path: join(home, 'nope.pdf') })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await service.listDocuments()).toEqual([]);
+    await service.close();
+  });
+
+  it('parses and indexes a PDF with progress, and reopening the same file reuses it', async () => {
+    const home = tempHome();
+    const service = await createService({ home });
+    const events: ServiceEvent[] = [];
+    service.onEvent((e) => events.push(e));
+    const bytes = await makePdf(PAGES, { title: 'Mixed models' });
+    const { document, job } = await service.openDocument({ bytes, fileName: 'mixed.pdf' });
+    expect(job?.kind).toBe('parse');
+    const end = await service.waitForJob(job!.id);
+    expect(end).toMatchObject({ state: 'done', kind: 'index' });
+    const jobEvents = events.filter((e): e is { type: 'job'; job: JobInfo } => e.type === 'job');
+    expect(jobEvents.some((e) => e.job.kind === 'parse' && e.job.total === 3)).toBe(true);
+    const [summary] = await service.listDocuments();
+    expect(summary).toMatchObject({ id: document.id, status: 'ready', pageCount: 3, title: 'Mixed models' });
+    const model = await service.getDocument(document.id);
+    expect(model.units.map((u) => u.text).join(' ')).toContain('eighteen subjects');
+    expect(await service.getDocumentFile(document.id)).toEqual(bytes);
+    const again = await service.openDocument({ bytes, fileName: 'copy.pdf' });
+    expect(again.job).toBeUndefined();
+    expect(again.document.id).toBe(document.id);
+    await service.removeDocument(document.id);
+    expect(await service.listDocuments()).toEqual([]);
+    expect(existsSync(join(home, 'library', document.id))).toBe(false);
+    await service.close();
+  });
+
+  it('cancels a parse, marks the document cancelled and keeps the file', async () => {
+    const home = tempHome();
+    const service = await createService({ home });
+    const bytes = await makePdf(Array.from({ length: 400 }, (_, i) => [`Page ${i + 1} holds a sentence about random effects.`]));
+    const { document, job } = await service.openDocument({ bytes, fileName: 'long.pdf' });
+    const off = service.onEvent((e) => {
+      if (e.type === 'job' && e.job.done >= 5) void service.cancelJob(job!.id);
+    });
+    const end = await service.waitForJob(job!.id);
+    off();
+    expect(end.state).toBe('cancelled');
+    expect(end.error?.code).toBe('CANCELLED');
+    const [summary] = await service.listDocuments();
+    expect(summary.status).toBe('cancelled');
+    expect(await service.getDocumentFile(document.id)).toEqual(bytes);
+    await service.close();
+  });
+});
