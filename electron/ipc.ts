@@ -4,13 +4,12 @@
  * arbitrary paths: files come only from the native dialog or from files the person dropped.
  */
 import { ipcMain, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { stat } from 'node:fs/promises';
-import { extname, isAbsolute } from 'node:path';
 import type { AskEvent, OpenResult } from '../core/api.js';
 import { WukongError, toWukongError } from '../core/errors.js';
 import { askArgs, id, isRequestMethod, validateRequest } from '../web/validate.js';
 import { isAppUrl } from './app-protocol.js';
 import { IPC, type Reply } from './bridge-types.js';
+import { checkPdfPaths } from './pdf-paths.js';
 import type { ServiceConnection } from './service-connection.js';
 
 export interface IpcContext {
@@ -20,8 +19,6 @@ export interface IpcContext {
   showOpenDialog(): Promise<OpenResult[]>;
   openPaths(paths: string[]): Promise<OpenResult[]>;
 }
-
-const MAX_FILES = 50;
 
 function guard(ctx: IpcContext, event: IpcMainEvent | IpcMainInvokeEvent): void {
   if (event.sender !== ctx.contents() || !isAppUrl(event.senderFrame?.url)) throw new WukongError('BAD_REQUEST', undefined, 'IPC from an unexpected frame');
@@ -33,18 +30,6 @@ async function reply<T>(work: () => Promise<T>): Promise<Reply<T>> {
   } catch (err) {
     return { ok: false, error: toWukongError(err).toJSON() };
   }
-}
-
-/** Dropped files: absolute paths to existing regular .pdf files, nothing else. */
-export async function checkPdfPaths(paths: unknown): Promise<string[]> {
-  if (!Array.isArray(paths) || paths.length > MAX_FILES) throw new WukongError('BAD_REQUEST', undefined, 'paths must be an array');
-  const out: string[] = [];
-  for (const p of paths) {
-    if (typeof p !== 'string' || !isAbsolute(p) || extname(p).toLowerCase() !== '.pdf') throw new WukongError('NOT_PDF', undefined, String(p));
-    if (!(await stat(p)).isFile()) throw new WukongError('NOT_FOUND', undefined, p);
-    out.push(p);
-  }
-  return out;
 }
 
 export function registerIpc(ctx: IpcContext): void {

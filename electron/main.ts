@@ -10,8 +10,9 @@ import type { OpenResult } from '../core/api.js';
 import { defaultHome } from '../core/service/paths.js';
 import { APP_URL, isAppUrl, registerAppScheme, serveAppScheme } from './app-protocol.js';
 import { IPC, type HostCommand } from './bridge-types.js';
-import { registerIpc, checkPdfPaths } from './ipc.js';
+import { registerIpc } from './ipc.js';
 import { buildMenu } from './menu.js';
+import { checkPdfPaths } from './pdf-paths.js';
 import { RecentFiles } from './recent.js';
 import { ServiceConnection } from './service-connection.js';
 

@@ -10,7 +10,7 @@ function unwrap<T>(reply: Reply<T>): T {
 }
 
 export function bridge(): WukongBridge | undefined {
-  return (window as unknown as { wukong?: WukongBridge }).wukong;
+  return (globalThis as unknown as { wukong?: WukongBridge }).wukong;
 }
 
 export function createBridgeClient(api: WukongBridge): AppClient {
