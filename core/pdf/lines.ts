@@ -14,7 +14,12 @@ const SPACE_GAP_EM = 0.12;
  * column lines that share a baseline.
  */
 export function findGutter(glyphs: readonly Glyphs[], pageWidth: number): number | null {
-  const runs = glyphs.filter((g) => !g.vertical && g.text.trim());
+  const all = glyphs.filter((g) => !g.vertical && g.text.trim());
+  // Body-size runs only: figure labels and footnotes do not respect the gutter and would hide it.
+  const bySize = new Map<number, number>();
+  for (const g of all) bySize.set(Math.round(g.size), (bySize.get(Math.round(g.size)) ?? 0) + g.text.length);
+  const body = argmax(bySize) ?? 0;
+  const runs = all.filter((g) => Math.abs(g.size - body) <= 1);
   if (runs.length < 20 || pageWidth <= 0) return null;
   const lo = Math.floor(pageWidth * 0.3);
   const hi = Math.ceil(pageWidth * 0.7);

@@ -18,12 +18,13 @@ export function normalizeText(s: string): string {
   return out;
 }
 
-const HYPHEN_END = /([\p{L}])[-\u2010\u00ad]$/u;
+const HYPHEN_END = /([\p{L}\p{N}])[-\u2010\u00ad]$/u;
 
 /**
  * Joins line texts into one string. A line ending in a hyphen after a letter, followed by a line starting
  * with a lower-case letter, is a word broken by the typesetter: the hyphen goes. Compounds that already
- * contain a hyphen ("state-of-the-" + "art") keep it, since the break then most likely fell on a real hyphen.
+ * contain a hyphen ("state-of-the-" + "art") keep it, since the break then most likely fell on a real hyphen,
+ * and so do names continued by a capital or a digit ("COSA-" + "1").
  */
 export function joinLines(lines: readonly string[]): string {
   let out = '';
@@ -35,10 +36,13 @@ export function joinLines(lines: readonly string[]): string {
       continue;
     }
     const m = HYPHEN_END.exec(out);
-    if (m && /^\p{Ll}/u.test(line)) {
+    if (m && /^\p{Ll}/u.test(line) && /\p{L}/u.test(m[1])) {
       const lastWord = /\S+$/.exec(out)?.[0] ?? '';
       const compound = lastWord.slice(0, -1).includes('-');
       out = compound ? out + line : out.slice(0, -1) + line;
+    } else if (m && /^[\p{Lu}\p{N}]/u.test(line)) {
+      // "COSA-" + "1", "HIM-6-RMH-" + "1": a real hyphen at the break; the word continues without a space.
+      out += line;
     } else {
       out += ' ' + line;
     }
