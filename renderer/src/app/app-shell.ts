@@ -77,13 +77,17 @@ export class AppShell extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.disposers.push(
-      installShortcuts(window, {
-        open: () => void this.openRequest(),
-        find: () => this.viewer.openFind(),
-        focusQuestion: () => this.askPanel.focusQuestion(),
-      }),
-    );
+    // In Electron the menu's accelerators own these keys (and send commands); doing both would
+    // open two dialogs for one Ctrl+O.
+    if (this.client?.kind !== 'electron') {
+      this.disposers.push(
+        installShortcuts(window, {
+          open: () => void this.openRequest(),
+          find: () => this.viewer.openFind(),
+          focusQuestion: () => this.askPanel.focusQuestion(),
+        }),
+      );
+    }
     const onDragOver = (e: DragEvent): void => {
       if (!e.dataTransfer?.types.includes('Files')) return;
       e.preventDefault();
