@@ -3,7 +3,7 @@
  * fresh profile and is closed in afterAll (the machine is shared; browsers must not linger).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,9 +15,26 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
 export const artifacts = join(root, 'test-results');
 
-/** Builds dist/renderer once if it is missing (npm test builds it first anyway). */
+/**
+ * Builds dist/renderer if it is missing (npm test builds it first anyway). Test files run in
+ * parallel, so one builds under a lock folder while the others wait for it to go.
+ */
 export function ensureRendererBuilt(): void {
-  if (!existsSync(join(root, 'dist/renderer/index.html'))) execFileSync(process.execPath, [join(root, 'scripts/build-renderer.mjs')], { stdio: 'inherit' });
+  if (existsSync(join(root, 'dist/renderer/app.js'))) return;
+  const lock = join(root, 'dist/.renderer-build.lock');
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  try {
+    mkdirSync(lock);
+  } catch {
+    const sleeper = new Int32Array(new SharedArrayBuffer(4));
+    for (let i = 0; i < 1200 && existsSync(lock); i++) Atomics.wait(sleeper, 0, 0, 100);
+    return;
+  }
+  try {
+    execFileSync(process.execPath, [join(root, 'scripts/build-renderer.mjs')], { stdio: 'inherit' });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export interface Browser {

@@ -1,0 +1,97 @@
+/**
+ * The Electron IPC handlers (electron/ipc.ts) with a stand-in `electron` module: the binary
+ * cannot run here, but who may call and what arguments get through can still be checked.
+ */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { AskEvent } from '../../core/api.js';
+
+type Handler = (event: unknown, ...args: unknown[]) => unknown;
+const handlers = new Map<string, Handler>();
+const listeners = new Map<string, Handler>();
+
+vi.mock('electron', () => ({
+  ipcMain: {
+    handle: (channel: string, fn: Handler) => handlers.set(channel, fn),
+    on: (channel: string, fn: Handler) => listeners.set(channel, fn),
+  },
+  net: {},
+  protocol: {},
+}));
+
+const { registerIpc } = await import('../../electron/ipc.js');
+const { IPC } = await import('../../electron/bridge-types.js');
+
+const sent: unknown[][] = [];
+const ourContents = { isDestroyed: () => false, send: (...args: unknown[]) => sent.push(args) };
+const ours = { sender: ourContents, senderFrame: { url: 'app://wukong/index.html' } };
+const calls: [string, unknown[]][] = [];
+const asks: unknown[][] = [];
+const opened: string[][] = [];
+
+const connection = {
+  call: async (method: string, args: unknown[]) => {
+    calls.push([method, args]);
+    return method === 'listDocuments' ? [] : null;
+  },
+  ask: (...args: unknown[]) => {
+    asks.push(args);
+    (args[4] as (e: AskEvent) => void)({ type: 'token', text: 'hi' });
+  },
+  cancelAsk: () => undefined,
+};
+
+describe('Electron IPC handlers', () => {
+  beforeAll(() => {
+    registerIpc({
+      connection: connection as never,
+      contents: () => ourContents as never,
+      showOpenDialog: async () => [],
+      openPaths: async (paths) => (opened.push(paths), []),
+    });
+  });
+
+  it('answers our window on app://, with a Reply envelope', async () => {
+    await expect(handlers.get(IPC.request)!(ours, 'listDocuments', [])).resolves.toEqual({ ok: true, value: [] });
+    expect(calls).toContainEqual(['listDocuments', []]);
+  });
+
+  it('refuses other senders and other origins', async () => {
+    const stranger = { sender: { ...ourContents }, senderFrame: { url: 'app://wukong/index.html' } };
+    const remote = { sender: ourContents, senderFrame: { url: 'https://evil.example/' } };
+    for (const event of [stranger, remote, { sender: ourContents, senderFrame: null }]) {
+      const reply = (await handlers.get(IPC.request)!(event, 'listDocuments', [])) as { ok: boolean; error?: { code: string } };
+      expect(reply.ok).toBe(false);
+      expect(reply.error?.code).toBe('BAD_REQUEST');
+    }
+  });
+
+  it('validates arguments and never lets the page open a path of its choosing', async () => {
+    const count = calls.length;
+    for (const [method, args] of [['getDocument', [{}]], ['openDocument', [{ path: '/etc/passwd' }]], ['close', []], ['retrieve', [{ library: true }, 'q', { evil: 1 }]]] as const) {
+      const reply = (await handlers.get(IPC.request)!(ours, method, args)) as { ok: boolean; error?: { code: string } };
+      expect(reply, method).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    }
+    expect(calls.length).toBe(count);
+    expect(await handlers.get(IPC.openPaths)!(ours, ['/etc/passwd'])).toMatchObject({ ok: false, error: { code: 'NOT_PDF' } });
+    const dir = await mkdtemp(join(tmpdir(), 'wk-ipc-'));
+    const pdf = join(dir, 'paper.pdf');
+    await writeFile(pdf, '%PDF-1.4');
+    expect(await handlers.get(IPC.openPaths)!(ours, [pdf])).toEqual({ ok: true, value: [] });
+    expect(opened).toEqual([[pdf]]);
+  });
+
+  it('streams ask events back to the asking window, and reports bad questions as error events', () => {
+    listeners.get(IPC.ask)!(ours, 'ask1', { docIds: ['d1'] }, 'why?', { extractive: true });
+    expect(asks[0].slice(0, 4)).toEqual(['ask1', { docIds: ['d1'] }, 'why?', { extractive: true }]);
+    expect(sent.at(-1)).toEqual([IPC.askEvent, 'ask1', { type: 'token', text: 'hi' }]);
+    listeners.get(IPC.ask)!(ours, 'ask2', { docIds: ['d1'] }, '', {});
+    expect(sent.at(-1)).toMatchObject([IPC.askEvent, 'ask2', { type: 'error', error: { code: 'BAD_REQUEST' } }]);
+    const before = sent.length;
+    listeners.get(IPC.ask)!({ ...ours, senderFrame: { url: 'https://evil.example/' } }, 'ask3', { library: true }, 'q');
+    expect(sent.length).toBe(before);
+    expect(asks.length).toBe(1);
+  });
+});
