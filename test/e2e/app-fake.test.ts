@@ -114,6 +114,8 @@ describe.skipIf(!hasChromium)('app (web mode, fake service)', () => {
     await page.locator('wk-library li button.open').click();
     await expect.poll(() => page.locator('wk-ask article.turn').count()).toBe(3);
     await page.locator('wk-viewer .page[data-page-number="1"][data-rendered]').waitFor();
+    // Figure crops are drawn again from the reopened file.
+    await page.locator('wk-evidence button.item[data-unit-id="u0009"] img').first().waitFor();
   });
 
   it('finds text, zooms, navigates, and takes the shortcuts', async () => {

@@ -234,8 +234,17 @@ export class AppShell extends LitElement {
     this.message = `Page ${e.page}${e.section.length ? ` — ${e.section.join(' › ')}` : ''}`;
   }
 
-  private readonly regionRenderer = (page: number, rect: Rect): Promise<string> =>
-    this.pdf ? renderRegion(this.pdf, page, rect) : Promise.reject(new Error('no document'));
+  /** A new function per open PDF, so evidence lists redraw their figure crops from the right file. */
+  private regionRenderer?: (page: number, rect: Rect) => Promise<string>;
+  private regionPdf: PDFDocumentProxy | null = null;
+
+  private regionRendererFor(pdf: PDFDocumentProxy | null): ((page: number, rect: Rect) => Promise<string>) | undefined {
+    if (pdf !== this.regionPdf) {
+      this.regionPdf = pdf;
+      this.regionRenderer = pdf ? (page, rect) => renderRegion(pdf, page, rect) : undefined;
+    }
+    return this.regionRenderer;
+  }
 
   override render() {
     const doc = this.documents.find((d) => d.id === this.selectedId);
@@ -246,7 +255,7 @@ export class AppShell extends LitElement {
         @open-request=${() => void this.openRequest()}></wk-library>
       <wk-viewer .pdf=${this.pdf} label=${doc?.title ?? ''}></wk-viewer>
       <wk-ask .client=${this.client} .conversations=${this.conversations} docId=${this.selectedId}
-        ?ready=${doc?.status === 'ready'} ?extractive=${this.extractive} .renderRegion=${this.regionRenderer}
+        ?ready=${doc?.status === 'ready'} ?extractive=${this.extractive} .renderRegion=${this.regionRendererFor(this.pdf)}
         activeUnit=${this.activeUnit} @show-evidence=${(e: CustomEvent<Evidence>) => this.showEvidence(e.detail)}></wk-ask>
       <div class="status" role="status" aria-live="polite">${this.message}</div>
       ${this.dragging ? html`<div class="drop">Drop a PDF to open it</div>` : ''}

@@ -43,12 +43,21 @@ export class EvidenceList extends LitElement {
     this.thumbs = new Map();
   }
 
+  override willUpdate(changed: Map<string, unknown>): void {
+    // Crops belong to one open file: a new renderer (another document) starts them afresh.
+    if (changed.has('renderRegion')) this.thumbs = new Map();
+  }
+
   override updated(changed: Map<string, unknown>): void {
     if (!changed.has('items') && !changed.has('renderRegion')) return;
+    const render = this.renderRegion;
+    if (!render) return;
     for (const e of this.items) {
-      if ((e.kind === 'figure' || e.kind === 'table') && !this.thumbs.has(e.unitId) && this.renderRegion) {
-        this.renderRegion(e.page, e.bbox).then(
-          (url) => (this.thumbs = new Map(this.thumbs).set(e.unitId, url)),
+      if ((e.kind === 'figure' || e.kind === 'table') && !this.thumbs.has(e.unitId)) {
+        render(e.page, e.bbox).then(
+          (url) => {
+            if (render === this.renderRegion) this.thumbs = new Map(this.thumbs).set(e.unitId, url);
+          },
           () => undefined,
         );
       }
