@@ -19,16 +19,22 @@ export function captionStart(line: Line): CaptionStart | null {
   const label = `${kind === 'table' ? 'Table' : 'Figure'} ${m[2]}`;
   const rest = line.text.slice(m[0].length);
   // "Fig. S1A, B), suggesting" is a mention that happens to open a line, not a caption.
-  if (/^[\p{L}\d,;)\]]/u.test(rest)) return null;
+  if (!m[3] && /^[\p{L}\d,;)\]]/u.test(rest) && !/\s$/.test(m[0])) return null;
+  if (/^[,;)\]]/.test(rest)) return null;
   if (m[3]) return { kind, label };
   const after = rest.trim();
   if (!after) return { kind, label };
   if (!/^[\p{Lu}(]/u.test(after)) return null;
-  // Without punctuation the label must be set apart by its font (bold "Fig. 3" then plain text).
-  const labelEnd = line.items[0].x0 + (line.items[0].x1 - line.items[0].x0) * Math.min(1, m[0].length / Math.max(1, line.items[0].text.length));
-  const labelFont = line.items[0].font;
-  const next = line.items.find((g) => g.x0 >= labelEnd - 0.5 && g !== line.items[0]);
-  if (next && next.font !== labelFont && line.items[0].text.trim().length <= m[0].trim().length + 1) return { kind, label };
+  // Without punctuation the label must be set apart by its font (bold "Fig. 3" then plain text): the label
+  // fills whole runs and the run after it is in another font.
+  const want = m[0].replace(/\s/g, '').length;
+  let seen = 0;
+  for (let i = 0; i < line.items.length - 1; i++) {
+    seen += line.items[i].text.replace(/\s/g, '').length;
+    if (seen < want) continue;
+    if (seen === want && line.items[i + 1].font !== line.items[i].font) return { kind, label };
+    break;
+  }
   return null;
 }
 

@@ -46,6 +46,8 @@ export function placeFloats(text: Block[], floats: Block[]): Block[] {
     const [fx0, fx1] = xRange(f);
     let at = text.findIndex((t) => top(t) > top(f) && overlapShare(fx0, fx1, ...xRange(t)) > 0);
     if (at < 0) at = text.length;
+    // Below the last text block, which runs on to the next page: the float goes before that block instead.
+    if (at === text.length && at > 0 && text[at - 1].kind === 'paragraph' && !SENTENCE_DONE.test(text[at - 1].text)) at--;
     while (at > 0 && at < text.length && text[at - 1].kind === 'paragraph' && !SENTENCE_DONE.test(text[at - 1].text) && text[at].kind === 'paragraph') at++;
     // Text at the very top of a page that starts in lower case continues the previous page.
     if (at === 0 && text.length && text[0].kind === 'paragraph' && /^\p{Ll}/u.test(text[0].text)) at = 1;
