@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench/results/**', 'test-results/**', 'release/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.wukong/**', 'docs/**', 'bench/results/**', 'test-results/**', 'release/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
