@@ -1,9 +1,9 @@
 /** The per-document index the library stores (JSON), and how it is built. */
 import { throwIfCancelled } from '../errors.js';
 import type { DocumentModel } from '../model/document.js';
-import { buildLexicalIndex, type LexicalIndex } from './bm25.js';
+import { buildLexicalIndex, type FieldText, type LexicalIndex } from './bm25.js';
 import type { Embedder } from './embedder.js';
-import { buildItems, itemFields, itemText, unitMap, type IndexItem } from './items.js';
+import { buildItems, DEFAULT_FIELD_WEIGHTS, itemFields, itemText, unitMap, type FieldWeights, type IndexItem } from './items.js';
 import { packVectors, type PackedVectors } from './vectors.js';
 
 export const INDEX_VERSION = 1;
@@ -17,6 +17,13 @@ export interface DocumentIndex {
   /** Retrieval candidates in reading order; vectors and lexical item indexes refer to this order. */
   items: IndexItem[];
   lexical: LexicalIndex;
+  /**
+   * One lexical entry per page (all its items' text): a page that mentions the question's terms in
+   * several places lends weight to each of its units, which a unit-by-unit score cannot see.
+   */
+  pages: LexicalIndex;
+  /** Page number of each entry of `pages`. */
+  pageNumbers: number[];
   /** One unit-length vector per item (base64 Float32Array), when an embedder was given. */
   vectors?: PackedVectors;
   /** Milliseconds spent: lexical, embeddings. */
@@ -26,6 +33,8 @@ export interface DocumentIndex {
 export interface IndexOptions {
   /** Dense vectors are computed when given (once per document, batched by the embedder). */
   embedder?: Embedder | null;
+  /** Field weights of the lexical index (default DEFAULT_FIELD_WEIGHTS). */
+  fieldWeights?: Partial<FieldWeights>;
   signal?: AbortSignal;
   /** Progress in items embedded. */
   onProgress?: (done: number, total: number) => void;
@@ -37,7 +46,17 @@ const EMBED_SLICE = 128;
 export async function indexDocument(doc: DocumentModel, options: IndexOptions = {}): Promise<DocumentIndex> {
   const t0 = performance.now();
   const items = buildItems(doc);
-  const lexical = buildLexicalIndex(itemFields(doc, items));
+  const fields = itemFields(doc, items, { ...DEFAULT_FIELD_WEIGHTS, ...options.fieldWeights });
+  const lexical = buildLexicalIndex(fields);
+  // Every unit's words count on its page, headings and the text inside figures included.
+  const byPage = new Map<number, FieldText[]>();
+  for (const u of doc.units) {
+    const list = byPage.get(u.page) ?? [];
+    list.push({ text: u.text, weight: 1 });
+    byPage.set(u.page, list);
+  }
+  const pageNumbers = [...byPage.keys()].sort((a, b) => a - b);
+  const pages = buildLexicalIndex(pageNumbers.map((p) => byPage.get(p)!));
   const t1 = performance.now();
   const index: DocumentIndex = {
     version: INDEX_VERSION,
@@ -45,6 +64,8 @@ export async function indexDocument(doc: DocumentModel, options: IndexOptions = 
     embedderId: null,
     items,
     lexical,
+    pages,
+    pageNumbers,
     ms: { lexical: Math.round(t1 - t0), embed: 0 },
   };
   const embedder = options.embedder;

@@ -11,6 +11,27 @@ export interface IndexItem {
   unitId: string;
   /** A figure's or table's caption unit, folded into the item. */
   captionId?: string;
+  /**
+   * Paragraph units that continue this one: the parser cuts paragraphs at column and page breaks,
+   * and a sentence cut in two matches a question in neither half.
+   */
+  more?: string[];
+}
+
+/** A paragraph group stops growing past this many words. */
+const MAX_GROUP_WORDS = 220;
+/** A paragraph shorter than this is joined to the next: alone it is too small to be evidence. */
+const MIN_WORDS = 25;
+const SENTENCE_END = /[.!?:;]["'”’)\]]?$/;
+
+function wordCount(text: string): number {
+  return text.split(/\s+/).filter(Boolean).length;
+}
+
+/** Page furniture and extraction debris ("1234567890():,;"): text with hardly any letters. */
+function isDebris(text: string): boolean {
+  const letters = text.match(/\p{L}/gu)?.length ?? 0;
+  return letters < 3 || letters / text.replace(/\s+/g, '').length < 0.3;
 }
 
 export interface FieldWeights {
@@ -53,14 +74,37 @@ export function buildItems(doc: DocumentModel): IndexItem[] {
     if (u.kind === 'caption' && u.targetId && byId.has(u.targetId)) continue;
     if (u.kind === 'figure' || u.kind === 'table') {
       const cap = u.captionId && byId.has(u.captionId) ? u.captionId : undefined;
-      if (!cap && !u.text.trim()) continue;
       items.push(cap ? { unitId: u.id, captionId: cap } : { unitId: u.id });
       continue;
     }
     if (!u.text.trim()) continue;
+    if (u.kind === 'paragraph' && isDebris(u.text)) continue;
+    const prev = items.at(-1);
+    const prevUnit = prev ? byId.get(prev.more?.at(-1) ?? prev.unitId) : undefined;
+    if (prev && prevUnit && continues(prevUnit, u, groupWords(byId, prev))) {
+      (prev.more ??= []).push(u.id);
+      continue;
+    }
     items.push({ unitId: u.id });
   }
   return items;
+}
+
+function groupWords(byId: Map<string, Unit>, item: IndexItem): number {
+  return [item.unitId, ...(item.more ?? [])].reduce((n, id) => n + wordCount(byId.get(id)?.text ?? ''), 0);
+}
+
+function continues(prev: Unit, u: Unit, prevWords: number): boolean {
+  if (prev.kind !== 'paragraph' || u.kind !== 'paragraph') return false;
+  if (Math.abs(u.page - prev.page) > 1 || prev.section.join('\u0000') !== u.section.join('\u0000')) return false;
+  const words = wordCount(u.text);
+  if (prevWords + words > MAX_GROUP_WORDS) return false;
+  return !SENTENCE_END.test(prev.text.trim()) || prevWords < MIN_WORDS;
+}
+
+/** Every unit an item covers, the cited one first. */
+export function itemUnitIds(item: IndexItem): string[] {
+  return [item.unitId, ...(item.captionId ? [item.captionId] : []), ...(item.more ?? [])];
 }
 
 /** What the model reads for an item: a figure's caption first, then the text inside it. */
@@ -69,6 +113,7 @@ export function itemText(doc: DocumentModel, item: IndexItem): string {
   const u = byId.get(item.unitId);
   if (!u) return '';
   const cap = item.captionId ? byId.get(item.captionId) : undefined;
+  if (item.more) return [u.text, ...item.more.map((id) => byId.get(id)?.text ?? '')].join('\n');
   if (!cap) return u.text;
   return u.text.trim() ? `${cap.text}\n${u.text}` : cap.text;
 }
@@ -87,7 +132,7 @@ export function itemFields(doc: DocumentModel, items: IndexItem[], w: FieldWeigh
     const u = byId.get(item.unitId) as Unit;
     const fields: FieldText[] = [];
     const isFigure = u.kind === 'figure' || u.kind === 'table';
-    fields.push({ text: u.text, weight: u.kind === 'figure' ? w.figureBody : w.body });
+    fields.push({ text: item.more ? itemText(doc, item) : u.text, weight: u.kind === 'figure' ? w.figureBody : w.body });
     if (item.captionId) fields.push({ text: byId.get(item.captionId)?.text ?? '', weight: w.caption });
     else if (u.kind === 'caption') fields.push({ text: u.text, weight: w.caption - w.body });
     if (u.label) fields.push({ text: u.label, weight: w.caption });

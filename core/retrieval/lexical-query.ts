@@ -14,9 +14,11 @@ export interface LexicalTuning {
   prfTerms: number;
   /** Weight of a feedback term relative to a question word. */
   prfWeight: number;
+  /** Weight of the page-level score added to each item (0 = off). */
+  page: number;
 }
 
-export const DEFAULT_LEXICAL_TUNING: LexicalTuning = { proximity: 0.3, prfDocs: 3, prfTerms: 8, prfWeight: 0.25 };
+export const DEFAULT_LEXICAL_TUNING: LexicalTuning = { proximity: 0.3, prfDocs: 3, prfTerms: 8, prfWeight: 0.25, page: 1 };
 
 /** Terms of each item's text in order, computed when first needed and kept with the index object. */
 export type ItemTokens = (i: number) => string[];

@@ -4,12 +4,12 @@
  */
 import type { Evidence, RetrieveOptions, RetrieverKind } from '../api.js';
 import type { DocumentModel } from '../model/document.js';
-import { queryFromText, scoreBm25, DEFAULT_BM25, type Bm25Params } from './bm25.js';
+import { queryFromText, scoreBm25, DEFAULT_BM25, type Bm25Params, type WeightedQuery } from './bm25.js';
 import { approxTokenCounter, type TokenCounter } from './budget.js';
 import type { DocumentIndex } from './document-index.js';
 import { dot, type Embedder } from './embedder.js';
 import { convexFusion, minMax, reciprocalRankFusion } from './fusion.js';
-import { itemLabelKey, itemText, labelKeys } from './items.js';
+import { itemLabelKey, itemText, labelKeys, unitMap } from './items.js';
 import { DEFAULT_LEXICAL_TUNING, feedbackQuery, proximityBonus, type LexicalTuning } from './lexical-query.js';
 import { jaccard } from './mmr.js';
 import { selectEvidence, type Candidate, type SelectedEvidence } from './select.js';
@@ -26,6 +26,11 @@ export interface RetrievalOptions extends RetrieveOptions {
   fusion?: 'convex' | 'rrf';
   /** MMR trade-off: 1 = relevance only (default 0.8). */
   mmrLambda?: number;
+  /**
+   * Similarity MMR gives two items of the same page at least (default 1): a second unit of a page
+   * adds less than a unit from another page the question may be about.
+   */
+  samePageSimilarity?: number;
   bm25?: Bm25Params;
   lexical?: Partial<LexicalTuning>;
 }
@@ -36,6 +41,8 @@ export interface ScopedDocument {
 }
 
 interface Prepared {
+  /** Entry in index.pages of each item. */
+  itemPage: number[];
   tokens: (string[] | undefined)[];
   termSets: (Set<string> | undefined)[];
   labels: Map<string, number>;
@@ -51,7 +58,10 @@ function prepare(d: ScopedDocument): Prepared {
       const key = itemLabelKey(d.doc, it);
       if (key && !labels.has(key)) labels.set(key, i);
     });
-    p = { tokens: [], termSets: [], labels };
+    const entry = new Map(d.index.pageNumbers.map((n, i) => [n, i]));
+    const byId = unitMap(d.doc);
+    const itemPage = d.index.items.map((it) => entry.get(byId.get(it.unitId)?.page ?? 0) ?? -1);
+    p = { itemPage, tokens: [], termSets: [], labels };
     prepared.set(d.index, p);
   }
   return p;
@@ -77,6 +87,25 @@ async function queryVector(embedder: Embedder, question: string): Promise<Float3
     queryVectors.set(key, v);
   }
   return v;
+}
+
+const DEFAULT_SAME_PAGE = 1;
+
+/** Less than a named figure's lift: every unit of the page is lifted, their own scores order them. */
+const PAGE_LIFT = 0.5;
+const ORDINALS: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4, fifth: 5, last: -1 };
+
+/** Page numbers a question names (-1 = the last page). */
+export function namedPages(question: string): number[] {
+  const out: number[] = [];
+  for (const m of question.matchAll(/\b(?:pages?|slides?|p\.|pp\.)\s*(\d{1,4})(?:\s*(?:-|–|and|to|,)\s*(\d{1,4}))?/gi)) {
+    out.push(Number(m[1]));
+    if (m[2]) out.push(Number(m[2]));
+  }
+  for (const m of question.matchAll(/\b(first|second|third|fourth|fifth|last)\s+(?:page|slide)\b/gi)) out.push(ORDINALS[m[1].toLowerCase()]);
+  if (/\b(?:front|back)?\s*cover\b/i.test(question) && !/\bback cover\b/i.test(question)) out.push(1);
+  if (/\bback cover\b/i.test(question)) out.push(-1);
+  return out;
 }
 
 export interface RetrievalResult {
@@ -114,6 +143,7 @@ export async function retrieve(docs: ScopedDocument[], question: string, options
     const fb = feedbackQuery(d.index.lexical, query, s, tok, tuning);
     if (fb) s = scoreBm25(d.index.lexical, fb, bm25);
     proximityBonus(d.index.lexical, question, s, tok, tuning.proximity);
+    if (tuning.page > 0 && d.index.pages) addPageScores(d, p, s, fb ?? query, bm25, tuning.page);
     lexical.set(s, offsets[di]);
   });
   let qv: Float32Array | null = null;
@@ -148,6 +178,18 @@ export async function retrieve(docs: ScopedDocument[], question: string, options
     });
   }
 
+  // "page 14", "slide 3", "the cover": the question says where to look.
+  const pagesNamed = namedPages(question);
+  if (pagesNamed.length) {
+    docs.forEach((d, di) => {
+      const byId = unitMap(d.doc);
+      const want = new Set(pagesNamed.map((n) => (n < 0 ? d.doc.pageCount : n)));
+      d.index.items.forEach((it, i) => {
+        if (want.has(byId.get(it.unitId)?.page ?? 0)) fused[offsets[di] + i] += PAGE_LIFT;
+      });
+    });
+  }
+
   const candidates: Candidate[] = [];
   const order = Array.from({ length: total }, (_, i) => i)
     .filter((i) => fused[i] > 0)
@@ -158,8 +200,14 @@ export async function retrieve(docs: ScopedDocument[], question: string, options
     while (di + 1 < docs.length && offsets[di + 1] <= g) di++;
     candidates.push({ doc: docs[di], item: g - offsets[di], score: fused[g] });
   }
+  const samePage = options.samePageSimilarity ?? DEFAULT_SAME_PAGE;
   const similarity = (a: Candidate, b: Candidate): number => {
     if (a.doc !== b.doc) return 0;
+    const pa = prepare(a.doc).itemPage;
+    if (samePage > 0 && pa[a.item] === pa[b.item]) return Math.max(samePage, contentSimilarity(a, b));
+    return contentSimilarity(a, b);
+  };
+  const contentSimilarity = (a: Candidate, b: Candidate): number => {
     if (qv && a.doc.index.vectors) {
       const vs = unpackVectors(a.doc.index.vectors);
       return Math.max(0, dot(vs[a.item], vs[b.item]));
@@ -181,4 +229,16 @@ export async function retrieve(docs: ScopedDocument[], question: string, options
     units: selected.map((s) => ({ docId: s.evidence.docId, unitIds: s.unitIds, pages: s.pages })),
     retriever,
   };
+}
+
+/** Adds the item's page score, scaled to the item scores' range, times `weight`. */
+function addPageScores(d: ScopedDocument, p: Prepared, s: Float64Array, query: WeightedQuery, bm25: Bm25Params, weight: number): void {
+  const ps = scoreBm25(d.index.pages, query, bm25);
+  let maxItem = 0;
+  let maxPage = 0;
+  for (const v of s) if (v > maxItem) maxItem = v;
+  for (const v of ps) if (v > maxPage) maxPage = v;
+  if (!(maxItem > 0 && maxPage > 0)) return;
+  const f = (weight * maxItem) / maxPage;
+  for (let i = 0; i < s.length; i++) if (p.itemPage[i] >= 0) s[i] += f * ps[p.itemPage[i]];
 }

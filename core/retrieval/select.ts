@@ -8,7 +8,7 @@ import type { Unit } from '../model/document.js';
 import type { TokenCounter } from './budget.js';
 import type { DocumentIndex } from './document-index.js';
 import type { DocumentModel } from '../model/document.js';
-import { itemText, unitMap } from './items.js';
+import { itemText, itemUnitIds, unitMap } from './items.js';
 import { mmrOrder } from './mmr.js';
 
 export interface Candidate {
@@ -72,15 +72,19 @@ export function selectEvidence(candidates: Candidate[], o: SelectOptions): Selec
       const e = host.evidence;
       e.text = merged;
       e.tokens = tokens;
-      e.lineRects = first ? [...unit.lineRects, ...e.lineRects] : [...e.lineRects, ...unit.lineRects];
-      e.bbox = rectUnion([e.bbox, unit.bbox]);
-      host.unitIds.push(unit.id);
+      const rects = [unit, ...(item.more ?? []).map((id) => byId.get(id))]
+        .filter((x): x is Unit => !!x && x.page === e.page)
+        .flatMap((x) => x.lineRects);
+      e.lineRects = first ? [...rects, ...e.lineRects] : [...e.lineRects, ...rects];
+      e.bbox = rectUnion([e.bbox, ...rects]);
+      host.unitIds.push(...itemUnitIds(item));
       host.items.push(c.item);
       host.items.sort((a, b) => a - b);
       continue;
     }
     if (out.length >= o.k) continue;
-    let e = makeEvidence(c, unit, cap, text, o.counter);
+    const more = (item.more ?? []).map((id) => byId.get(id)).filter((m): m is Unit => !!m);
+    let e = makeEvidence(c, unit, cap, more, text, o.counter);
     if (used + e.tokens > o.budget) {
       const left = o.budget - used;
       if (left < MIN_TRUNCATED) continue;
@@ -89,8 +93,8 @@ export function selectEvidence(candidates: Candidate[], o: SelectOptions): Selec
     used += e.tokens;
     out.push({
       evidence: e,
-      unitIds: cap ? [unit.id, cap.id] : [unit.id],
-      pages: cap && cap.page !== unit.page ? [unit.page, cap.page] : [unit.page],
+      unitIds: itemUnitIds(item),
+      pages: [...new Set([unit, ...(cap ? [cap] : []), ...more].map((x) => x.page))],
       items: [c.item],
     });
   }
@@ -106,17 +110,19 @@ function adjacent(s: SelectedEvidence, c: Candidate): boolean {
   return c.item === s.items[0] - 1 || c.item === s.items[s.items.length - 1] + 1;
 }
 
-function makeEvidence(c: Candidate, unit: Unit, cap: Unit | undefined, text: string, counter: TokenCounter): Evidence {
-  // A caption on the figure's own page is highlighted with it; one on another page is not drawable here.
+function makeEvidence(c: Candidate, unit: Unit, cap: Unit | undefined, more: Unit[], text: string, counter: TokenCounter): Evidence {
+  // Evidence lives on one page: parts on another page (a caption, a paragraph's continuation) are
+  // in its text but cannot be highlighted with these rectangles.
   const capSamePage = cap && cap.page === unit.page;
-  const lineRects: Rect[] = capSamePage ? [...unit.lineRects, ...cap.lineRects] : [...unit.lineRects];
+  const samePage = more.filter((m) => m.page === unit.page);
+  const lineRects: Rect[] = [...unit.lineRects, ...(capSamePage ? cap.lineRects : []), ...samePage.flatMap((m) => m.lineRects)];
   const e: Evidence = {
     rank: 0,
     docId: c.doc.index.docId,
     unitId: unit.id,
     kind: unit.kind,
     page: unit.page,
-    bbox: capSamePage ? rectUnion([unit.bbox, cap.bbox]) : unit.bbox,
+    bbox: capSamePage || samePage.length ? rectUnion([unit.bbox, ...(capSamePage ? [cap.bbox] : []), ...samePage.map((m) => m.bbox)]) : unit.bbox,
     lineRects,
     text,
     section: unit.section,

@@ -7,15 +7,16 @@ const filler = (n: number, seed: string) => Array.from({ length: n }, (_, i) => 
 
 const doc = syntheticDoc([
   { kind: 'heading', text: 'Methods', section: ['Methods'] },
-  { text: 'We fit linear mixed models with restricted maximum likelihood (REML) estimation.', section: ['Methods'] },
-  { text: 'The penalized least squares step is solved with a sparse Cholesky factorization.', section: ['Methods'] },
+  { text: 'We fit linear mixed models with restricted maximum likelihood (REML) estimation. The fixed effects and the variance components are estimated together, and the random effects are predicted as conditional modes given the data.', section: ['Methods'] },
+  { text: 'The penalized least squares step is solved with a sparse Cholesky factorization. Its fill-reducing permutation is computed once, at the start, because the sparsity pattern stays the same for every iteration.', section: ['Methods'] },
   { text: 'Weather in the mountains changes quickly and hikers should carry rain gear.', section: ['Other'], page: 2 },
   { kind: 'figure', text: 'days reaction ms 200 300', page: 3, section: ['Results'] },
   { kind: 'caption', text: 'Figure 3: Reaction time versus days of sleep deprivation.', page: 3, captionOf: 4, label: 'Figure 3', section: ['Results'] },
-  { text: 'As Figure 3 shows, reaction time grows with sleep deprivation.', page: 3, refs: [4], section: ['Results'] },
+  { text: 'As Figure 3 shows, reaction time grows with sleep deprivation in nearly every subject of the study, although the slope differs markedly between subjects and two of them barely change at all.', page: 3, refs: [4], section: ['Results'] },
   { kind: 'table', text: 'model AIC BIC m1 1794 1812 m2 1763 1785', page: 4, section: ['Results'] },
   { kind: 'caption', text: 'Table 2: Information criteria of the two models.', page: 4, captionOf: 7, label: 'Table 2', section: ['Results'] },
   { text: filler(400, 'lorem'), page: 5, section: ['Appendix'] },
+  { text: 'Weather in the valley is milder and the paths are well marked, so the walk suits families with children and people who are new to hiking in the area.', section: ['Other'], page: 2 },
 ]);
 
 describe('retrieveEvidence (lexical)', () => {

@@ -1,0 +1,176 @@
+/**
+ * Runs a question set through the evidence sampler and scores it: page recall@k, passage hit@k,
+ * recall by evidence source, tokens fed and milliseconds per question.
+ */
+import { join } from 'node:path';
+import type { Rect, RetrieverKind, UnitKind } from '../api.js';
+import type { DocumentModel } from '../model/document.js';
+import { throwIfCancelled } from '../errors.js';
+import type { DocumentIndex } from '../retrieval/document-index.js';
+import { retrieve, type RetrievalOptions } from '../retrieval/retrieve.js';
+import { words as wordsOf } from '../retrieval/tokenize.js';
+import { coverage, goldFor, hasPageGold, PASSAGE_HIT_COVERAGE } from './metrics.js';
+import { sourceGroup, type QuestionSet } from './questions.js';
+
+export const CUTOFFS = [1, 3, 5, 10] as const;
+export type Cutoff = (typeof CUTOFFS)[number];
+
+export interface EvalOptions {
+  retriever?: RetrieverKind;
+  /** Evidence items fed to the model (default 5). */
+  k?: number;
+  /** Token budget of the fed evidence (default 2,000). */
+  budget?: number;
+  /** Parses and indexes one PDF (absolute path); called once per document of the set. */
+  parse: (path: string) => Promise<{ doc: DocumentModel; index: DocumentIndex }>;
+  /** Embedder, token counter and tuning knobs passed to retrieval. */
+  retrieval?: Omit<RetrievalOptions, 'k' | 'budget' | 'retriever'>;
+  onQuestion?: (result: QuestionResult, done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+/** One line of `wukong eval` output. */
+export interface QuestionOutput {
+  id: string;
+  evidence: { rank: number; kind: UnitKind; page: number; text: string; score: number; bbox: Rect }[];
+  /** Tokens of the evidence fed to the model. */
+  tokens: number;
+  ms: number;
+}
+
+export interface QuestionResult extends QuestionOutput {
+  doc: string;
+  group: 'visual' | 'text' | null;
+  sources: string[];
+  goldPages: number[];
+  /** Counted in page recall (has gold pages or gold passages). */
+  counted: boolean;
+  /** Pages of each of the top 10 ranked items (unbounded budget), for recall@k. */
+  rankedPages: number[][];
+  pageHit: Record<Cutoff, boolean>;
+  /** Null when the question has no gold passage. */
+  passageHit: Record<Cutoff, boolean> | null;
+  unresolvedPassages: number;
+}
+
+export async function evaluateSet(set: QuestionSet, options: EvalOptions): Promise<QuestionResult[]> {
+  const k = options.k ?? 5;
+  const budget = options.budget ?? 2000;
+  const byDoc = new Map<string, typeof set.questions>();
+  for (const q of set.questions) byDoc.set(q.doc, [...(byDoc.get(q.doc) ?? []), q]);
+  const results: QuestionResult[] = [];
+  const total = set.questions.length;
+  for (const [docPath, questions] of byDoc) {
+    throwIfCancelled(options.signal);
+    const scoped = await options.parse(join(set.dir, docPath));
+    for (const q of questions) {
+      throwIfCancelled(options.signal);
+      const base = { ...options.retrieval, retriever: options.retriever };
+      const t0 = performance.now();
+      const fed = await retrieve([scoped], q.question, { ...base, k, budget });
+      const ms = performance.now() - t0;
+      // Ranking metrics look at the top 10 regardless of the budget: what the sampler would pick.
+      const ranked = await retrieve([scoped], q.question, { ...base, k: 10, budget: Number.POSITIVE_INFINITY });
+      const gold = goldFor(q, scoped.doc);
+      const counted = hasPageGold(q);
+      const goldPages = new Set(gold.pages);
+      const rankedPages = ranked.units.map((u) => u.pages);
+      const pageHit = {} as Record<Cutoff, boolean>;
+      for (const c of CUTOFFS) pageHit[c] = counted && rankedPages.slice(0, c).some((ps) => ps.some((p) => goldPages.has(p)));
+      let passageHit: Record<Cutoff, boolean> | null = null;
+      if (gold.passages.length) {
+        const hits = ranked.evidence.map((e) => {
+          const ws = new Set(wordsOf(e.text));
+          return gold.passages.some((p) => coverage(p, ws) >= PASSAGE_HIT_COVERAGE);
+        });
+        passageHit = {} as Record<Cutoff, boolean>;
+        for (const c of CUTOFFS) passageHit[c] = hits.slice(0, c).some(Boolean);
+      }
+      const r: QuestionResult = {
+        id: q.id,
+        evidence: fed.evidence.map((e) => ({ rank: e.rank, kind: e.kind, page: e.page, text: e.text, score: e.score, bbox: e.bbox })),
+        tokens: fed.evidence.reduce((a, e) => a + e.tokens, 0),
+        ms: Math.round(ms * 100) / 100,
+        doc: q.doc,
+        group: sourceGroup(q),
+        sources: q.evidence_sources ?? [],
+        goldPages: gold.pages,
+        counted,
+        rankedPages,
+        pageHit,
+        passageHit,
+        unresolvedPassages: gold.unresolvedPassages,
+      };
+      results.push(r);
+      options.onQuestion?.(r, results.length, total);
+    }
+  }
+  return results;
+}
+
+export interface Summary {
+  questions: number;
+  /** Questions counted in page recall. */
+  counted: number;
+  pageRecall: Record<Cutoff, number>;
+  /** Questions with gold passages, and the share hit at each cutoff. */
+  passageQuestions: number;
+  passageHit: Record<Cutoff, number> | null;
+  /** Page recall@5 by evidence source group and by each source label. */
+  byGroup: Record<string, { n: number; pageRecall5: number }>;
+  bySource: Record<string, { n: number; pageRecall5: number }>;
+  meanTokens: number;
+  maxTokens: number;
+  meanMs: number;
+  p95Ms: number;
+  unresolvedPassages: number;
+}
+
+export function summarize(results: QuestionResult[]): Summary {
+  const counted = results.filter((r) => r.counted);
+  const rate = (rs: QuestionResult[], f: (r: QuestionResult) => boolean) => (rs.length ? round(rs.filter(f).length / rs.length) : 0);
+  const pageRecall = {} as Record<Cutoff, number>;
+  for (const c of CUTOFFS) pageRecall[c] = rate(counted, (r) => r.pageHit[c]);
+  const withPassages = results.filter((r) => r.passageHit);
+  let passageHit: Record<Cutoff, number> | null = null;
+  if (withPassages.length) {
+    passageHit = {} as Record<Cutoff, number>;
+    for (const c of CUTOFFS) passageHit[c] = rate(withPassages, (r) => r.passageHit![c]);
+  }
+  const byGroup: Summary['byGroup'] = {};
+  for (const g of ['text', 'visual'] as const) {
+    const rs = counted.filter((r) => r.group === g);
+    if (rs.length) byGroup[g] = { n: rs.length, pageRecall5: rate(rs, (r) => r.pageHit[5]) };
+  }
+  const bySource: Summary['bySource'] = {};
+  for (const s of new Set(counted.flatMap((r) => r.sources))) {
+    const rs = counted.filter((r) => r.sources.includes(s));
+    bySource[s] = { n: rs.length, pageRecall5: rate(rs, (r) => r.pageHit[5]) };
+  }
+  const ms = results.map((r) => r.ms).sort((a, b) => a - b);
+  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+  return {
+    questions: results.length,
+    counted: counted.length,
+    pageRecall,
+    passageQuestions: withPassages.length,
+    passageHit,
+    byGroup,
+    bySource,
+    meanTokens: Math.round(mean(results.map((r) => r.tokens))),
+    maxTokens: Math.max(0, ...results.map((r) => r.tokens)),
+    meanMs: round(mean(ms), 2),
+    p95Ms: round(ms[Math.min(ms.length - 1, Math.floor(ms.length * 0.95))] ?? 0, 2),
+    unresolvedPassages: results.reduce((a, r) => a + r.unresolvedPassages, 0),
+  };
+}
+
+function round(v: number, digits = 3): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+/** The `{"id","evidence","tokens","ms"}` line of a result. */
+export function questionOutput(r: QuestionResult): QuestionOutput {
+  return { id: r.id, evidence: r.evidence, tokens: r.tokens, ms: r.ms };
+}
