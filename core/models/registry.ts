@@ -200,6 +200,12 @@ export class ModelRegistry {
     return models.find((m) => m.role === 'generator' && m.selected && m.installed) ?? null;
   }
 
+  /** The model used for a role: the selected one, else the built-in one, else none. */
+  async selected(role: ModelRole): Promise<ModelInfo | null> {
+    const models = (await this.list()).filter((m) => m.role === role && m.installed);
+    return models.find((m) => m.selected) ?? models.find((m) => m.builtin) ?? null;
+  }
+
   async planDownload(id: string): Promise<DownloadPlan> {
     const entry = this.manifest.models.find((m) => m.id === id);
     if (!entry) throw new WukongError('NOT_FOUND', `No model with id ${id} in the manifest. See \`wukong models list\`.`);

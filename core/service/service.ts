@@ -20,6 +20,7 @@ import type { DocumentModel } from '../model/document.js';
 import { ModelRegistry } from '../models/registry.js';
 import { parsePdf } from '../pdf/index.js';
 import { extractiveAnswer, indexDocument, retrieveEvidence, type DocumentIndex } from '../retrieval/index.js';
+import { Engines } from './engines.js';
 import { Emitter } from './events.js';
 import { JobRunner } from './jobs.js';
 import { Library } from './library.js';
@@ -38,6 +39,7 @@ export interface ServiceOptions {
 export class LocalService implements WukongService {
   private readonly library: Library;
   private readonly models: ModelRegistry;
+  private readonly engines: Engines;
   private readonly events = new Emitter<ServiceEvent>();
   private readonly jobs: JobRunner;
   private readonly maxBytes: number;
@@ -47,6 +49,7 @@ export class LocalService implements WukongService {
   constructor(options: ServiceOptions) {
     this.library = new Library(options.home);
     this.models = new ModelRegistry(options.home, options.manifestPath);
+    this.engines = new Engines(this.models);
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.jobs = new JobRunner((job) => this.events.emit({ type: 'job', job }));
   }
@@ -126,6 +129,7 @@ export class LocalService implements WukongService {
       { docId: summary.id },
       async ({ signal, progress }) => {
         index = await indexDocument(model, {
+          embedder: await this.engines.embedder(),
           signal,
           onProgress: (done, total) => progress(done, total, `Indexing passage ${done} of ${total}`),
         });
@@ -247,7 +251,12 @@ export class LocalService implements WukongService {
 
   async retrieve(scope: Scope, question: string, options: RetrieveOptions = {}): Promise<Evidence[]> {
     if (typeof question !== 'string' || question.trim() === '') throw new WukongError('BAD_REQUEST', 'The question is empty.');
-    return retrieveEvidence(await this.resolveScope(scope), question, options);
+    const docs = await this.resolveScope(scope);
+    return retrieveEvidence(docs, question, {
+      ...options,
+      embedder: await this.engines.embedder(),
+      tokenCounter: await this.engines.tokenCounter(),
+    });
   }
 
   async *ask(scope: Scope, question: string, options: AskOptions = {}): AsyncIterable<AskEvent> {
