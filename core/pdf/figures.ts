@@ -51,7 +51,7 @@ function collectCaptions(lines: readonly Line[], stats: TextStats): Caption[] {
       if (dy <= 0) continue;
       if (dy > Math.max(stats.leading, last.size * 1.1) * 1.45 + 0.5) break;
       if (overlapShare(line.bbox[0], Math.max(line.bbox[2], last.bbox[2]), next.bbox[0], next.bbox[2]) < 0.5) continue;
-      if (Math.abs(next.size - line.size) > 0.8 || captionStart(next)) break;
+      if (Math.abs(next.size - line.size) > 1.2 || captionStart(next)) break;
       capLines.push(next);
       used.add(next);
       last = next;
@@ -75,7 +75,8 @@ function isProse(line: Line, width: number, stats: TextStats, clusters: readonly
   if (betweenRules(line, clusters)) return false;
   if (Math.abs(line.size - stats.bodySize) > 0.8) return false;
   const w = line.bbox[2] - line.bbox[0];
-  return w >= 0.7 * width && line.text.split(' ').length >= 6;
+  // Relative to the caption, but a caption spanning two columns must not make column text look short.
+  return w >= Math.min(0.7 * width, 20 * line.size) && line.text.split(' ').length >= 6;
 }
 
 function grow(cap: Caption, dir: -1 | 1, lines: readonly Line[], clusters: readonly Mark[], capLines: Set<Line>, stats: TextStats): Grown {
@@ -150,7 +151,10 @@ function absorb(region: Rect, lines: readonly Line[], taken: Set<Line>, stats: T
     for (const l of lines) {
       if (taken.has(l) || centerInside(r, l.bbox)) continue;
       if (isProse(l, r[2] - r[0], stats, []) || captionStart(l)) continue;
-      const reach = 1.2 * l.size;
+      // Labels are short or small; a body-size line of several words beside a figure is text (a heading,
+      // a list item in the next column).
+      if (l.text.split(' ').length > 3 && l.size >= stats.bodySize - 0.5) continue;
+      const reach = 0.9 * l.size;
       const dx = Math.max(0, r[0] - l.bbox[2], l.bbox[0] - r[2]);
       const dy = Math.max(0, r[1] - l.bbox[3], l.bbox[1] - r[3]);
       const besideX = dy === 0 && dx <= reach;
@@ -164,7 +168,15 @@ function absorb(region: Rect, lines: readonly Line[], taken: Set<Line>, stats: T
   return r;
 }
 
-export function findFloats(page: number, lines: readonly Line[], clusters: readonly Mark[], stats: TextStats, pageW: number, pageH: number): FloatResult {
+/** Prose-looking lines inside a painted box: body text over a shaded panel or inside a frame. */
+function proseInside(rect: Rect, lines: readonly Line[], stats: TextStats): number {
+  return lines.filter((l) => centerInside(rect, l.bbox) && isProse(l, 0.5 * (rect[2] - rect[0]), stats, [])).length;
+}
+
+export function findFloats(page: number, lines: readonly Line[], allClusters: readonly Mark[], stats: TextStats, pageW: number, pageH: number): FloatResult {
+  // Frames and shaded panels around running text are decoration; letting them count as figure paint would
+  // make the text inside them look like figure labels.
+  const clusters = allClusters.filter((c) => proseInside(c.rect, lines, stats) < 3);
   const captions = collectCaptions(lines, stats);
   const capLines = new Set<Line>(captions.flatMap((c) => c.lines));
   const taken = new Set<Line>(capLines);
@@ -212,8 +224,6 @@ export function findFloats(page: number, lines: readonly Line[], clusters: reado
     if (regions.some((r) => overlapShare(r[0], r[2], x0, x1) > 0.5 && overlapShare(r[1], r[3], y0, y1) > 0.5)) continue;
     const rect = absorb(c.rect, lines, taken, stats);
     const inside = lines.filter((l) => !taken.has(l) && centerInside(rect, l.bbox));
-    const prose = inside.filter((l) => Math.abs(l.size - stats.bodySize) <= 0.8 && l.text.split(' ').length >= 6).length;
-    if (prose > 2) continue; // a shaded box behind body text, not a figure
     for (const l of inside) taken.add(l);
     regions.push(rect);
     floats.push({ kind: 'figure', page, lines: inside, region: rect, text: regionText('figure', inside), size: stats.bodySize, font: '', column: 0, float: true });

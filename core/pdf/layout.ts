@@ -49,8 +49,8 @@ export function placeFloats(text: Block[], floats: Block[]): Block[] {
     // Below the last text block, which runs on to the next page: the float goes before that block instead.
     if (at === text.length && at > 0 && text[at - 1].kind === 'paragraph' && !SENTENCE_DONE.test(text[at - 1].text)) at--;
     while (at > 0 && at < text.length && text[at - 1].kind === 'paragraph' && !SENTENCE_DONE.test(text[at - 1].text) && text[at].kind === 'paragraph') at++;
-    // Text at the very top of a page that starts in lower case continues the previous page.
-    if (at === 0 && text.length && text[0].kind === 'paragraph' && /^\p{Ll}/u.test(text[0].text)) at = 1;
+    // Text at the very top of a page most often continues the previous page: floats above it wait.
+    if (at === 0 && text.length && text[0].kind === 'paragraph') at = 1;
     const list = slots.get(at) ?? [];
     list.push(f);
     slots.set(at, list);
