@@ -57,7 +57,35 @@ export function findGutter(glyphs: readonly Glyphs[], pageWidth: number): number
   return left >= 0.2 * runs.length && right >= 0.2 * runs.length ? best : null;
 }
 
-export function buildLines(glyphs: readonly Glyphs[], pageWidth = 0): Line[] {
+/**
+ * Line numbers of manuscripts and preprints: bare integers stacked in one margin column, counting up as y
+ * grows. They are not text of the paper and would glue themselves to the lines beside them.
+ */
+export function dropLineNumbers(glyphs: readonly Glyphs[]): Glyphs[] {
+  const numeric = glyphs.filter((g) => !g.vertical && /^\s*\d{1,4}\s*$/.test(g.text));
+  if (numeric.length < 8) return [...glyphs];
+  const drop = new Set<Glyphs>();
+  for (const edge of [(g: Glyphs) => g.x1, (g: Glyphs) => g.x0]) {
+    const groups = new Map<number, Glyphs[]>();
+    for (const g of numeric) {
+      const k = Math.round(edge(g) / 2);
+      const list = groups.get(k) ?? [];
+      list.push(g);
+      groups.set(k, list);
+    }
+    for (const list of groups.values()) {
+      if (list.length < 8) continue;
+      const byY = [...list].sort((a, b) => a.baseline - b.baseline);
+      let rising = 0;
+      for (let i = 1; i < byY.length; i++) if (Number(byY[i].text) > Number(byY[i - 1].text)) rising++;
+      if (rising >= 0.8 * (byY.length - 1)) for (const g of list) drop.add(g);
+    }
+  }
+  return drop.size ? glyphs.filter((g) => !drop.has(g)) : [...glyphs];
+}
+
+export function buildLines(input: readonly Glyphs[], pageWidth = 0): Line[] {
+  const glyphs = dropLineNumbers(input);
   const gutter = findGutter(glyphs, pageWidth);
   const flat = glyphs.filter((g) => !g.vertical).sort((a, b) => a.baseline - b.baseline || a.x0 - b.x0);
   const bands: Glyphs[][] = [];

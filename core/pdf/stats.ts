@@ -21,7 +21,7 @@ export function textStats(pages: readonly RawPage[]): TextStats {
     const byX = [...body].sort((a, b) => a.baseline - b.baseline);
     for (let i = 1; i < byX.length; i++) {
       const d = byX[i].baseline - byX[i - 1].baseline;
-      if (d > 0.9 * bodySize && d < 2.2 * bodySize) {
+      if (d > 0.9 * bodySize && d < 3 * bodySize) {
         const k = Math.round(d * 4) / 4;
         gaps.set(k, (gaps.get(k) ?? 0) + 1);
       }
