@@ -1,5 +1,12 @@
-import { WukongError } from '../../core/errors.js';
-import { jsonFlag, type Command } from '../command.js';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { evaluateSet, loadQuestionSet, questionOutput, summarize, type Summary } from '../../core/eval/index.js';
+import { toWukongError } from '../../core/errors.js';
+import { defaultHome } from '../../core/service/index.js';
+import { LocalService } from '../../core/service/service.js';
+import { jsonFlag, printJson, type Command } from '../command.js';
+import { openReady } from '../open.js';
+import { positiveInt, retrieverFlag } from './retrieve.js';
 
 export const evalCommand: Command = {
   name: 'eval',
@@ -7,11 +14,57 @@ export const evalCommand: Command = {
   positionals: ['set-dir'],
   flags: {
     k: { type: 'number', description: 'evidence items per question (default 10)' },
+    budget: { type: 'number', description: 'token budget of the evidence (default 2000)' },
     retriever: { type: 'string', value: 'hybrid|bm25|dense', description: 'scoring (default hybrid)' },
     out: { type: 'string', value: 'FILE', description: 'write one JSON line per question to FILE' },
     ...jsonFlag,
   },
-  async run() {
-    throw new WukongError('NOT_IMPLEMENTED', 'Evaluation comes with the evidence-sampler issue and is not available in this version yet.');
+  examples: ['wukong eval ../shared/eval/litqa2-dev --retriever bm25 --out bm25.jsonl'],
+  async run({ args, io, env }) {
+    const retriever = retrieverFlag(args.flags.retriever) ?? 'hybrid';
+    const k = positiveInt('k', args.flags.k) ?? 10;
+    const budget = positiveInt('budget', args.flags.budget);
+    const set = await loadQuestionSet(resolve(args.positionals[0]));
+    // Evaluation scores retrieval itself, so it talks to the service implementation, not the contract.
+    const service = new LocalService({ home: defaultHome(env) });
+    try {
+      const results = await evaluateSet(set, {
+        retriever,
+        k,
+        budget,
+        parse: async (path) => service.prepared(await openReady(service, path, io)),
+        retrieval: await service.retrievalContext(),
+        onQuestion: (_r, done, total) => io.progress(`Question ${done} of ${total}`),
+      });
+      io.progress('');
+      const out = args.flags.out as string | undefined;
+      if (out) {
+        try {
+          await writeFile(out, results.map((r) => JSON.stringify(questionOutput(r))).join('\n') + '\n');
+        } catch (err) {
+          throw toWukongError(err);
+        }
+      }
+      const summary = summarize(results);
+      if (args.flags.json) printJson(io, { set: set.dir, retriever, k, summary });
+      else io.out(formatSummary(set.dir, retriever, summary) + (out ? `\n\nper-question evidence: ${out}` : ''));
+      return 0;
+    } finally {
+      await service.close();
+    }
   },
 };
+
+function formatSummary(dir: string, retriever: string, s: Summary): string {
+  const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+  const lines = [
+    `${dir} — ${retriever}: ${s.questions} questions (${s.counted} with gold pages)`,
+    `  page-recall@1/3/5/10   ${[1, 3, 5, 10].map((c) => pct(s.pageRecall[c as 1 | 3 | 5 | 10])).join('  ')}`,
+  ];
+  if (s.passageHit) {
+    lines.push(`  passage-hit@1/3/5/10   ${[1, 3, 5, 10].map((c) => pct(s.passageHit![c as 1 | 3 | 5 | 10])).join('  ')}  (${s.passageQuestions} questions with gold passages)`);
+  }
+  for (const [g, v] of Object.entries(s.byGroup)) lines.push(`  page-recall@5 ${g.padEnd(8)} ${pct(v.pageRecall5)} of ${v.n}`);
+  lines.push(`  tokens fed: mean ${s.meanTokens}, max ${s.maxTokens}; retrieval ms: mean ${s.meanMs}, p95 ${s.p95Ms}`);
+  return lines.join('\n');
+}

@@ -9,7 +9,8 @@ export function minMax(scores: ArrayLike<number>): Float64Array {
     if (scores[i] > hi) hi = scores[i];
   }
   const span = hi - lo;
-  if (!(span > 0)) return out;
+  // One candidate, or all alike: they are all as good as the best, unless none matched at all.
+  if (!(span > 0)) return hi > 0 ? out.fill(1) : out;
   for (let i = 0; i < scores.length; i++) out[i] = (scores[i] - lo) / span;
   return out;
 }

@@ -19,7 +19,7 @@ import { WukongError, toWukongError } from '../errors.js';
 import type { DocumentModel } from '../model/document.js';
 import { ModelRegistry } from '../models/registry.js';
 import { parsePdf } from '../pdf/index.js';
-import { extractiveAnswer, indexDocument, retrieveEvidence, type DocumentIndex } from '../retrieval/index.js';
+import { extractiveAnswer, indexDocument, INDEX_VERSION, retrieveEvidence, type DocumentIndex, type RetrievalOptions } from '../retrieval/index.js';
 import { Engines } from './engines.js';
 import { Emitter } from './events.js';
 import { JobRunner } from './jobs.js';
@@ -242,21 +242,32 @@ export class LocalService implements WukongService {
         : new WukongError('BAD_REQUEST', `${summary.fileName} is still being prepared (${summary.status}).`);
     }
     const doc = await this.library.readModel(id);
-    const index = await this.library.readIndex(id);
-    if (!index) throw new WukongError('NOT_FOUND', `${summary.fileName} has no index; open it again to rebuild it.`);
+    let index = await this.library.readIndex(id);
+    const embedder = await this.engines.embedder();
+    // An index made by an older version or another embedder cannot be compared with today's question vectors.
+    if (!index || index.version !== INDEX_VERSION || index.embedderId !== (embedder?.id ?? null)) {
+      index = await indexDocument(doc, { embedder });
+      await this.library.saveIndex(id, index);
+    }
     const entry = { doc, index };
     this.loaded.set(id, entry);
     return entry;
   }
 
+  /** A ready document with its index: for evaluation tools that score retrieval directly. */
+  prepared(docId: string): Promise<{ doc: DocumentModel; index: DocumentIndex }> {
+    return this.loadReady(docId);
+  }
+
+  /** The models retrieval runs with right now. */
+  async retrievalContext(): Promise<Pick<RetrievalOptions, 'embedder' | 'tokenCounter'>> {
+    return { embedder: await this.engines.embedder(), tokenCounter: await this.engines.tokenCounter() };
+  }
+
   async retrieve(scope: Scope, question: string, options: RetrieveOptions = {}): Promise<Evidence[]> {
     if (typeof question !== 'string' || question.trim() === '') throw new WukongError('BAD_REQUEST', 'The question is empty.');
     const docs = await this.resolveScope(scope);
-    return retrieveEvidence(docs, question, {
-      ...options,
-      embedder: await this.engines.embedder(),
-      tokenCounter: await this.engines.tokenCounter(),
-    });
+    return retrieveEvidence(docs, question, { ...options, ...(await this.retrievalContext()) });
   }
 
   async *ask(scope: Scope, question: string, options: AskOptions = {}): AsyncIterable<AskEvent> {
