@@ -2,7 +2,7 @@
  * One page from pdf.js: its text runs (getTextContent) and painted shapes (getOperatorList), both mapped
  * to the displayed page with the viewport transform so rotation and crop box are already applied.
  */
-import { OPS, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { AnnotationMode, OPS, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { TextItem, TextStyle } from 'pdfjs-dist/types/src/display/api.js';
 import type { Rect } from '../model/geometry.js';
 import { multiply, transformRect, type Matrix } from './geometry.js';
@@ -104,7 +104,8 @@ const IMAGE_OPS = new Set<number>([
  * has to be followed to place it on the page.
  */
 export async function extractMarks(page: PDFPageProxy, viewport: Matrix): Promise<Mark[]> {
-  const list = await page.getOperatorList();
+  // Annotations (link boxes, form fields) are no part of the page's figures and cost a pass each.
+  const list = await page.getOperatorList({ annotationMode: AnnotationMode.DISABLE });
   const marks: Mark[] = [];
   const stack: Matrix[] = [];
   let ctm: Matrix = viewport;
