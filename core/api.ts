@@ -6,7 +6,7 @@
  * Failures reject with `WukongError` (see errors.ts); streams end with an `error` event instead.
  */
 import type { ErrorInfo } from './errors.js';
-import type { DocumentModel, Rect, UnitKind } from './model/document.js';
+import type { DocumentModel, Unit } from './model/document.js';
 
 export type { ErrorCode, ErrorInfo } from './errors.js';
 export type { DocumentModel, Page, Rect, SectionNode, Unit, UnitKind } from './model/document.js';
@@ -85,20 +85,15 @@ export interface RetrieveOptions {
   retriever?: RetrieverKind;
 }
 
-/** One piece of evidence, ready to cite and highlight. */
-export interface Evidence {
+/**
+ * One piece of evidence, ready to cite and highlight: the unit's own place and text (kind, page,
+ * bbox, lineRects, text, section, label, as in Unit) plus its rank and score for this question.
+ */
+export interface Evidence extends Pick<Unit, 'kind' | 'page' | 'bbox' | 'lineRects' | 'text' | 'section' | 'label'> {
   /** 1-based: the citation number shown as [rank]. */
   rank: number;
   docId: string;
   unitId: string;
-  kind: UnitKind;
-  /** 1-indexed. */
-  page: number;
-  bbox: Rect;
-  lineRects: Rect[];
-  text: string;
-  section: string[];
-  label?: string;
   score: number;
   /** Tokens this item adds to the model's input. */
   tokens: number;
