@@ -12,6 +12,7 @@ import { convexFusion, minMax, reciprocalRankFusion } from './fusion.js';
 import { itemLabelKey, itemText, labelKeys, unitMap } from './items.js';
 import { DEFAULT_LEXICAL_TUNING, feedbackQuery, proximityBonus, type LexicalTuning } from './lexical-query.js';
 import { jaccard } from './mmr.js';
+import { questionForRetrieval } from './question.js';
 import { selectEvidence, type Candidate, type SelectedEvidence } from './select.js';
 import { tokenize } from './tokenize.js';
 import { unpackVectors } from './vectors.js';
@@ -32,6 +33,8 @@ export interface RetrievalOptions extends RetrieveOptions {
    */
   samePageSimilarity?: number;
   bm25?: Bm25Params;
+  /** Match the question's answer-format instructions too (default false: they are stripped). */
+  keepInstructions?: boolean;
   lexical?: Partial<LexicalTuning>;
 }
 
@@ -115,7 +118,8 @@ export interface RetrievalResult {
   retriever: RetrieverKind;
 }
 
-export async function retrieve(docs: ScopedDocument[], question: string, options: RetrievalOptions = {}): Promise<RetrievalResult> {
+export async function retrieve(docs: ScopedDocument[], fullQuestion: string, options: RetrievalOptions = {}): Promise<RetrievalResult> {
+  const question = options.keepInstructions ? fullQuestion : questionForRetrieval(fullQuestion);
   const k = options.k ?? 5;
   const budget = options.budget ?? 2000;
   const embedder = options.embedder ?? null;
