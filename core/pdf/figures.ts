@@ -84,7 +84,7 @@ function grow(cap: Caption, dir: -1 | 1, lines: readonly Line[], clusters: reado
   const width = cx1 - cx0;
   const maxGap = Math.max(2.5 * stats.leading, 28);
   // Float separation (caption skip) is wider than the gaps inside a figure.
-  const firstMaxGap = Math.max(4.5 * stats.leading, 54);
+  const firstMaxGap = Math.max(6 * stats.leading, 72);
   type Item = { rect: Rect; line?: Line; mark?: Mark };
   const items: Item[] = [];
   for (const m of clusters) items.push({ rect: m.rect, mark: m });
@@ -116,15 +116,21 @@ function grow(cap: Caption, dir: -1 | 1, lines: readonly Line[], clusters: reado
   return { region, markArea, lines: got, firstGap };
 }
 
-function chooseSide(kind: 'figure' | 'table', up: Grown, down: Grown): Grown | null {
+/** The viable sides of a caption, most likely first. */
+function rankSides(kind: 'figure' | 'table', up: Grown, down: Grown): Grown[] {
   const preferred = kind === 'figure' ? up : down;
   const other = kind === 'figure' ? down : up;
-  if (preferred.markArea > 0 && (other.markArea === 0 || preferred.firstGap <= other.firstGap + 12)) return preferred;
-  if (other.markArea > 0) return other;
-  // No painted shapes either way: a text-only table or figure; take the side holding more of its lines.
-  if (preferred.lines.length >= 2 && preferred.lines.length >= other.lines.length) return preferred;
-  if (other.lines.length >= 2) return other;
-  return null;
+  const out: Grown[] = [];
+  if (preferred.markArea > 0 && (other.markArea === 0 || preferred.firstGap <= other.firstGap + 12)) out.push(preferred, other);
+  else if (other.markArea > 0) out.push(other, preferred);
+  // No painted shapes either way: a text-only table or figure; the side holding more of its lines first.
+  else if (preferred.lines.length >= other.lines.length) out.push(preferred, other);
+  else out.push(other, preferred);
+  return out.filter((g) => g.region && (g.markArea > 0 || g.lines.length >= 2));
+}
+
+function clash(a: Rect, b: Rect): boolean {
+  return overlapShare(a[0], a[2], b[0], b[2]) > 0.3 && overlapShare(a[1], a[3], b[1], b[3]) > 0.3;
 }
 
 function regionText(kind: 'figure' | 'table', lines: Line[]): string {
@@ -182,11 +188,22 @@ export function findFloats(page: number, lines: readonly Line[], allClusters: re
   const taken = new Set<Line>(capLines);
   const floats: Block[] = [];
   const regions: Rect[] = [];
-  for (const cap of captions) {
+  // Two captions can reach for the same drawing (a table captioned below sits right above the next
+  // table's caption). Captions with a single possible region choose first; the rest take what is left.
+  const free0 = lines.filter((l) => !taken.has(l));
+  const options = captions.map((cap) => rankSides(cap.start.kind, grow(cap, -1, free0, clusters, capLines, stats), grow(cap, 1, free0, clusters, capLines, stats)));
+  const order = captions.map((_, i) => i).sort((a, b) => Math.min(options[a].length, 2) - Math.min(options[b].length, 2) || a - b);
+  const chosen = new Map<number, Grown>();
+  const claimed: Rect[] = [];
+  for (const i of order) {
+    const pick = options[i].find((g) => !claimed.some((r) => clash(r, g.region as Rect)));
+    if (!pick) continue;
+    chosen.set(i, pick);
+    claimed.push(pick.region as Rect);
+  }
+  captions.forEach((cap, i) => {
+    const side = chosen.get(i);
     const free = lines.filter((l) => !taken.has(l));
-    const up = grow(cap, -1, free, clusters, capLines, stats);
-    const down = grow(cap, 1, free, clusters, capLines, stats);
-    const side = chooseSide(cap.start.kind, up, down);
     const caption = toBlock('caption', cap.lines, page);
     caption.label = cap.start.label;
     caption.float = true;
@@ -215,7 +232,7 @@ export function findFloats(page: number, lines: readonly Line[], allClusters: re
     } else {
       floats.push(caption);
     }
-  }
+  });
   // Big painted areas nobody captioned: still figures, so their labels stay out of the text.
   for (const c of clusters) {
     const [x0, y0, x1, y1] = c.rect;
