@@ -1,8 +1,8 @@
 /** The per-document index the library stores (JSON), and how it is built. */
 import { throwIfCancelled } from '../errors.js';
-import type { DocumentModel } from '../model/document.js';
+import type { DocumentModel, Unit } from '../model/document.js';
 import { buildLexicalIndex, type FieldText, type LexicalIndex } from './bm25.js';
-import type { Embedder } from './embedder.js';
+import type { Embedder, ImageEmbedder } from './embedder.js';
 import { buildItems, DEFAULT_FIELD_WEIGHTS, itemFields, itemText, unitMap, type FieldWeights, type IndexItem } from './items.js';
 import { packVectors, type PackedVectors } from './vectors.js';
 
@@ -26,6 +26,8 @@ export interface DocumentIndex {
   pageNumbers: number[];
   /** One unit-length vector per item (base64 Float32Array), when an embedder was given. */
   vectors?: PackedVectors;
+  /** Image vectors of figure/table items when a vision encoder was given: item index -> vector. */
+  images?: { embedderId: string; items: number[]; vectors: PackedVectors };
   /** Milliseconds spent: lexical, embeddings. */
   ms: { lexical: number; embed: number };
 }
@@ -33,6 +35,12 @@ export interface DocumentIndex {
 export interface IndexOptions {
   /** Dense vectors are computed when given (once per document, batched by the embedder). */
   embedder?: Embedder | null;
+  /**
+   * Vision hook: when given with `renderItem`, figure and table items also get image vectors
+   * (renderItem returns the PNG crop of a unit, e.g. core/pdf renderRegionPng at the unit's bbox).
+   */
+  imageEmbedder?: ImageEmbedder | null;
+  renderItem?: (unit: Unit) => Promise<Uint8Array>;
   /** Field weights of the lexical index (default DEFAULT_FIELD_WEIGHTS). */
   fieldWeights?: Partial<FieldWeights>;
   signal?: AbortSignal;
@@ -81,6 +89,19 @@ export async function indexDocument(doc: DocumentModel, options: IndexOptions = 
     index.vectors = packVectors(vectors, embedder.dims);
     index.embedderId = embedder.id;
     index.ms.embed = Math.round(performance.now() - t1);
+  }
+  if (options.imageEmbedder && options.renderItem) {
+    const byId = unitMap(doc);
+    const figureItems = items.map((it, i) => [i, byId.get(it.unitId)] as const).filter(([, u]) => u && (u.kind === 'figure' || u.kind === 'table'));
+    if (figureItems.length) {
+      const pngs: Uint8Array[] = [];
+      for (const [, u] of figureItems) {
+        throwIfCancelled(options.signal);
+        pngs.push(await options.renderItem(u!));
+      }
+      const vs = await options.imageEmbedder.embedImages(pngs, options.signal);
+      index.images = { embedderId: options.imageEmbedder.id, items: figureItems.map(([i]) => i), vectors: packVectors(vs, options.imageEmbedder.dims) };
+    }
   }
   return index;
 }

@@ -25,7 +25,11 @@ export interface Embedder {
 export interface ImageEmbedder {
   readonly id: string;
   readonly dims: number;
+  /** Weight of the image score added to figure and table items (e.g. 0.3). */
+  readonly fusionWeight: number;
   embedImages(pngs: Uint8Array[], signal?: AbortSignal): Promise<Float32Array[]>;
+  /** The question in the image space (CLIP's text tower), unit length. */
+  embedQuery(text: string): Promise<Float32Array>;
 }
 
 export function normalize(v: Float32Array): Float32Array {

@@ -7,7 +7,7 @@ import type { DocumentModel } from '../model/document.js';
 import { queryFromText, scoreBm25, DEFAULT_BM25, type Bm25Params, type WeightedQuery } from './bm25.js';
 import { approxTokenCounter, type TokenCounter } from './budget.js';
 import type { DocumentIndex } from './document-index.js';
-import { dot, type Embedder } from './embedder.js';
+import { dot, type Embedder, type ImageEmbedder } from './embedder.js';
 import { convexFusion, minMax, reciprocalRankFusion } from './fusion.js';
 import { itemLabelKey, itemText, labelKeys, unitMap } from './items.js';
 import { DEFAULT_LEXICAL_TUNING, feedbackQuery, proximityBonus, type LexicalTuning } from './lexical-query.js';
@@ -18,6 +18,8 @@ import { tokenize } from './tokenize.js';
 import { unpackVectors } from './vectors.js';
 
 export interface RetrievalOptions extends RetrieveOptions {
+  /** Adds image similarity to figure/table items of indexes that have image vectors from it. */
+  imageEmbedder?: ImageEmbedder | null;
   /** Needed for dense and hybrid retrieval; must be the embedder that made the index's vectors. */
   embedder?: Embedder | null;
   /** Counts the budget in the generator's tokens (default: approximation). */
@@ -168,6 +170,19 @@ export async function retrieve(docs: ScopedDocument[], fullQuestion: string, opt
       options.fusion === 'rrf'
         ? minMax(reciprocalRankFusion([{ scores: lexical, weight: 1 - alpha }, { scores: dense.map((x) => x + 1), weight: alpha }]))
         : convexFusion(lexical, dense, alpha);
+  }
+
+  const imageEmbedder = options.imageEmbedder;
+  if (imageEmbedder && options.retriever !== 'bm25' && docs.some((d) => d.index.images?.embedderId === imageEmbedder.id)) {
+    const iq = await imageEmbedder.embedQuery(question);
+    const image = new Float64Array(total);
+    docs.forEach((d, di) => {
+      const im = d.index.images;
+      if (!im || im.embedderId !== imageEmbedder.id) return;
+      unpackVectors(im.vectors).forEach((v, j) => (image[offsets[di] + im.items[j]] = Math.max(0, dot(iq, v))));
+    });
+    const norm = minMax(image);
+    for (let i = 0; i < total; i++) fused[i] += imageEmbedder.fusionWeight * norm[i];
   }
 
   // A question that names "Figure 3" or "Table 2" is about that unit, whatever its wording.

@@ -91,3 +91,26 @@ describe('extractiveAnswer', () => {
     expect(a.citations).toEqual([]);
   });
 });
+
+describe('image embedding hook', () => {
+  it('adds image similarity to figure items when a vision encoder is given', async () => {
+    const { normalize } = await import('../../core/retrieval/embedder.js');
+    const figDoc = syntheticDoc([
+      { text: 'An introduction to the survey and its sampling design across the regions of the country over several years.', section: ['A'] },
+      { kind: 'figure', text: '', page: 2, section: ['B'] },
+      { kind: 'figure', text: '', page: 3, section: ['C'] },
+    ]);
+    // A fake encoder: the "image" of figure u0002 matches the question, u0001 does not.
+    const fake = {
+      id: 'fake-clip',
+      dims: 2,
+      fusionWeight: 0.5,
+      embedImages: async (pngs: Uint8Array[]) => pngs.map((p) => normalize(Float32Array.from(p[0] === 2 ? [1, 0] : [0, 1]))),
+      embedQuery: async () => Float32Array.from([1, 0]),
+    };
+    const index = await indexDocument(figDoc, { imageEmbedder: fake, renderItem: async (u) => Uint8Array.from([Number(u.id.slice(1))]) });
+    expect(index.images?.items).toEqual([1, 2]);
+    const ev = await retrieveEvidence([{ doc: figDoc, index }], 'the map of rainfall', { imageEmbedder: fake, k: 1 });
+    expect(ev[0].unitId).toBe('u0002');
+  });
+});
