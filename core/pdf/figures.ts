@@ -79,14 +79,16 @@ function isProse(line: Line, width: number, stats: TextStats, clusters: readonly
   return w >= Math.min(0.7 * width, 20 * line.size) && line.text.split(' ').length >= 6;
 }
 
-function grow(cap: Caption, dir: -1 | 1, lines: readonly Line[], clusters: readonly Mark[], capLines: Set<Line>, stats: TextStats): Grown {
+function grow(cap: Caption, dir: -1 | 1, lines: readonly Line[], clusters: readonly Mark[], capLines: Set<Line>, stats: TextStats, others: readonly Caption[] = []): Grown {
   const [cx0, , cx1] = cap.bbox;
   const width = cx1 - cx0;
-  const maxGap = Math.max(2.5 * stats.leading, 28);
+  const maxGap = Math.max(3.5 * stats.leading, 36);
   // Float separation (caption skip) is wider than the gaps inside a figure.
   const firstMaxGap = Math.max(6 * stats.leading, 72);
-  type Item = { rect: Rect; line?: Line; mark?: Mark };
+  type Item = { rect: Rect; line?: Line; mark?: Mark; barrier?: boolean };
   const items: Item[] = [];
+  // Another caption ends this one's reach: what lies beyond it is that caption's float.
+  for (const o of others) if (o !== cap) items.push({ rect: o.bbox, barrier: true });
   for (const m of clusters) items.push({ rect: m.rect, mark: m });
   for (const l of lines) if (!capLines.has(l)) items.push({ rect: l.bbox, line: l });
   const ahead = items.filter((it) => (dir < 0 ? it.rect[3] <= cap.bbox[1] + 2 : it.rect[1] >= cap.bbox[3] - 2));
@@ -102,7 +104,7 @@ function grow(cap: Caption, dir: -1 | 1, lines: readonly Line[], clusters: reado
     const bx1 = region ? Math.max(cx1, region[2]) : cx1;
     if (overlapShare(bx0, bx1, it.rect[0], it.rect[2]) <= (it.mark ? 0.2 : 0.5)) continue;
     const g = dir < 0 ? edge - it.rect[3] : it.rect[1] - edge;
-    if (g > (region ? maxGap : firstMaxGap)) break;
+    if (g > (region ? maxGap : firstMaxGap) || it.barrier) break;
     if (it.line) {
       if (captionStart(it.line)) break;
       if (isProse(it.line, width, stats, clusters) && !(region && centerInside(region, it.line.bbox))) break;
@@ -126,7 +128,9 @@ function rankSides(kind: 'figure' | 'table', up: Grown, down: Grown): Grown[] {
   // No painted shapes either way: a text-only table or figure; the side holding more of its lines first.
   else if (preferred.lines.length >= other.lines.length) out.push(preferred, other);
   else out.push(other, preferred);
-  return out.filter((g) => g.region && (g.markArea > 0 || g.lines.length >= 2));
+  // Painted regions beat text-only ones: a text-only guess is only made when nothing is painted near.
+  const painted = out.filter((g) => g.region && g.markArea > 0);
+  return painted.length ? painted : out.filter((g) => g.region && g.lines.length >= 2);
 }
 
 function clash(a: Rect, b: Rect): boolean {
@@ -191,7 +195,7 @@ export function findFloats(page: number, lines: readonly Line[], allClusters: re
   // Two captions can reach for the same drawing (a table captioned below sits right above the next
   // table's caption). Captions with a single possible region choose first; the rest take what is left.
   const free0 = lines.filter((l) => !taken.has(l));
-  const options = captions.map((cap) => rankSides(cap.start.kind, grow(cap, -1, free0, clusters, capLines, stats), grow(cap, 1, free0, clusters, capLines, stats)));
+  const options = captions.map((cap) => rankSides(cap.start.kind, grow(cap, -1, free0, clusters, capLines, stats, captions), grow(cap, 1, free0, clusters, capLines, stats, captions)));
   const order = captions.map((_, i) => i).sort((a, b) => Math.min(options[a].length, 2) - Math.min(options[b].length, 2) || a - b);
   const chosen = new Map<number, Grown>();
   const claimed: Rect[] = [];
