@@ -6,7 +6,8 @@ import type { Embedder, ImageEmbedder } from './embedder.js';
 import { buildItems, DEFAULT_FIELD_WEIGHTS, itemFields, itemText, unitMap, type FieldWeights, type IndexItem } from './items.js';
 import { packVectors, type PackedVectors } from './vectors.js';
 
-export const INDEX_VERSION = 1;
+/** Bumped whenever the index layout or its scoring fields change: older indexes are rebuilt. */
+export const INDEX_VERSION = 2;
 
 /** What indexing a document produces and the library stores (JSON-safe). */
 export interface DocumentIndex {

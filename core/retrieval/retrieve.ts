@@ -63,7 +63,7 @@ function prepare(d: ScopedDocument): Prepared {
       const key = itemLabelKey(d.doc, it);
       if (key && !labels.has(key)) labels.set(key, i);
     });
-    const entry = new Map(d.index.pageNumbers.map((n, i) => [n, i]));
+    const entry = new Map((d.index.pageNumbers ?? []).map((n, i) => [n, i]));
     const byId = unitMap(d.doc);
     const itemPage = d.index.items.map((it) => entry.get(byId.get(it.unitId)?.page ?? 0) ?? -1);
     p = { itemPage, tokens: [], termSets: [], labels };
