@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -20,8 +20,11 @@ const sample = (): Promise<Uint8Array> =>
 
 describe('parsePdfInWorker (compiled worker under dist/)', () => {
   beforeAll(() => {
-    // The worker runs as JavaScript; build it when this checkout has not been compiled yet.
-    if (!existsSync(join(root, 'dist', 'core', 'pdf', 'worker.js'))) {
+    // The worker runs as JavaScript; build it when this checkout has not been compiled since core/pdf changed.
+    const built = join(root, 'dist', 'core', 'pdf', 'worker.js');
+    const src = join(root, 'core', 'pdf');
+    const newest = Math.max(...readdirSync(src).map((f) => statSync(join(src, f)).mtimeMs));
+    if (!existsSync(built) || statSync(built).mtimeMs < newest) {
       execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
     }
   });
