@@ -45,7 +45,7 @@ interface Args {
   limit: number;
   dense: boolean;
   /** Tuning knobs as JSON: {"lexical":{...},"fields":{...},"alpha":0.3,"fusion":"rrf","mmrLambda":0.8} */
-  tune: { lexical?: Record<string, number>; fields?: Record<string, number>; alpha?: number; fusion?: 'convex' | 'rrf'; mmrLambda?: number; samePage?: number; bm25?: { k1: number; b: number }; keepInstructions?: boolean };
+  tune: { lexical?: Record<string, number>; fields?: Record<string, number>; alpha?: number; fusion?: 'convex' | 'rrf'; mmrLambda?: number; samePage?: number; bm25?: { k1: number; b: number }; keepInstructions?: boolean; kindPrior?: Record<string, number> };
 }
 
 function parseArgs(args: string[]): Args {
@@ -139,7 +139,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       const results = await evaluateSet(set, {
         retriever,
         parse,
-        retrieval: { embedder, lexical: a.tune.lexical, alpha: a.tune.alpha, fusion: a.tune.fusion, mmrLambda: a.tune.mmrLambda, samePageSimilarity: a.tune.samePage, bm25: a.tune.bm25, keepInstructions: a.tune.keepInstructions },
+        retrieval: { embedder, lexical: a.tune.lexical, alpha: a.tune.alpha, fusion: a.tune.fusion, mmrLambda: a.tune.mmrLambda, samePageSimilarity: a.tune.samePage, bm25: a.tune.bm25, keepInstructions: a.tune.keepInstructions, kindPrior: a.tune.kindPrior },
         onQuestion: (_r, done, total) => {
           if (done % 50 === 0 || done === total) process.stderr.write(`  ${name} ${retriever}: ${done}/${total}\n`);
         },

@@ -16,12 +16,24 @@ export interface ExtractiveOptions {
 
 const MAX_SENTENCE_CHARS = 400;
 
+// Abbreviations after which a full stop does not end a sentence ("et al.", "Fig. 3", "e.g.").
+const ABBREV = /\b(?:et al|e\.g|i\.e|cf|vs|Fig|Figs|Eq|Eqs|Tab|Sec|No|approx|resp|ca|Dr|Prof|St)\.$|\b\p{Lu}\.$/u;
+
 export function splitSentences(text: string): string[] {
-  return text
-    .replace(/\s+/g, ' ')
-    .split(/(?<=[.!?])\s+(?=[\p{Lu}\p{N}("“[])|\n/u)
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
+  const out: string[] = [];
+  for (const line of text.split(/\n+/)) {
+    const parts = line.replace(/\s+/g, ' ').split(/(?<=[.!?])\s+(?=[\p{Lu}\p{N}("“[])/u);
+    let cur = '';
+    for (const p of parts) {
+      cur = cur ? `${cur} ${p}` : p;
+      if (!ABBREV.test(cur)) {
+        out.push(cur.trim());
+        cur = '';
+      }
+    }
+    if (cur.trim()) out.push(cur.trim());
+  }
+  return out.filter((s) => s.length > 0);
 }
 
 export function extractiveAnswer(question: string, evidence: Evidence[], options: ExtractiveOptions = {}): Answer {

@@ -3,7 +3,7 @@
  * lifts figures/tables a question names, then selects a diverse top-k within a token budget.
  */
 import type { Evidence, RetrieveOptions, RetrieverKind } from '../api.js';
-import type { DocumentModel } from '../model/document.js';
+import type { DocumentModel, UnitKind } from '../model/document.js';
 import { queryFromText, scoreBm25, DEFAULT_BM25, type Bm25Params, type WeightedQuery } from './bm25.js';
 import { approxTokenCounter, type TokenCounter } from './budget.js';
 import type { DocumentIndex } from './document-index.js';
@@ -35,6 +35,8 @@ export interface RetrievalOptions extends RetrieveOptions {
    */
   samePageSimilarity?: number;
   bm25?: Bm25Params;
+  /** Score multipliers by unit kind (default: references 0.5). */
+  kindPrior?: Partial<Record<UnitKind, number>>;
   /** Match the question's answer-format instructions too (default false: they are stripped). */
   keepInstructions?: boolean;
   lexical?: Partial<LexicalTuning>;
@@ -95,6 +97,7 @@ async function queryVector(embedder: Embedder, question: string): Promise<Float3
 }
 
 const DEFAULT_SAME_PAGE = 1;
+const DEFAULT_KIND_PRIOR: Partial<Record<UnitKind, number>> = { reference: 0.5 };
 
 /** Less than a named figure's lift: every unit of the page is lifted, their own scores order them. */
 const PAGE_LIFT = 0.5;
@@ -171,6 +174,17 @@ export async function retrieve(docs: ScopedDocument[], fullQuestion: string, opt
         ? minMax(reciprocalRankFusion([{ scores: lexical, weight: 1 - alpha }, { scores: dense.map((x) => x + 1), weight: alpha }]))
         : convexFusion(lexical, dense, alpha);
   }
+
+  // Bibliography entries share a question's words (titles!) but rarely answer it.
+  const priors = { ...DEFAULT_KIND_PRIOR, ...options.kindPrior };
+  docs.forEach((d, di) => {
+    const byId = unitMap(d.doc);
+    d.index.items.forEach((it, i) => {
+      const kind = byId.get(it.unitId)?.kind;
+      const prior = kind ? priors[kind] : undefined;
+      if (prior !== undefined) fused[offsets[di] + i] *= prior;
+    });
+  });
 
   const imageEmbedder = options.imageEmbedder;
   if (imageEmbedder && options.retriever !== 'bm25' && docs.some((d) => d.index.images?.embedderId === imageEmbedder.id)) {

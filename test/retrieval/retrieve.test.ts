@@ -114,3 +114,14 @@ describe('image embedding hook', () => {
     expect(ev[0].unitId).toBe('u0002');
   });
 });
+
+describe('splitSentences', () => {
+  it('does not cut after et al., e.g. or Fig.', async () => {
+    const { splitSentences } = await import('../../core/retrieval/extractive.js');
+    expect(splitSentences('As shown by Johnson et al. (2017), it works. See Fig. 3 for details. Next one.')).toEqual([
+      'As shown by Johnson et al. (2017), it works.',
+      'See Fig. 3 for details.',
+      'Next one.',
+    ]);
+  });
+});
