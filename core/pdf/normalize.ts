@@ -10,6 +10,9 @@ const EXTRA_REPLACEMENTS: [RegExp, string][] = [
   [/\u0133/g, 'ij'],
   [/\u2044/g, '/'],
   [/[\u2000-\u200a\u202f\u205f\u3000\u00a0]/g, ' '],
+  // Control codes come from glyphs whose font has no Unicode mapping: mark them as unknown, not as text.
+  // eslint-disable-next-line no-control-regex -- matching control codes is the point here
+  [/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd'],
 ];
 
 export function normalizeText(s: string): string {
