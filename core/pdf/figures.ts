@@ -56,6 +56,22 @@ function collectCaptions(lines: readonly Line[], stats: TextStats): Caption[] {
       used.add(next);
       last = next;
     }
+    // A caption line cut at a column gutter continues on the same baseline to its right.
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const next of byY) {
+        if (used.has(next) || Math.abs(next.size - line.size) > 0.8) continue;
+        const row = capLines.find((c) => Math.abs(c.baseline - next.baseline) < 0.3 * c.size && next.bbox[0] > c.bbox[2] && next.bbox[0] - c.bbox[2] < 3 * c.size);
+        if (row) {
+          capLines.push(next);
+          used.add(next);
+          grew = true;
+        }
+      }
+    }
+    // Pieces right of the first line's end form a second caption column: read it after the first.
+    const second = (l: Line): number => (l.bbox[0] > line.bbox[2] - 1 ? 1 : 0);
+    capLines.sort((a, b) => second(a) - second(b) || a.baseline - b.baseline || a.bbox[0] - b.bbox[0]);
     const bbox = capLines.reduce<Rect | null>((r, l) => union(r, l.bbox), null) as Rect;
     out.push({ start, lines: capLines, bbox });
   }

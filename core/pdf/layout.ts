@@ -16,7 +16,7 @@ const SENTENCE_DONE = /[.!?:]["'”’)\]]?$/;
 
 export function layoutPage(page: RawPage, stats: TextStats): PageLayout {
   const { floats, rest } = findFloats(page.number, page.lines, page.marks, stats, page.width, page.height);
-  const layout = detectColumns(rest, page.width);
+  const layout = detectColumns(rest, page.width, page.gutters);
   const ordered = readingOrder(rest, layout);
   const flow = buildParagraphs(ordered, page.number, stats);
   classifyBlocks(flow, stats, page.height);

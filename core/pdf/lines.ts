@@ -8,44 +8,25 @@ const SPLIT_GAP_EM = 1.6;
 /** A gap wider than this share of an em is a space even when the PDF has no space character. */
 const SPACE_GAP_EM = 0.12;
 
-/**
- * x of a column gutter: a vertical strip in the middle half of the page that (almost) no text run crosses
- * while plenty of runs lie on each side. Narrow gutters (about one em) would otherwise merge neighbouring
- * column lines that share a baseline.
- */
-export function findGutter(glyphs: readonly Glyphs[], pageWidth: number): number | null {
-  const all = glyphs.filter((g) => !g.vertical && g.text.trim());
-  // Body-size runs only: figure labels and footnotes do not respect the gutter and would hide it.
-  const bySize = new Map<number, number>();
-  for (const g of all) bySize.set(Math.round(g.size), (bySize.get(Math.round(g.size)) ?? 0) + g.text.length);
-  const body = argmax(bySize) ?? 0;
-  const runs = all.filter((g) => Math.abs(g.size - body) <= 1);
-  if (runs.length < 20 || pageWidth <= 0) return null;
-  const lo = Math.floor(pageWidth * 0.3);
-  const hi = Math.ceil(pageWidth * 0.7);
-  const cover = new Int32Array(hi - lo + 1);
-  for (const g of runs) {
-    const a = Math.max(lo, Math.ceil(g.x0 + 0.5));
-    const b = Math.min(hi, Math.floor(g.x1 - 0.5));
-    for (let x = a; x <= b; x++) cover[x - lo]++;
-  }
-  // The widest run of bins with the least coverage, its middle the gutter.
-  const min = Math.min(...cover);
+/** The widest strip of least coverage within [lo, hi], if runs clear it and enough lie on each side. */
+function lowestStrip(cover: Int32Array, from: number, lo: number, hi: number, runs: readonly Glyphs[], minSide: number): number | null {
+  let min = Infinity;
+  for (let x = lo; x <= hi; x++) min = Math.min(min, cover[x - from]);
   if (min > 0.15 * runs.length) return null;
   let best = -1;
   let bestLen = 0;
-  for (let i = 0; i < cover.length; ) {
-    if (cover[i] > min) {
-      i++;
+  for (let x = lo; x <= hi; ) {
+    if (cover[x - from] > min) {
+      x++;
       continue;
     }
-    let j = i;
-    while (j < cover.length && cover[j] === min) j++;
-    if (j - i > bestLen) {
-      bestLen = j - i;
-      best = lo + (i + j - 1) / 2;
+    let y = x;
+    while (y <= hi && cover[y - from] === min) y++;
+    if (y - x > bestLen) {
+      bestLen = y - x;
+      best = (x + y - 1) / 2;
     }
-    i = j;
+    x = y;
   }
   if (best < 0 || bestLen < 3) return null;
   let left = 0;
@@ -54,7 +35,39 @@ export function findGutter(glyphs: readonly Glyphs[], pageWidth: number): number
     if (g.x1 <= best) left++;
     else if (g.x0 >= best) right++;
   }
-  return left >= 0.2 * runs.length && right >= 0.2 * runs.length ? best : null;
+  return left >= minSide * runs.length && right >= minSide * runs.length ? best : null;
+}
+
+/**
+ * x of the column gutters: vertical strips that (almost) no body text run crosses while plenty of runs lie
+ * on each side. Three columns are looked for first (gutters near a third and two thirds of the width), then
+ * two. Narrow gutters (about one em) would otherwise merge neighbouring column lines sharing a baseline.
+ */
+export function findGutters(glyphs: readonly Glyphs[], pageWidth: number): number[] {
+  const all = glyphs.filter((g) => !g.vertical && g.text.trim());
+  // Figure labels and footnotes do not respect the gutter and would hide it: only running text counts.
+  const bySize = new Map<number, number>();
+  for (const g of all) bySize.set(Math.round(g.size), (bySize.get(Math.round(g.size)) ?? 0) + g.text.length);
+  // Every size carrying a fifth of the text counts as running text (a body column beside small-print
+  // reference columns); rarer sizes are labels.
+  const total = [...bySize.values()].reduce((a, b) => a + b, 0);
+  const major = [...bySize.entries()].filter(([, n]) => n >= 0.2 * total).map(([k]) => k);
+  const runs = all.filter((g) => major.some((k) => Math.abs(g.size - k) <= 1));
+  if (runs.length < 20 || pageWidth <= 0) return [];
+  const from = Math.floor(pageWidth * 0.15);
+  const to = Math.ceil(pageWidth * 0.85);
+  const cover = new Int32Array(to - from + 1);
+  for (const g of runs) {
+    const a = Math.max(from, Math.ceil(g.x0 + 0.5));
+    const b = Math.min(to, Math.floor(g.x1 - 0.5));
+    for (let x = a; x <= b; x++) cover[x - from]++;
+  }
+  const w = pageWidth;
+  const first = lowestStrip(cover, from, Math.floor(0.22 * w), Math.ceil(0.45 * w), runs, 0.15);
+  const second = lowestStrip(cover, from, Math.floor(0.55 * w), Math.ceil(0.78 * w), runs, 0.15);
+  if (first !== null && second !== null && second - first > 0.2 * w) return [first, second];
+  const middle = lowestStrip(cover, from, Math.floor(0.3 * w), Math.ceil(0.7 * w), runs, 0.2);
+  return middle === null ? [] : [middle];
 }
 
 /**
@@ -84,15 +97,23 @@ export function dropLineNumbers(glyphs: readonly Glyphs[]): Glyphs[] {
   return drop.size ? glyphs.filter((g) => !drop.has(g)) : [...glyphs];
 }
 
-export function buildLines(input: readonly Glyphs[], pageWidth = 0): Line[] {
-  const glyphs = dropLineNumbers(input);
-  const gutter = findGutter(glyphs, pageWidth);
-  const flat = glyphs.filter((g) => !g.vertical).sort((a, b) => a.baseline - b.baseline || a.x0 - b.x0);
+/** Groups runs into lines; `gutters` (from findGutters) are x positions no line may cross between runs. */
+/** A superscript or subscript (clearly smaller) sits up to half the larger em off the main baseline. */
+function baselineTolerance(a: Glyphs, b: Glyphs): number {
+  const big = Math.max(a.size, b.size);
+  const small = Math.min(a.size, b.size);
+  if (small <= 0.75 * big) return 0.5 * big;
+  return BASELINE_TOLERANCE * Math.max(a.size, Math.min(b.size, a.size * 1.5));
+}
+
+/** Runs sharing a baseline (within the tolerance), top to bottom. */
+function baselineBands(glyphs: readonly Glyphs[]): Glyphs[][] {
+  const flat = [...glyphs].sort((a, b) => a.baseline - b.baseline || a.x0 - b.x0);
   const bands: Glyphs[][] = [];
   let band: Glyphs[] = [];
   let ref: Glyphs | null = null;
   for (const g of flat) {
-    if (ref && g.baseline - ref.baseline <= BASELINE_TOLERANCE * Math.max(ref.size, Math.min(g.size, ref.size * 1.5))) {
+    if (ref && g.baseline - ref.baseline <= baselineTolerance(ref, g)) {
       band.push(g);
       if (g.size > ref.size) ref = g;
       continue;
@@ -102,6 +123,22 @@ export function buildLines(input: readonly Glyphs[], pageWidth = 0): Line[] {
     ref = g;
   }
   if (band.length) bands.push(band);
+  return bands;
+}
+
+export function buildLines(glyphs: readonly Glyphs[], gutters: readonly number[] = []): Line[] {
+  // Columns are banded apart: small print in a neighbouring column must not pull a superscript away from
+  // its own line.
+  const byColumn = new Map<number, Glyphs[]>();
+  for (const g of glyphs) {
+    if (g.vertical) continue;
+    const crosses = gutters.some((x) => g.x0 < x - 0.5 && g.x1 > x + 0.5);
+    const key = crosses ? -1 : gutters.filter((x) => g.x0 >= x - 0.5).length;
+    const list = byColumn.get(key) ?? [];
+    list.push(g);
+    byColumn.set(key, list);
+  }
+  const bands = [...byColumn.values()].flatMap(baselineBands);
 
   const lines: Line[] = [];
   for (const b of bands) {
@@ -110,7 +147,7 @@ export function buildLines(input: readonly Glyphs[], pageWidth = 0): Line[] {
     let right = -Infinity;
     for (const g of b) {
       const em = Math.max(g.size, cur.length ? cur[cur.length - 1].size : 0);
-      const acrossGutter = gutter !== null && right <= gutter + 0.5 && g.x0 >= gutter - 0.5;
+      const acrossGutter = gutters.some((x) => right <= x + 0.5 && g.x0 >= x - 0.5);
       if (cur.length && (g.x0 - right > SPLIT_GAP_EM * em || acrossGutter)) {
         lines.push(makeLine(cur));
         cur = [];

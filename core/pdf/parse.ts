@@ -10,7 +10,7 @@ import { clusterMarks, extractGlyphs, extractMarks } from './extract.js';
 import { dropFurniture } from './furniture.js';
 import type { Matrix } from './geometry.js';
 import { layoutPage } from './layout.js';
-import { buildLines } from './lines.js';
+import { buildLines, dropLineNumbers, findGutters } from './lines.js';
 import { mayHoldGraphics } from './graphics-gate.js';
 import { openPdf } from './load.js';
 import { splitReferences } from './references.js';
@@ -142,8 +142,9 @@ async function readPage(doc: PDFDocumentProxy, n: number): Promise<RawPage> {
   try {
     const viewport = page.getViewport({ scale: 1 });
     const vt = viewport.transform as Matrix;
-    const glyphs = await extractGlyphs(page, vt);
-    const lines = buildLines(glyphs, viewport.width);
+    const glyphs = dropLineNumbers(await extractGlyphs(page, vt));
+    const gutters = findGutters(glyphs, viewport.width);
+    const lines = buildLines(glyphs, gutters);
     const marks = mayHoldGraphics(lines) ? clusterMarks(await extractMarks(page, vt), viewport.width, viewport.height) : [];
     return {
       number: n,
@@ -151,6 +152,7 @@ async function readPage(doc: PDFDocumentProxy, n: number): Promise<RawPage> {
       height: viewport.height,
       rotation: page.rotate,
       lines,
+      gutters,
       marks,
       hasText: glyphs.length > 0,
     };
@@ -203,7 +205,7 @@ async function blankPage(doc: PDFDocumentProxy, n: number): Promise<RawPage> {
   } catch {
     // Size unknown: US Letter is as good a guess as any for a page that cannot be read.
   }
-  return { number: n, width, height, rotation, lines: [], marks: [], hasText: false };
+  return { number: n, width, height, rotation, lines: [], gutters: [], marks: [], hasText: false };
 }
 
 async function timedOutPage(doc: PDFDocumentProxy, n: number, timeoutMs: number): Promise<RawPage> {

@@ -41,6 +41,8 @@ export interface RawPage {
   height: number;
   rotation: number;
   lines: Line[];
+  /** x of column gutters found on the page's text runs (none on one-column pages). */
+  gutters: number[];
   marks: Mark[];
   hasText: boolean;
   warning?: { code: string; message: string };
