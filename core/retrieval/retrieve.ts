@@ -241,10 +241,8 @@ export async function retrieve(docs: ScopedDocument[], fullQuestion: string, opt
     return contentSimilarity(a, b);
   };
   const contentSimilarity = (a: Candidate, b: Candidate): number => {
-    if (qv && a.doc.index.vectors) {
-      const vs = unpackVectors(a.doc.index.vectors);
-      return Math.max(0, dot(vs[a.item], vs[b.item]));
-    }
+    // Term overlap, not vector cosine: sentence encoders put every passage of one paper close
+    // together (cosine 0.5-0.8), which made MMR trade away relevance for nothing.
     const p = prepare(a.doc);
     p.termSets[a.item] ??= new Set(tokensOf(a.doc, p, a.item));
     p.termSets[b.item] ??= new Set(tokensOf(b.doc, p, b.item));
