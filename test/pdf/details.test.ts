@@ -64,6 +64,23 @@ describe('page details', () => {
     expect(m.units.map((u) => u.text.slice(0, 14))).toEqual(['Left side word', 'Right side wor']);
   });
 
+  it('reads three columns left to right and keeps superscripts in their line', async () => {
+    const data = await makePdf([
+      (page, f) => {
+        for (const [c, x] of [['First', 40], ['Second', 225], ['Third', 410]] as const) {
+          lines(page, f.regular, Array.from({ length: 30 }, (_, i) => `${c} column row ${pad(i)} text`), x, 80);
+        }
+        // A superscript exponent on the second row of the first column, in a smaller size.
+        page.drawText('2', { x: 150, y: 792 - 92 + 4, size: 6, font: f.regular });
+      },
+    ]);
+    const m = await parsePdf(data, 'three.pdf');
+    expect(m.pages[0].columns).toBe('mixed');
+    expect(m.units.map((u) => u.text.split(' ')[0])).toEqual(['First', 'Second', 'Third']);
+    expect(m.units[0].text).toContain('First column row 01 text 2 First column row 02');
+    expect(m.units[0].lineRects).toHaveLength(30);
+  });
+
   it('recognises bold-label captions without punctuation but not mentions that open a line', async () => {
     const data = await makePdf([
       (page, f) => {
