@@ -11,6 +11,9 @@ export { retrieve, type RetrievalOptions, type RetrievalResult, type ScopedDocum
 export { evidenceContext } from './select.js';
 export { approxTokenCounter, HfTokenCounter, type TokenCounter } from './budget.js';
 export type { Embedder, ImageEmbedder } from './embedder.js';
+export { LibraryIndex, libraryScope, type LibraryHit, type LibraryIndexOptions } from './library-index.js';
+export { unpackVectors, packVectors, type PackedVectors } from './vectors.js';
+export { questionForRetrieval } from './question.js';
 
 /** Evidence for a question over the documents in scope, ranked [1..k], within the token budget. */
 export async function retrieveEvidence(docs: ScopedDocument[], question: string, options: RetrievalOptions = {}): Promise<Evidence[]> {

@@ -187,3 +187,18 @@ export class LibraryIndex {
     await rename(`${meta}.tmp`, meta);
   }
 }
+
+/**
+ * The documents to retrieve from for a question over the whole library: those holding the items
+ * nearest to the question vector. Exact retrieval (retrieveEvidence) then runs inside them.
+ */
+export async function libraryScope(
+  library: LibraryIndex,
+  embedder: { id: string; embedQuery?(text: string): Promise<Float32Array>; embed(texts: string[]): Promise<Float32Array[]> },
+  question: string,
+  maxDocs = 5,
+): Promise<string[]> {
+  if (library.embedderId !== embedder.id) return [];
+  const v = embedder.embedQuery ? await embedder.embedQuery(question) : (await embedder.embed([question]))[0];
+  return library.searchDocuments(v, maxDocs);
+}

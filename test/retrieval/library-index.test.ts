@@ -60,3 +60,20 @@ describe('LibraryIndex (hnswlib)', () => {
     expect(other.size).toBe(0);
   });
 });
+
+describe('libraryScope', () => {
+  it('narrows a library question to the documents nearest the question vector', async () => {
+    const { libraryScope } = await import('../../core/retrieval/library-index.js');
+    const dir = mkdtempSync(join(tmpdir(), 'wukong-lib-'));
+    try {
+      const lib = await LibraryIndex.open(dir, { embedderId: 'e' });
+      await lib.addDocument('docA', [unit(8, 0), unit(8, 1)], 'e');
+      await lib.addDocument('docB', [unit(8, 4)], 'e');
+      const embedder = { id: 'e', embed: async () => [Float32Array.from(unit(8, 4))] };
+      expect(await libraryScope(lib, embedder, 'q', 1)).toEqual(['docB']);
+      expect(await libraryScope(lib, { ...embedder, id: 'other' }, 'q', 1)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
