@@ -125,3 +125,34 @@ describe('splitSentences', () => {
     ]);
   });
 });
+
+describe('edge cases', () => {
+  it('returns no evidence for an empty scope, an empty question or k = 0', async () => {
+    const index = await indexDocument(doc);
+    expect(await retrieveEvidence([], 'anything')).toEqual([]);
+    expect(await retrieveEvidence([{ doc, index }], '   ')).toEqual([]);
+    expect(await retrieveEvidence([{ doc, index }], 'sparse Cholesky', { k: 0 })).toEqual([]);
+  });
+
+  it('reports embedding progress and honours cancellation', async () => {
+    const seen: [number, number][] = [];
+    const slow = {
+      id: 'slow',
+      dims: 2,
+      fusionWeight: 0.1,
+      embed: async (texts: string[]) => texts.map(() => Float32Array.from([1, 0])),
+    };
+    await indexDocument(doc, { embedder: slow, onProgress: (d, t) => seen.push([d, t]) });
+    expect(seen.at(-1)![0]).toBe(seen.at(-1)![1]);
+    const ac = new AbortController();
+    ac.abort();
+    await expect(indexDocument(doc, { embedder: slow, signal: ac.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
+
+  it('ranks across documents in one scope', async () => {
+    const other = syntheticDoc([{ text: 'Sparse Cholesky factorization of the penalized least squares system is the core of the algorithm in this other paper.', section: ['X'] }], 'doc2');
+    const [i1, i2] = await Promise.all([indexDocument(doc), indexDocument(other)]);
+    const ev = await retrieveEvidence([{ doc, index: i1 }, { doc: other, index: i2 }], 'sparse Cholesky factorization', { k: 2 });
+    expect(new Set(ev.map((e) => e.docId))).toEqual(new Set(['doc1', 'doc2']));
+  });
+});
