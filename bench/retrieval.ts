@@ -96,6 +96,8 @@ function brief(s: Summary): Record<string, unknown> {
     passageHit: s.passageHit ?? undefined,
     passageQuestions: s.passageQuestions || undefined,
     byGroup: s.byGroup,
+    goldWithoutText: s.goldWithoutText || undefined,
+    pageRecall5WithText: s.goldWithoutText ? s.pageRecall5WithText : undefined,
     meanTokens: s.meanTokens,
     maxTokens: s.maxTokens,
     meanMs: s.meanMs,

@@ -51,6 +51,8 @@ export interface QuestionResult extends QuestionOutput {
   /** Null when the question has no gold passage. */
   passageHit: Record<Cutoff, boolean> | null;
   unresolvedPassages: number;
+  /** Every gold page lacks a text layer (scanned): no text retriever can find it. */
+  goldWithoutText: boolean;
 }
 
 export async function evaluateSet(set: QuestionSet, options: EvalOptions): Promise<QuestionResult[]> {
@@ -73,6 +75,8 @@ export async function evaluateSet(set: QuestionSet, options: EvalOptions): Promi
       const ranked = await retrieve([scoped], q.question, { ...base, k: 10, budget: Number.POSITIVE_INFINITY });
       const gold = goldFor(q, scoped.doc);
       const counted = hasPageGold(q);
+      const textPages = new Set(scoped.doc.units.filter((u) => u.text.trim()).map((u) => u.page));
+      const goldWithoutText = gold.pages.length > 0 && gold.pages.every((p) => !textPages.has(p));
       const goldPages = new Set(gold.pages);
       const rankedPages = ranked.units.map((u) => u.pages);
       const pageHit = {} as Record<Cutoff, boolean>;
@@ -100,6 +104,7 @@ export async function evaluateSet(set: QuestionSet, options: EvalOptions): Promi
         pageHit,
         passageHit,
         unresolvedPassages: gold.unresolvedPassages,
+        goldWithoutText,
       };
       results.push(r);
       options.onQuestion?.(r, results.length, total);
@@ -124,6 +129,9 @@ export interface Summary {
   meanMs: number;
   p95Ms: number;
   unresolvedPassages: number;
+  /** Counted questions whose gold pages all lack text, and page recall@5 over the others. */
+  goldWithoutText: number;
+  pageRecall5WithText: number;
 }
 
 export function summarize(results: QuestionResult[]): Summary {
@@ -162,6 +170,11 @@ export function summarize(results: QuestionResult[]): Summary {
     meanMs: round(mean(ms), 2),
     p95Ms: round(ms[Math.min(ms.length - 1, Math.floor(ms.length * 0.95))] ?? 0, 2),
     unresolvedPassages: results.reduce((a, r) => a + r.unresolvedPassages, 0),
+    goldWithoutText: counted.filter((r) => r.goldWithoutText).length,
+    pageRecall5WithText: rate(
+      counted.filter((r) => !r.goldWithoutText),
+      (r) => r.pageHit[5],
+    ),
   };
 }
 
