@@ -16,7 +16,7 @@ import { openPdf } from './load.js';
 import { splitReferences } from './references.js';
 import { assignLevels, buildTree, type OutlineEntry } from './sections.js';
 import { textStats } from './stats.js';
-import type { Block, RawPage } from './types.js';
+import type { Block, Glyphs, Mark, RawPage } from './types.js';
 
 export interface ParseProgress {
   page: number;
@@ -145,7 +145,8 @@ async function readPage(doc: PDFDocumentProxy, n: number): Promise<RawPage> {
     const glyphs = dropLineNumbers(await extractGlyphs(page, vt));
     const gutters = findGutters(glyphs, viewport.width);
     const lines = buildLines(glyphs, gutters);
-    const marks = mayHoldGraphics(lines) ? clusterMarks(await extractMarks(page, vt), viewport.width, viewport.height) : [];
+    const raw = mayHoldGraphics(lines) ? await extractMarks(page, vt) : [];
+    const marks = clusterMarks(raw, viewport.width, viewport.height);
     return {
       number: n,
       width: viewport.width,
@@ -154,11 +155,22 @@ async function readPage(doc: PDFDocumentProxy, n: number): Promise<RawPage> {
       lines,
       gutters,
       marks,
-      hasText: glyphs.length > 0,
+      hasText: hasTextLayer(glyphs, raw, viewport.width * viewport.height),
     };
   } finally {
     page.cleanup();
   }
+}
+
+/**
+ * A scanned page often carries a little real text (a court stamp, a running head) over a full-page image;
+ * its body still needs OCR, so it counts as having no text layer.
+ */
+function hasTextLayer(glyphs: readonly Glyphs[], marks: readonly Mark[], pageArea: number): boolean {
+  const chars = glyphs.reduce((n, g) => n + g.text.trim().length, 0);
+  if (chars === 0) return false;
+  const scanned = marks.some((m) => m.image && (m.rect[2] - m.rect[0]) * (m.rect[3] - m.rect[1]) > 0.5 * pageArea);
+  return !(scanned && chars < 200);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { parsePdf } from '../../core/pdf/index.js';
 import type { DocumentModel, Unit } from '../../core/model/document.js';
 import { drawPlot, lines, makePdf, rule } from './make-pdf.js';
@@ -194,6 +195,17 @@ describe('pages without text', () => {
     const m = await parsePdf(mixed, 'mixed.pdf');
     dump(m);
     expect(m.pages.map((p) => p.hasText)).toEqual([true, false]);
+    // A scan with a court stamp in real text still needs OCR for its body.
+    const { createCanvas } = await import('@napi-rs/canvas');
+    const canvas = createCanvas(20, 20);
+    canvas.getContext('2d').fillRect(2, 2, 10, 10);
+    const png = await canvas.encode('png');
+    const doc = await PDFDocument.create();
+    const scan = doc.addPage([612, 792]);
+    scan.drawImage(await doc.embedPng(png), { x: 0, y: 0, width: 612, height: 792 });
+    scan.drawText('Case 2:18-cv-128 filed 09/13/18 Page 3 of 9', { x: 72, y: 770, size: 9, font: await doc.embedFont(StandardFonts.Helvetica) });
+    const scanned = await parsePdf(await doc.save(), 'scan-with-stamp.pdf');
+    expect(scanned.pages[0].hasText).toBe(false);
     const none = await makePdf([(page) => drawPlot(page, 100, 100, 300, 300), (page) => drawPlot(page, 50, 50, 100, 100)]);
     const n = await parsePdf(none, 'scan.pdf');
     expect(n.pageCount).toBe(2);
