@@ -1,6 +1,7 @@
 /** The per-document index the library stores (JSON), and how it is built. */
 import { throwIfCancelled } from '../errors.js';
 import type { DocumentModel, Unit } from '../model/document.js';
+import { findAcronyms, type AcronymMap } from './acronyms.js';
 import { buildLexicalIndex, type FieldText, type LexicalIndex } from './bm25.js';
 import type { Embedder, ImageEmbedder } from './embedder.js';
 import { buildItems, DEFAULT_FIELD_WEIGHTS, itemFields, itemText, unitMap, type FieldWeights, type IndexItem } from './items.js';
@@ -27,6 +28,8 @@ export interface DocumentIndex {
   pageNumbers: number[];
   /** One unit-length vector per item (base64 Float32Array), when an embedder was given. */
   vectors?: PackedVectors;
+  /** Acronyms the document defines: short form -> long form, both lower case. */
+  acronyms?: AcronymMap;
   /** Image vectors of figure/table items when a vision encoder was given: item index -> vector. */
   images?: { embedderId: string; items: number[]; vectors: PackedVectors };
   /** Milliseconds spent: lexical, embeddings. */
@@ -73,6 +76,7 @@ export async function indexDocument(doc: DocumentModel, options: IndexOptions = 
     embedderId: null,
     items,
     lexical,
+    acronyms: findAcronyms(doc.units.map((u) => u.text)),
     pages,
     pageNumbers,
     ms: { lexical: Math.round(t1 - t0), embed: 0 },

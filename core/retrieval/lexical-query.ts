@@ -16,9 +16,11 @@ export interface LexicalTuning {
   prfWeight: number;
   /** Weight of the page-level score added to each item (0 = off). */
   page: number;
+  /** Expand acronyms the document defines (1 = on, 0 = off). */
+  acronyms: number;
 }
 
-export const DEFAULT_LEXICAL_TUNING: LexicalTuning = { proximity: 0.3, prfDocs: 3, prfTerms: 8, prfWeight: 0.25, page: 1 };
+export const DEFAULT_LEXICAL_TUNING: LexicalTuning = { proximity: 0.3, prfDocs: 3, prfTerms: 8, prfWeight: 0.25, page: 1, acronyms: 1 };
 
 /** Terms of each item's text in order, computed when first needed and kept with the index object. */
 export type ItemTokens = (i: number) => string[];
