@@ -45,11 +45,21 @@ function looksLikeHeading(b: Block, stats: TextStats): boolean {
 }
 
 /** Reclassifies one page's flow blocks in place. */
-export function classifyBlocks(blocks: Block[], stats: TextStats, pageHeight: number): void {
+/** Lower-case letters and digits only: how heading text is compared with outline titles. */
+export function simplifyTitle(s: string): string {
+  return s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+/**
+ * Reclassifies one page's flow blocks in place. `outlineTitles` (simplified) are the PDF outline's entries:
+ * a short block whose text is one of them is a heading whatever its font.
+ */
+export function classifyBlocks(blocks: Block[], stats: TextStats, pageHeight: number, outlineTitles: ReadonlySet<string> = new Set()): void {
   const edges = columnEdges(blocks.flatMap((b) => b.lines));
   for (const b of blocks) {
     if (b.kind !== 'paragraph') continue;
-    if (looksLikeHeading(b, stats)) {
+    const inOutline = b.lines.length <= 3 && b.text.length <= 200 && (outlineTitles.has(simplifyTitle(b.text)) || outlineTitles.has(simplifyTitle(headingInfo(b.text).title)));
+    if (inOutline || looksLikeHeading(b, stats)) {
       b.kind = 'heading';
       const info = headingInfo(b.text);
       b.number = info.number;
@@ -75,5 +85,21 @@ export function classifyBlocks(blocks: Block[], stats: TextStats, pageHeight: nu
         if (numbered) b.label = `Eq. (${numbered[1]})`;
       }
     }
+  }
+  mergeBrokenHeadings(blocks, stats);
+}
+
+/** A heading set on two lines can come out as two blocks (a centred second line): join them back. */
+function mergeBrokenHeadings(blocks: Block[], stats: TextStats): void {
+  for (let i = blocks.length - 1; i > 0; i--) {
+    const a = blocks[i - 1];
+    const b = blocks[i];
+    if (a.kind !== 'heading' || b.kind !== 'heading' || b.number || a.column !== b.column) continue;
+    if (Math.abs(a.size - b.size) > 0.5 || a.font !== b.font) continue;
+    const gap = b.lines[0].baseline - a.lines[a.lines.length - 1].baseline;
+    if (gap <= 0 || gap > 1.6 * Math.max(a.size, stats.leading)) continue;
+    a.lines.push(...b.lines);
+    a.text = `${a.text} ${b.text}`;
+    blocks.splice(i, 1);
   }
 }

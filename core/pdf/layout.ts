@@ -14,12 +14,12 @@ export interface PageLayout {
 
 const SENTENCE_DONE = /[.!?:]["'”’)\]]?$/;
 
-export function layoutPage(page: RawPage, stats: TextStats): PageLayout {
+export function layoutPage(page: RawPage, stats: TextStats, outlineTitles: ReadonlySet<string> = new Set()): PageLayout {
   const { floats, rest } = findFloats(page.number, page.lines, page.marks, stats, page.width, page.height);
   const layout = detectColumns(rest, page.width, page.gutters);
   const ordered = readingOrder(rest, layout);
   const flow = buildParagraphs(ordered, page.number, stats);
-  classifyBlocks(flow, stats, page.height);
+  classifyBlocks(flow, stats, page.height, outlineTitles);
   const footnotes = flow.filter((b) => b.kind === 'footnote');
   const text = flow.filter((b) => b.kind !== 'footnote');
   return { columns: layout.columns, blocks: placeFloats(text, [...floats, ...footnotes]) };

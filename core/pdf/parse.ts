@@ -5,6 +5,7 @@ import { version as pdfjsVersion } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { throwIfCancelled, WukongError } from '../errors.js';
 import type { DocumentMeta, DocumentModel, Page, Unit } from '../model/document.js';
 import { rectUnion, roundRect, type Rect } from '../model/geometry.js';
+import { simplifyTitle } from './classify.js';
 import { linkCrossReferences } from './crossrefs.js';
 import { clusterMarks, extractGlyphs, extractMarks } from './extract.js';
 import { dropFurniture } from './furniture.js';
@@ -235,8 +236,9 @@ function assemble(raws: RawPage[], outline: OutlineEntry[]): Assembled {
   const stats = textStats(raws);
   const pages: Page[] = [];
   let blocks: Block[] = [];
+  const outlineTitles = new Set(outline.map((o) => simplifyTitle(o.title)).filter((t) => t.length >= 3));
   for (const raw of raws) {
-    const layout = layoutPage(raw, stats);
+    const layout = layoutPage(raw, stats, outlineTitles);
     const page: Page = { number: raw.number, width: r2(raw.width), height: r2(raw.height), rotation: raw.rotation, columns: layout.columns, hasText: raw.hasText };
     if (raw.warning) page.warning = raw.warning;
     pages.push(page);

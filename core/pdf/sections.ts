@@ -28,9 +28,17 @@ export function assignLevels(headings: Block[], outline: readonly OutlineEntry[]
     numberedSizes.set(depth, Math.max(numberedSizes.get(depth) ?? 0, h.size));
   }
   const unnumberedSizes = [...new Set(headings.filter((h) => !h.number).map((h) => h.size))].sort((a, b) => b - a);
+  const fromOutline = (h: Block): number | undefined => outlineLevel.get(simplify(h.text)) ?? outlineLevel.get(simplify(headingInfo(h.text).title));
+  // Headings the outline leaves out take the level of outline headings set in the same font and size.
+  const styleLevel = new Map<string, number>();
   for (const h of headings) {
-    const fromOutline = outlineLevel.get(simplify(h.text)) ?? outlineLevel.get(simplify(headingInfo(h.text).title));
-    if (fromOutline !== undefined) h.level = fromOutline;
+    const level = fromOutline(h);
+    const style = `${h.font}@${h.size}`;
+    if (level !== undefined && !styleLevel.has(style)) styleLevel.set(style, level);
+  }
+  for (const h of headings) {
+    const outlined = fromOutline(h) ?? styleLevel.get(`${h.font}@${h.size}`);
+    if (outlined !== undefined) h.level = outlined;
     else if (h.number) h.level = h.number.split('.').length;
     else if (numberedSizes.size) {
       // Same size as the numbered level whose size is closest: "References" sits beside "5 Discussion".
