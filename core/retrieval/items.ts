@@ -68,8 +68,18 @@ export function unitMap(doc: DocumentModel): Map<string, Unit> {
 
 export function buildItems(doc: DocumentModel): IndexItem[] {
   const byId = unitMap(doc);
+  // Slides and posters often hold their only words in a heading (the rest is pictures): there the
+  // heading stands for the page, or the page could never be found.
+  const pagesWithText = new Set<number>();
+  for (const u of doc.units) {
+    if (u.kind !== 'heading' && CANDIDATE_KINDS.has(u.kind) && u.text.trim() && !isDebris(u.text)) pagesWithText.add(u.page);
+  }
   const items: IndexItem[] = [];
   for (const u of doc.units) {
+    if (u.kind === 'heading' && !pagesWithText.has(u.page) && u.text.trim()) {
+      items.push({ unitId: u.id });
+      continue;
+    }
     if (!CANDIDATE_KINDS.has(u.kind)) continue;
     if (u.kind === 'caption' && u.targetId && byId.has(u.targetId)) continue;
     if (u.kind === 'figure' || u.kind === 'table') {
