@@ -1,4 +1,5 @@
 /** Kinds of text blocks beyond paragraphs: headings, footnotes and display equations. */
+import { simplifyTitle } from './normalize.js';
 import { columnEdges, isCentered, type TextStats } from './paragraphs.js';
 import type { Block } from './types.js';
 
@@ -45,11 +46,6 @@ function looksLikeHeading(b: Block, stats: TextStats): boolean {
 }
 
 /** Reclassifies one page's flow blocks in place. */
-/** Lower-case letters and digits only: how heading text is compared with outline titles. */
-export function simplifyTitle(s: string): string {
-  return s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
-}
-
 /**
  * Reclassifies one page's flow blocks in place. `outlineTitles` (simplified) are the PDF outline's entries:
  * a short block whose text is one of them is a heading whatever its font.

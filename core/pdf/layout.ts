@@ -18,7 +18,7 @@ export function layoutPage(page: RawPage, stats: TextStats, outlineTitles: Reado
   const { floats, rest } = findFloats(page.number, page.lines, page.marks, stats, page.width, page.height);
   const layout = detectColumns(rest, page.width, page.gutters);
   const ordered = readingOrder(rest, layout);
-  const flow = buildParagraphs(ordered, page.number, stats);
+  const flow = buildParagraphs(ordered, page.number, stats, outlineTitles);
   classifyBlocks(flow, stats, page.height, outlineTitles);
   const footnotes = flow.filter((b) => b.kind === 'footnote');
   const text = flow.filter((b) => b.kind !== 'footnote');

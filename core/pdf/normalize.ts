@@ -52,3 +52,8 @@ export function joinLines(lines: readonly string[]): string {
   }
   return out.replace(/\s+/g, ' ').trim();
 }
+
+/** Lower-case letters and digits only: how heading text is compared with outline titles. */
+export function simplifyTitle(s: string): string {
+  return s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+}

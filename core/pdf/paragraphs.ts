@@ -1,5 +1,5 @@
 /** Lines in reading order -> paragraph blocks, split on spacing, indentation, font and size changes. */
-import { joinLines } from './normalize.js';
+import { joinLines, simplifyTitle } from './normalize.js';
 import { captionStart } from './captions.js';
 import type { Block, Line } from './types.js';
 
@@ -66,8 +66,10 @@ function startsNewParagraph(prev: Line, line: Line, edges: ColumnEdges, stats: T
   return false;
 }
 
-export function buildParagraphs(ordered: readonly Line[], page: number, stats: TextStats): Block[] {
+export function buildParagraphs(ordered: readonly Line[], page: number, stats: TextStats, outlineTitles: ReadonlySet<string> = new Set()): Block[] {
   const edges = columnEdges(ordered);
+  // A line that is exactly an outline entry is a heading line: it stands alone whatever the spacing.
+  const titled = (l: Line): boolean => outlineTitles.size > 0 && outlineTitles.has(simplifyTitle(l.text));
   const blocks: Block[] = [];
   let cur: Line[] = [];
   const flush = (): void => {
@@ -76,7 +78,7 @@ export function buildParagraphs(ordered: readonly Line[], page: number, stats: T
   };
   for (const line of ordered) {
     const prev = cur[cur.length - 1];
-    if (prev && startsNewParagraph(prev, line, edges.get(line.column) ?? { left: 0, right: 1e9 }, stats)) flush();
+    if (prev && (titled(prev) || titled(line) || startsNewParagraph(prev, line, edges.get(line.column) ?? { left: 0, right: 1e9 }, stats))) flush();
     cur.push(line);
   }
   flush();

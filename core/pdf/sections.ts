@@ -1,6 +1,7 @@
 /** The section tree: the PDF outline when the file has one, else heading numbering and font size. */
 import type { SectionNode } from '../model/document.js';
 import { headingInfo } from './classify.js';
+import { simplifyTitle } from './normalize.js';
 import type { Block } from './types.js';
 
 export interface OutlineEntry {
@@ -9,7 +10,7 @@ export interface OutlineEntry {
   page: number;
 }
 
-const simplify = (s: string): string => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+const simplify = simplifyTitle;
 
 /**
  * Sets level on every heading block (in reading order). Outline entries give levels to the headings they

@@ -3,7 +3,7 @@ import { parsePdf } from '../../core/pdf/index.js';
 import { joinLines, normalizeText } from '../../core/pdf/normalize.js';
 import { mentionedLabels } from '../../core/pdf/crossrefs.js';
 import type { DocumentModel, Unit } from '../../core/model/document.js';
-import { drawPlot, lines, makePdf, rule } from './make-pdf.js';
+import { drawPlot, lines, makePdf, rule, writePdf } from './make-pdf.js';
 
 const find = (m: DocumentModel, needle: string): Unit => {
   const u = m.units.find((x) => x.text.includes(needle));
@@ -31,7 +31,41 @@ describe('text normalisation', () => {
   });
 });
 
+/** One page whose headings are plain body-font lines; only the PDF outline names them. */
+function outlinedPdf(): Uint8Array {
+  const body = (y: number, t: string): string => `BT /F1 11 Tf 72 ${y} Td (${t}) Tj ET`;
+  const ops = [
+    body(700, 'Introduction'),
+    body(680, 'We begin with the introduction text, written in the same plain font.'),
+    body(666, 'It has a second line that ends with a full stop.'),
+    body(630, 'Methods'),
+    body(610, 'The methods are also written in the plain body font as usual.'),
+    body(596, 'This line finishes the methods paragraph.'),
+  ].join('\n');
+  return writePdf([
+    Buffer.from('<< /Type /Catalog /Pages 2 0 R /Outlines 5 0 R >>'),
+    Buffer.from('<< /Type /Pages /Kids [3 0 R] /Count 1 >>'),
+    Buffer.from('<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 8 0 R >> >> >>'),
+    Buffer.from(`<< /Length ${ops.length} >>\nstream\n${ops}\nendstream`),
+    Buffer.from('<< /Type /Outlines /First 6 0 R /Last 7 0 R /Count 2 >>'),
+    Buffer.from('<< /Title (Introduction) /Parent 5 0 R /Next 7 0 R /Dest [3 0 R /XYZ 0 720 0] >>'),
+    Buffer.from('<< /Title (Methods) /Parent 5 0 R /Prev 6 0 R /Dest [3 0 R /XYZ 0 650 0] >>'),
+    Buffer.from('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>'),
+  ]);
+}
+
 describe('page details', () => {
+  it('takes headings from the PDF outline when their font does not set them apart', async () => {
+    const m = await parsePdf(outlinedPdf(), 'outline.pdf');
+    expect(m.units.filter((u) => u.kind === 'heading').map((u) => u.text)).toEqual(['Introduction', 'Methods']);
+    expect(m.sections.map((s) => [s.title, s.page, s.unitId !== undefined])).toEqual([
+      ['Introduction', 1, true],
+      ['Methods', 1, true],
+    ]);
+    expect(find(m, 'The methods are also written').section).toEqual(['Methods']);
+  });
+
+
   it('drops manuscript line numbers in the margin', async () => {
     const data = await makePdf([
       (page, f) => {
