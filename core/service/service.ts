@@ -18,7 +18,8 @@ import type {
 import { WukongError, toWukongError } from '../errors.js';
 import type { DocumentModel } from '../model/document.js';
 import { ModelRegistry } from '../models/registry.js';
-import { parsePdf } from '../pdf/index.js';
+import { parsePdf, parsePdfInWorker, type ParseOptions } from '../pdf/index.js';
+import { workerFile } from '../pdf/worker-client.js';
 import { extractiveAnswer, indexDocument, INDEX_VERSION, retrieveEvidence, type DocumentIndex, type RetrievalOptions } from '../retrieval/index.js';
 import { Engines } from './engines.js';
 import { Emitter } from './events.js';
@@ -33,6 +34,19 @@ export interface ServiceOptions {
   maxBytes?: number;
   /** Folder holding models/manifest.json (default: the one shipped with the app). */
   manifestPath?: string;
+  /** Parse in a worker thread so the service keeps answering (default true when the compiled worker exists). */
+  parseInWorker?: boolean;
+}
+
+/** The worker needs the compiled script; without it (running from sources) parsing stays in-process. */
+function parserFor(inWorker: boolean | undefined): (data: Uint8Array, name: string, o: ParseOptions) => Promise<DocumentModel> {
+  if (inWorker === false) return parsePdf;
+  try {
+    workerFile();
+    return parsePdfInWorker;
+  } catch {
+    return parsePdf;
+  }
 }
 
 /** The in-process implementation of the service: every front end reaches this through a transport. */
@@ -43,6 +57,7 @@ export class LocalService implements WukongService {
   private readonly events = new Emitter<ServiceEvent>();
   private readonly jobs: JobRunner;
   private readonly maxBytes: number;
+  private readonly parse: ReturnType<typeof parserFor>;
   /** Parsed documents and their indexes stay in memory once used: retrieval must not re-read JSON per question. */
   private readonly loaded = new Map<string, { doc: DocumentModel; index: DocumentIndex }>();
 
@@ -51,6 +66,7 @@ export class LocalService implements WukongService {
     this.models = new ModelRegistry(options.home, options.manifestPath);
     this.engines = new Engines(this.models);
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.parse = parserFor(options.parseInWorker);
     this.jobs = new JobRunner((job) => this.events.emit({ type: 'job', job }));
   }
 
@@ -93,7 +109,7 @@ export class LocalService implements WukongService {
       'parse',
       { docId: summary.id },
       async ({ signal, progress }) => {
-        model = await parsePdf(bytes, summary.fileName, {
+        model = await this.parse(bytes, summary.fileName, {
           password,
           signal,
           maxBytes: this.maxBytes,
