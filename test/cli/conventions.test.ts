@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../cli/main.js';
 import { runCli, tempHome } from '../helpers/cli.js';
+import { makeEncryptedPdf } from '../pdf/make-pdf.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -49,6 +50,17 @@ describe('wukong CLI conventions', () => {
     const json = await runCli(['parse', file, '--json']);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.out).error.code).toBe('NOT_PDF');
+  });
+
+  it('asks for the password of an encrypted PDF and parses it with --password', async () => {
+    const file = join(tempHome(), 'locked.pdf');
+    writeFileSync(file, makeEncryptedPdf('pw', 'owner', 'Confidential results.'));
+    const locked = await runCli(['parse', file]);
+    expect(locked.code).toBe(1);
+    expect(locked.err).toContain('password-protected');
+    const open = await runCli(['parse', file, '--password', 'pw', '--json']);
+    expect(open.code).toBe(0);
+    expect(JSON.stringify(JSON.parse(open.out).units)).toContain('Confidential results.');
   });
 
   it('exits 1 with NOT_FOUND for a missing file', async () => {

@@ -5,6 +5,7 @@ import type { JobInfo, ServiceEvent } from '../../core/api.js';
 import { createService } from '../../core/service/index.js';
 import { tempHome } from '../helpers/cli.js';
 import { makePdf } from '../helpers/pdf.js';
+import { makeEncryptedPdf } from '../pdf/make-pdf.js';
 
 const PAGES = [
   ['Mixed models in practice', 'Linear mixed models describe grouped data by adding random effects to the fixed effects of a linear model.'],
@@ -66,6 +67,24 @@ describe('the service: opening documents', () => {
     const [summary] = await service.listDocuments();
     expect(summary.status).toBe('cancelled');
     expect(await service.getDocumentFile(document.id)).toEqual(bytes);
+    await service.close();
+  });
+
+  it('keeps an encrypted PDF, reports ENCRYPTED, and opens it once the password is given', async () => {
+    const service = await createService({ home: tempHome() });
+    const bytes = makeEncryptedPdf('open sesame', 'owner', 'Secret findings about lemurs.');
+    const first = await service.openDocument({ bytes, fileName: 'locked.pdf' });
+    await service.waitForJob(first.job!.id);
+    let [summary] = await service.listDocuments();
+    expect(summary).toMatchObject({ status: 'failed', error: { code: 'ENCRYPTED' } });
+    expect(await service.getDocumentFile(first.document.id)).toEqual(bytes);
+    await expect(service.retrieve({ docIds: [first.document.id] }, 'lemurs?')).rejects.toMatchObject({ code: 'ENCRYPTED' });
+    const second = await service.openDocument({ bytes, fileName: 'locked.pdf' }, { password: 'open sesame' });
+    await service.waitForJob(second.job!.id);
+    [summary] = await service.listDocuments();
+    expect(summary.status).toBe('ready');
+    const evidence = await service.retrieve({ docIds: [first.document.id] }, 'What are the findings about lemurs?');
+    expect(evidence[0].text).toContain('Secret findings about lemurs.');
     await service.close();
   });
 });
