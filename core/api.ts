@@ -6,7 +6,7 @@
  * Failures reject with `WukongError` (see errors.ts); streams end with an `error` event instead.
  */
 import type { ErrorInfo } from './errors.js';
-import type { DocumentModel, Unit } from './model/document.js';
+import type { DocumentModel, Rect, Unit } from './model/document.js';
 
 export type { ErrorCode, ErrorInfo } from './errors.js';
 export type { DocumentModel, Page, Rect, SectionNode, Unit, UnitKind } from './model/document.js';
@@ -97,6 +97,8 @@ export interface Evidence extends Pick<Unit, 'kind' | 'page' | 'bbox' | 'lineRec
   score: number;
   /** Tokens this item adds to the model's input. */
   tokens: number;
+  /** Parts of the evidence on other pages (a paragraph running onto the next page, a caption over the page break). */
+  continuation?: { page: number; lineRects: Rect[] }[];
 }
 
 export interface ChatTurn {

@@ -111,8 +111,8 @@ function adjacent(s: SelectedEvidence, c: Candidate): boolean {
 }
 
 function makeEvidence(c: Candidate, unit: Unit, cap: Unit | undefined, more: Unit[], text: string, counter: TokenCounter): Evidence {
-  // Evidence lives on one page: parts on another page (a caption, a paragraph's continuation) are
-  // in its text but cannot be highlighted with these rectangles.
+  // The evidence's page is its first unit's; parts on other pages (a caption, a paragraph's
+  // continuation) are highlighted through `continuation`.
   const capSamePage = cap && cap.page === unit.page;
   const samePage = more.filter((m) => m.page === unit.page);
   const lineRects: Rect[] = [...unit.lineRects, ...(capSamePage ? cap.lineRects : []), ...samePage.flatMap((m) => m.lineRects)];
@@ -129,6 +129,12 @@ function makeEvidence(c: Candidate, unit: Unit, cap: Unit | undefined, more: Uni
     score: Math.round(c.score * 10000) / 10000,
     tokens: 0,
   };
+  const elsewhere = [...(cap && !capSamePage ? [cap] : []), ...more.filter((m) => m.page !== unit.page)];
+  if (elsewhere.length) {
+    const byPage = new Map<number, Rect[]>();
+    for (const m of elsewhere) byPage.set(m.page, [...(byPage.get(m.page) ?? []), ...m.lineRects]);
+    e.continuation = [...byPage].sort((a, b) => a[0] - b[0]).map(([page, lineRects]) => ({ page, lineRects }));
+  }
   const label = unit.label ?? cap?.label;
   if (label) e.label = label;
   e.tokens = counter.count(evidenceContext(e));

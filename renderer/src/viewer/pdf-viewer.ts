@@ -19,6 +19,8 @@ export interface HighlightTarget {
   kind: UnitKind;
   bbox: Rect;
   lineRects: Rect[];
+  /** Lines of the same evidence on later pages. */
+  continuation?: { page: number; lineRects: Rect[] }[];
 }
 
 type Zoom = number | 'fit-width';
@@ -268,6 +270,10 @@ export class PdfViewer extends LitElement {
     const rects = target.lineRects.length > 0 ? target.lineRects : [target.bbox];
     const region = target.kind === 'figure' || target.kind === 'table';
     const els = view.addHighlight(target.unitId, region ? [target.bbox] : rects, region);
+    for (const part of target.continuation ?? []) {
+      const more = this.pages[part.page - 1];
+      if (more && part.lineRects.length) els.push(...more.addHighlight(target.unitId, part.lineRects, false));
+    }
     const top = Math.min(...(region ? [target.bbox] : rects).map((r) => r[1]));
     this.goToPage(target.page, top);
     return els;
