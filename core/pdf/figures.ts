@@ -153,6 +153,16 @@ function clash(a: Rect, b: Rect): boolean {
   return overlapShare(a[0], a[2], b[0], b[2]) > 0.3 && overlapShare(a[1], a[3], b[1], b[3]) > 0.3;
 }
 
+/** Most used font size of a region's labels (0 when it has none, so the unit gets no fontSize). */
+function dominantSize(lines: readonly Line[]): number {
+  const by = new Map<number, number>();
+  for (const l of lines) by.set(l.size, (by.get(l.size) ?? 0) + l.text.length);
+  let best = 0;
+  let bestN = 0;
+  for (const [size, n] of by) if (n > bestN) [best, bestN] = [size, n];
+  return best;
+}
+
 function regionText(kind: 'figure' | 'table', lines: Line[]): string {
   const sorted = [...lines].sort((a, b) => a.baseline - b.baseline || a.bbox[0] - b.bbox[0]);
   if (kind === 'figure') return joinLines(sorted.map((l) => l.text));
@@ -238,7 +248,7 @@ export function findFloats(page: number, lines: readonly Line[], allClusters: re
         lines: inside,
         region,
         text: regionText(cap.start.kind, inside),
-        size: stats.bodySize,
+        size: dominantSize(inside),
         font: '',
         column: 0,
         label: cap.start.label,
@@ -263,7 +273,7 @@ export function findFloats(page: number, lines: readonly Line[], allClusters: re
     const inside = lines.filter((l) => !taken.has(l) && centerInside(rect, l.bbox));
     for (const l of inside) taken.add(l);
     regions.push(rect);
-    floats.push({ kind: 'figure', page, lines: inside, region: rect, text: regionText('figure', inside), size: stats.bodySize, font: '', column: 0, float: true });
+    floats.push({ kind: 'figure', page, lines: inside, region: rect, text: regionText('figure', inside), size: dominantSize(inside), font: '', column: 0, float: true });
   }
   return { floats, rest: lines.filter((l) => !taken.has(l)) };
 }
