@@ -15,6 +15,7 @@ import type {
   VerifyReport,
   WukongService,
 } from '../api.js';
+import { join } from 'node:path';
 import { WukongError, toWukongError } from '../errors.js';
 import type { DocumentModel } from '../model/document.js';
 import { ModelRegistry } from '../models/registry.js';
@@ -25,6 +26,7 @@ import { Engines } from './engines.js';
 import { Emitter } from './events.js';
 import { JobRunner } from './jobs.js';
 import { Library } from './library.js';
+import { LibrarySearch } from './library-search.js';
 import { DEFAULT_MAX_BYTES, loadSource } from './source.js';
 
 export interface ServiceOptions {
@@ -54,6 +56,7 @@ export class LocalService implements WukongService {
   private readonly library: Library;
   private readonly models: ModelRegistry;
   private readonly engines: Engines;
+  private readonly librarySearch: LibrarySearch;
   private readonly events = new Emitter<ServiceEvent>();
   private readonly jobs: JobRunner;
   private readonly maxBytes: number;
@@ -65,6 +68,7 @@ export class LocalService implements WukongService {
     this.library = new Library(options.home);
     this.models = new ModelRegistry(options.home, options.manifestPath);
     this.engines = new Engines(this.models);
+    this.librarySearch = new LibrarySearch(join(options.home, 'library-index'));
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.parse = parserFor(options.parseInWorker);
     this.jobs = new JobRunner((job) => this.events.emit({ type: 'job', job }));
@@ -153,6 +157,9 @@ export class LocalService implements WukongService {
       },
       async (job) => {
         if (job.state === 'done' && index) {
+          await this.librarySearch.add(summary.id, index, await this.engines.embedder()).catch((err) => {
+            console.error('wukong: the library index could not be updated:', err);
+          });
           summary.status = 'ready';
           summary.jobId = undefined;
           summary.error = undefined;
@@ -202,6 +209,7 @@ export class LocalService implements WukongService {
       await this.jobs.wait(summary.jobId);
     }
     this.loaded.delete(docId);
+    await this.librarySearch.remove(docId, await this.engines.embedder());
     await this.library.remove(docId);
     await this.emitDocuments();
   }
@@ -233,10 +241,11 @@ export class LocalService implements WukongService {
 
   // ------------------------------------------------------------ questions
 
-  private async resolveScope(scope: Scope): Promise<{ doc: DocumentModel; index: DocumentIndex }[]> {
+  private async resolveScope(scope: Scope, question: string): Promise<{ doc: DocumentModel; index: DocumentIndex }[]> {
     let ids: string[];
     if ('library' in scope) {
-      ids = (await this.library.list()).filter((d) => d.status === 'ready').map((d) => d.id);
+      const ready = (await this.library.list()).filter((d) => d.status === 'ready').map((d) => d.id);
+      ids = await this.librarySearch.narrow(ready, question, await this.engines.embedder(), (id) => this.loadReady(id));
     } else if (Array.isArray(scope.docIds) && scope.docIds.every((d) => typeof d === 'string')) {
       ids = scope.docIds;
     } else {
@@ -282,7 +291,7 @@ export class LocalService implements WukongService {
 
   async retrieve(scope: Scope, question: string, options: RetrieveOptions = {}): Promise<Evidence[]> {
     if (typeof question !== 'string' || question.trim() === '') throw new WukongError('BAD_REQUEST', 'The question is empty.');
-    const docs = await this.resolveScope(scope);
+    const docs = await this.resolveScope(scope, question);
     return retrieveEvidence(docs, question, { ...options, ...(await this.retrievalContext()) });
   }
 
