@@ -3,5 +3,5 @@
  * parsePdf runs in the calling thread; parsePdfInWorker runs the same code in a worker thread.
  */
 export { parsePdf, PARSER_NAME, PARSER_VERSION, type ParseOptions, type ParseProgress } from './parse.js';
-export { renderRegionPng } from './render.js';
+export { openRegionRenderer, renderRegionPng, type RegionRenderer } from './render.js';
 export { parsePdfInWorker } from './worker-client.js';

@@ -15,34 +15,57 @@ const { createCanvas } = pdfjsRequire('@napi-rs/canvas') as typeof import('@napi
 /** Keeps a runaway scale from allocating gigabytes of pixels. */
 const MAX_PIXELS = 40_000_000;
 
+export interface RegionRenderer {
+  /** PNG bytes of `rect` (top-left page coordinates, points) on 1-indexed `page`, at `scale` pixels per point. */
+  render(page: number, rect: Rect, scale: number): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+/** Opens the document once for many crops (`wukong parse --png-dir` renders every figure and table). */
+export async function openRegionRenderer(data: Uint8Array, password?: string): Promise<RegionRenderer> {
+  const doc = await openPdf(data, password);
+  return {
+    async render(page: number, rect: Rect, scale: number): Promise<Uint8Array> {
+      if (!(scale > 0) || !Number.isFinite(scale)) throw new WukongError('BAD_REQUEST', 'The scale must be a positive number.');
+      if (!Number.isInteger(page) || page < 1 || page > doc.numPages) {
+        throw new WukongError('BAD_REQUEST', `Page ${page} is outside 1-${doc.numPages}.`);
+      }
+      const p = await doc.getPage(page);
+      try {
+        const viewport = p.getViewport({ scale });
+        const x0 = Math.max(0, Math.min(rect[0], rect[2]));
+        const y0 = Math.max(0, Math.min(rect[1], rect[3]));
+        const x1 = Math.min(viewport.width / scale, Math.max(rect[0], rect[2]));
+        const y1 = Math.min(viewport.height / scale, Math.max(rect[1], rect[3]));
+        const w = Math.max(1, Math.ceil((x1 - x0) * scale));
+        const h = Math.max(1, Math.ceil((y1 - y0) * scale));
+        if (w * h > MAX_PIXELS) throw new WukongError('BAD_REQUEST', `A ${w}x${h} crop is too large to render.`);
+        const canvas = createCanvas(w, h);
+        // The extra transform shifts the page so the region's top-left corner lands on the canvas origin.
+        await p.render({
+          canvas: canvas as unknown as RenderCanvas,
+          viewport,
+          transform: [1, 0, 0, 1, -x0 * scale, -y0 * scale],
+          background: 'white',
+        }).promise;
+        const png = await canvas.encode('png');
+        return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
+      } finally {
+        p.cleanup();
+      }
+    },
+    async close(): Promise<void> {
+      await doc.destroy().catch(() => undefined);
+    },
+  };
+}
+
+/** Renders a region of a page to PNG bytes (for thumbnails and vision models). */
 export async function renderRegionPng(data: Uint8Array, page: number, rect: Rect, scale: number): Promise<Uint8Array> {
-  if (!(scale > 0) || !Number.isFinite(scale)) throw new WukongError('BAD_REQUEST', 'The scale must be a positive number.');
-  const doc = await openPdf(data);
+  const renderer = await openRegionRenderer(data);
   try {
-    if (!Number.isInteger(page) || page < 1 || page > doc.numPages) {
-      throw new WukongError('BAD_REQUEST', `Page ${page} is outside 1-${doc.numPages}.`);
-    }
-    const p = await doc.getPage(page);
-    const viewport = p.getViewport({ scale });
-    const x0 = Math.max(0, Math.min(rect[0], rect[2]));
-    const y0 = Math.max(0, Math.min(rect[1], rect[3]));
-    const x1 = Math.min(viewport.width / scale, Math.max(rect[0], rect[2]));
-    const y1 = Math.min(viewport.height / scale, Math.max(rect[1], rect[3]));
-    const w = Math.max(1, Math.ceil((x1 - x0) * scale));
-    const h = Math.max(1, Math.ceil((y1 - y0) * scale));
-    if (w * h > MAX_PIXELS) throw new WukongError('BAD_REQUEST', `A ${w}x${h} crop is too large to render.`);
-    const canvas = createCanvas(w, h);
-    // The extra transform shifts the page so the region's top-left corner lands on the canvas origin.
-    await p.render({
-      canvas: canvas as unknown as RenderCanvas,
-      viewport,
-      transform: [1, 0, 0, 1, -x0 * scale, -y0 * scale],
-      background: 'white',
-    }).promise;
-    const png = await canvas.encode('png');
-    p.cleanup();
-    return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
+    return await renderer.render(page, rect, scale);
   } finally {
-    await doc.destroy().catch(() => undefined);
+    await renderer.close();
   }
 }

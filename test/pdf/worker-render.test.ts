@@ -3,9 +3,9 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parsePdf, parsePdfInWorker, renderRegionPng, type ParseProgress } from '../../core/pdf/index.js';
+import { openRegionRenderer, parsePdf, parsePdfInWorker, renderRegionPng, type ParseProgress } from '../../core/pdf/index.js';
 import { WukongError } from '../../core/errors.js';
-import { drawPlot, lines, makePdf } from './make-pdf.js';
+import { drawPlot, lines, makeEncryptedPdf, makePdf } from './make-pdf.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -82,5 +82,15 @@ describe('renderRegionPng', () => {
     for (let i = 0; i < px.length; i += 4) if (px[i + 2] > 150 && px[i] < 100) blue++;
     expect(blue).toBeGreaterThan(100);
     await expect(renderRegionPng(data, 9, [0, 0, 10, 10], 1)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    // Many crops from one opened document, encrypted ones included.
+    const renderer = await openRegionRenderer(makeEncryptedPdf('pw', 'owner', 'Hidden text'), 'pw');
+    try {
+      const a = Buffer.from(await renderer.render(1, [72, 80, 272, 100], 1));
+      const b = Buffer.from(await renderer.render(1, [0, 0, 612, 792], 0.5));
+      expect([a.readUInt32BE(16), a.readUInt32BE(20)]).toEqual([200, 20]);
+      expect([b.readUInt32BE(16), b.readUInt32BE(20)]).toEqual([306, 396]);
+    } finally {
+      await renderer.close();
+    }
   });
 });
