@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RetrieverKind } from '../core/api.js';
@@ -70,17 +70,25 @@ async function pickParser(): Promise<{ parse: Parser; name: string }> {
     const bytes = new Uint8Array(await readFile(join(shared, 'corpus', 'lme4_lmer.pdf')));
     const d = await parsePdf(bytes, 'lme4_lmer.pdf');
     const parse: Parser = async (p) => parsePdf(new Uint8Array(await readFile(p)), p.split('/').pop()!);
-    return { parse, name: `${d.parser.name}-${d.parser.version}` };
+    // The parser's compiled code is part of the cache key: a changed parser re-parses, same version or not.
+    return { parse, name: `${d.parser.name}-${d.parser.version}-${await codeHash(join(root, 'dist', 'core', 'pdf'))}` };
   } catch (err) {
     if (!(err instanceof WukongError && err.code === 'NOT_IMPLEMENTED')) throw err;
     return { parse: fallbackParse, name: 'eval-fallback-1' };
   }
 }
 
+async function codeHash(dir: string): Promise<string> {
+  const h = createHash('sha256');
+  const files = existsSync(dir) ? (await readdir(dir, { recursive: true })).filter((f) => f.endsWith('.js')).sort() : [];
+  for (const f of files) h.update(f).update(await readFile(join(dir, f)));
+  return h.digest('hex').slice(0, 10);
+}
+
 async function cachedDoc(path: string, parser: { parse: Parser; name: string }): Promise<DocumentModel> {
   const bytes = await readFile(path);
   const sha = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
-  const file = join(cacheDir, 'docs', `${sha}-${parser.name}.json`);
+  const file = join(cacheDir, 'docs', `${sha}-${parser.name.replace(/[^\w.+-]/g, '_')}.json`);
   if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as DocumentModel;
   const doc = await parser.parse(path);
   await mkdir(dirname(file), { recursive: true });
