@@ -53,8 +53,10 @@ export function detectColumns(lines: readonly Line[], pageWidth: number, runGutt
   // and both columns are wide. Short code lines and table cells fail this.
   const leftLines = text.filter((l) => l.bbox[2] <= best.x);
   const rightLines = text.filter((l) => l.bbox[0] >= best.x);
-  const leftEdge = Math.max(...leftLines.map((l) => l.bbox[2]));
-  const flush = leftLines.filter((l) => leftEdge - l.bbox[2] < 4).length;
+  // The commonest right edge, not the widest: a stray wider line (a caption) must not hide the column edge.
+  const ends = new Map<number, number>();
+  for (const l of leftLines) for (const k of [Math.floor(l.bbox[2] / 3), Math.ceil(l.bbox[2] / 3)]) ends.set(k, (ends.get(k) ?? 0) + 1);
+  const flush = Math.max(0, ...ends.values());
   if (flush < 0.3 * leftLines.length) return { columns: 1, gutters: [] };
   const median = (v: number[]): number => v.sort((a, b) => a - b)[Math.floor(v.length / 2)];
   if (median(leftLines.map((l) => l.bbox[2] - l.bbox[0])) < 0.25 * pageWidth) return { columns: 1, gutters: [] };
