@@ -11,6 +11,9 @@ export { retrieve, type RetrievalOptions, type RetrievalResult, type ScopedDocum
 export { evidenceContext } from './select.js';
 export { approxTokenCounter, HfTokenCounter, type TokenCounter } from './budget.js';
 export type { Embedder, ImageEmbedder } from './embedder.js';
+export { UseEmbedder, type UseEmbedderOptions } from './use-embedder.js';
+export { OnnxEmbedder, type OnnxEmbedderOptions, type Pooling } from './onnx-embedder.js';
+export { CachedEmbedder } from './cached-embedder.js';
 export { LibraryIndex, libraryScope, type LibraryHit, type LibraryIndexOptions } from './library-index.js';
 export { unpackVectors, packVectors, type PackedVectors } from './vectors.js';
 export { questionForRetrieval } from './question.js';
