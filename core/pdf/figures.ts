@@ -212,7 +212,9 @@ function proseInside(rect: Rect, lines: readonly Line[], stats: TextStats): numb
 export function findFloats(page: number, lines: readonly Line[], allClusters: readonly Mark[], stats: TextStats, pageW: number, pageH: number): FloatResult {
   // Frames and shaded panels around running text are decoration; letting them count as figure paint would
   // make the text inside them look like figure labels.
-  const clusters = allClusters.filter((c) => proseInside(c.rect, lines, stats) < 3);
+  // Full-width bars along the top or bottom edge are the journal's page furniture, not figures.
+  const edgeBar = (r: Rect): boolean => r[2] - r[0] > 0.85 * pageW && r[3] - r[1] > 3 && (r[3] < 0.12 * pageH || r[1] > 0.88 * pageH);
+  const clusters = allClusters.filter((c) => !edgeBar(c.rect) && proseInside(c.rect, lines, stats) < 3);
   const captions = collectCaptions(lines, stats);
   const capLines = new Set<Line>(captions.flatMap((c) => c.lines));
   const taken = new Set<Line>(capLines);
