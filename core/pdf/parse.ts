@@ -85,6 +85,8 @@ export async function parsePdf(data: Uint8Array, fileName: string, options: Pars
  * its own page tree. Only plain (not object-stream) page trees can be seen this way.
  */
 function declaresNoPages(data: Uint8Array): boolean {
+  // A file without pages is tiny; scanning a large one-page scan as text would only cost time.
+  if (data.byteLength > 4 * 2 ** 20) return false;
   const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1');
   return /\/Type\s*\/Pages\b[^>]*?\/Count\s+0\b|\/Count\s+0\b[^>]*?\/Type\s*\/Pages\b/.test(text) && !/\/Count\s+[1-9]/.test(text);
 }
