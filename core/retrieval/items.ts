@@ -161,14 +161,14 @@ export function itemFields(doc: DocumentModel, items: IndexItem[], w: FieldWeigh
   });
 }
 
-const LABEL_RE = /\b(fig(?:ure)?s?|tab(?:le)?s?)\.?\s*(\d+)([a-z])?\b/gi;
+const LABEL_RE = /\b(fig(?:ure)?s?|tab(?:le)?s?)\.?\s*(S?\d+)([a-z])?\b/gi;
 
 /** "Figure 3", "Fig. 3b", "table 2" -> "figure 3" / "table 2": the key a question and a unit share. */
 export function labelKeys(text: string): string[] {
   const keys: string[] = [];
   for (const m of text.matchAll(LABEL_RE)) {
     const kind = m[1].toLowerCase().startsWith('fig') ? 'figure' : 'table';
-    keys.push(`${kind} ${m[2]}`);
+    keys.push(`${kind} ${m[2].toLowerCase()}`);
   }
   return keys;
 }

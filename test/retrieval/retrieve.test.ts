@@ -156,3 +156,10 @@ describe('edge cases', () => {
     expect(new Set(ev.map((e) => e.docId))).toEqual(new Set(['doc1', 'doc2']));
   });
 });
+
+describe('labelKeys', () => {
+  it('reads figure and table names, supplementary ones included', async () => {
+    const { labelKeys } = await import('../../core/retrieval/items.js');
+    expect(labelKeys('As Fig. 3b and Table 2 show, and Figure S2 too')).toEqual(['figure 3', 'table 2', 'figure s2']);
+  });
+});
