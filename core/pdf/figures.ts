@@ -95,7 +95,15 @@ function isProse(line: Line, width: number, stats: TextStats, clusters: readonly
   return w >= Math.min(0.7 * width, 20 * line.size) && line.text.split(' ').length >= 6;
 }
 
-function grow(cap: Caption, dir: -1 | 1, lines: readonly Line[], clusters: readonly Mark[], capLines: Set<Line>, stats: TextStats, others: readonly Caption[] = []): Grown {
+/** The x-range a float may use: its column when the anchor sits inside one, else the whole page. */
+function columnRange(r: Rect, gutters: readonly number[], pageW: number): [number, number] {
+  if (gutters.some((g) => r[0] < g - 2 && r[2] > g + 2)) return [0, pageW];
+  const lo = Math.max(0, ...gutters.filter((g) => g <= r[0] + 2));
+  const hi = Math.min(pageW, ...gutters.filter((g) => g >= r[2] - 2));
+  return [lo, hi];
+}
+
+function grow(cap: Caption, dir: -1 | 1, lines: readonly Line[], clusters: readonly Mark[], capLines: Set<Line>, stats: TextStats, others: readonly Caption[] = [], range: [number, number] = [-Infinity, Infinity]): Grown {
   const [cx0, , cx1] = cap.bbox;
   const width = cx1 - cx0;
   const maxGap = Math.max(3.5 * stats.leading, 36);
@@ -119,6 +127,8 @@ function grow(cap: Caption, dir: -1 | 1, lines: readonly Line[], clusters: reado
     const bx0 = region ? Math.min(cx0, region[0]) : cx0;
     const bx1 = region ? Math.max(cx1, region[2]) : cx1;
     if (overlapShare(bx0, bx1, it.rect[0], it.rect[2]) <= (it.mark ? 0.2 : 0.5)) continue;
+    // A one-column caption's float stays in that column: centred author lines above it are not its labels.
+    if (!it.barrier && (it.rect[0] < range[0] - 2 || it.rect[2] > range[1] + 2)) continue;
     const g = dir < 0 ? edge - it.rect[3] : it.rect[1] - edge;
     if (g > (region ? maxGap : firstMaxGap) || it.barrier) break;
     if (it.line) {
@@ -180,12 +190,13 @@ function regionText(kind: 'figure' | 'table', lines: Line[]): string {
 }
 
 /** Pulls in short non-prose lines hugging a region (tick labels, axis titles) that lie just outside its paint. */
-function absorb(region: Rect, lines: readonly Line[], taken: Set<Line>, stats: TextStats): Rect {
+function absorb(region: Rect, lines: readonly Line[], taken: Set<Line>, stats: TextStats, range: [number, number] = [-Infinity, Infinity]): Rect {
   let r = region;
   for (let changed = true; changed; ) {
     changed = false;
     for (const l of lines) {
       if (taken.has(l) || centerInside(r, l.bbox)) continue;
+      if (l.bbox[0] < range[0] - 2 || l.bbox[2] > range[1] + 2) continue;
       if (isProse(l, r[2] - r[0], stats, []) || captionStart(l)) continue;
       // Labels are short or small; a body-size line of several words beside a figure is text (a heading,
       // a list item in the next column).
@@ -209,7 +220,7 @@ function proseInside(rect: Rect, lines: readonly Line[], stats: TextStats): numb
   return lines.filter((l) => centerInside(rect, l.bbox) && isProse(l, 0.5 * (rect[2] - rect[0]), stats, [])).length;
 }
 
-export function findFloats(page: number, lines: readonly Line[], allClusters: readonly Mark[], stats: TextStats, pageW: number, pageH: number): FloatResult {
+export function findFloats(page: number, lines: readonly Line[], allClusters: readonly Mark[], stats: TextStats, pageW: number, pageH: number, gutters: readonly number[] = []): FloatResult {
   // Frames and shaded panels around running text are decoration; letting them count as figure paint would
   // make the text inside them look like figure labels.
   // Full-width bars along the top or bottom edge are the journal's page furniture, not figures.
@@ -223,7 +234,10 @@ export function findFloats(page: number, lines: readonly Line[], allClusters: re
   // Two captions can reach for the same drawing (a table captioned below sits right above the next
   // table's caption). Captions with a single possible region choose first; the rest take what is left.
   const free0 = lines.filter((l) => !taken.has(l));
-  const options = captions.map((cap) => rankSides(cap.start.kind, grow(cap, -1, free0, clusters, capLines, stats, captions), grow(cap, 1, free0, clusters, capLines, stats, captions)));
+  const ranges = captions.map((cap) => columnRange(cap.bbox, gutters, pageW));
+  const options = captions.map((cap, i) =>
+    rankSides(cap.start.kind, grow(cap, -1, free0, clusters, capLines, stats, captions, ranges[i]), grow(cap, 1, free0, clusters, capLines, stats, captions, ranges[i])),
+  );
   const order = captions.map((_, i) => i).sort((a, b) => Math.min(options[a].length, 2) - Math.min(options[b].length, 2) || a - b);
   const chosen = new Map<number, Grown>();
   const claimed: Rect[] = [];
@@ -240,7 +254,7 @@ export function findFloats(page: number, lines: readonly Line[], allClusters: re
     caption.label = cap.start.label;
     caption.float = true;
     if (side?.region) {
-      const region = absorb(side.region, free, taken, stats);
+      const region = absorb(side.region, free, taken, stats, ranges[i]);
       const inside = free.filter((l) => centerInside(region, l.bbox));
       for (const l of inside) taken.add(l);
       regions.push(region);
@@ -271,7 +285,7 @@ export function findFloats(page: number, lines: readonly Line[], allClusters: re
     const area = (x1 - x0) * (y1 - y0);
     if (area < 8000 || x1 - x0 < 60 || y1 - y0 < 40 || area > 0.7 * pageW * pageH) continue;
     if (regions.some((r) => overlapShare(r[0], r[2], x0, x1) > 0.5 && overlapShare(r[1], r[3], y0, y1) > 0.5)) continue;
-    const rect = absorb(c.rect, lines, taken, stats);
+    const rect = absorb(c.rect, lines, taken, stats, columnRange(c.rect, gutters, pageW));
     const inside = lines.filter((l) => !taken.has(l) && centerInside(rect, l.bbox));
     for (const l of inside) taken.add(l);
     regions.push(rect);

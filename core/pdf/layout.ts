@@ -15,7 +15,7 @@ export interface PageLayout {
 const SENTENCE_DONE = /[.!?:]["'”’)\]]?$/;
 
 export function layoutPage(page: RawPage, stats: TextStats, outlineTitles: ReadonlySet<string> = new Set()): PageLayout {
-  const { floats, rest } = findFloats(page.number, page.lines, page.marks, stats, page.width, page.height);
+  const { floats, rest } = findFloats(page.number, page.lines, page.marks, stats, page.width, page.height, page.gutters);
   const layout = detectColumns(rest, page.width, page.gutters);
   const ordered = readingOrder(rest, layout);
   const flow = buildParagraphs(ordered, page.number, stats, outlineTitles);
