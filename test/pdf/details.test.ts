@@ -115,6 +115,26 @@ describe('page details', () => {
     expect(m.units[0].lineRects).toHaveLength(30);
   });
 
+  it('keeps a figure captioned in one column inside that column', async () => {
+    const data = await makePdf([
+      (page, f) => {
+        page.drawText('Ann Author, Bob Writer and Cy Scribe', { x: 200, y: 792 - 70, size: 11, font: f.regular });
+        page.drawText('Institute of Examples, Sample City', { x: 220, y: 792 - 84, size: 10, font: f.regular });
+        lines(page, f.regular, Array.from({ length: 40 }, (_, i) => `Left body column line ${pad(i)} of prose text.`), 72, 110);
+        drawPlot(page, 330, 110, 200, 120);
+        lines(page, f.regular, ['Figure 1: A plot in the right column.'], 320, 245);
+        lines(page, f.regular, Array.from({ length: 28 }, (_, i) => `Right body column line ${pad(i)} of prose text.`), 320, 275);
+      },
+    ]);
+    const m = await parsePdf(data, 'colfig.pdf');
+    const fig = m.units.find((u) => u.kind === 'figure');
+    expect(fig?.label).toBe('Figure 1');
+    expect(fig!.bbox[0]).toBeGreaterThan(300);
+    expect(fig!.bbox[1]).toBeGreaterThan(100);
+    expect(fig!.text).toBe('');
+    expect(find(m, 'Ann Author').kind).not.toBe('figure');
+  });
+
   it('recognises bold-label captions without punctuation but not mentions that open a line', async () => {
     const data = await makePdf([
       (page, f) => {
