@@ -118,8 +118,9 @@ describe('page details', () => {
   it('keeps a figure captioned in one column inside that column', async () => {
     const data = await makePdf([
       (page, f) => {
-        page.drawText('Ann Author, Bob Writer and Cy Scribe', { x: 200, y: 792 - 70, size: 11, font: f.regular });
-        page.drawText('Institute of Examples, Sample City', { x: 220, y: 792 - 84, size: 10, font: f.regular });
+        // Centred over the gutter but mostly above the right column, close enough to look like plot labels.
+        page.drawText('Ann Author, Bob Writer, Cy Scribe, Dee Editor and Eve Reviewer', { x: 170, y: 792 - 80, size: 11, font: f.regular });
+        page.drawText('Institute of Examples and Counter-Examples, Sample City', { x: 190, y: 792 - 94, size: 10, font: f.regular });
         lines(page, f.regular, Array.from({ length: 40 }, (_, i) => `Left body column line ${pad(i)} of prose text.`), 72, 110);
         drawPlot(page, 330, 110, 200, 120);
         lines(page, f.regular, ['Figure 1: A plot in the right column.'], 320, 245);
