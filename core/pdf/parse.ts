@@ -1,7 +1,7 @@
 /** The parse driver: pages one at a time through pdf.js, then document-wide steps, then the DocumentModel. */
 import { createHash } from 'node:crypto';
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { version as pdfjsVersion } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { PDFDateString, version as pdfjsVersion } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { throwIfCancelled, WukongError } from '../errors.js';
 import type { DocumentMeta, DocumentModel, Page, Unit } from '../model/document.js';
 import { rectUnion, roundRect, type Rect } from '../model/geometry.js';
@@ -104,7 +104,9 @@ async function readMeta(doc: PDFDocumentProxy): Promise<DocumentMeta> {
     set('author', 'Author');
     set('subject', 'Subject');
     set('producer', 'Producer');
-    set('creationDate', 'CreationDate');
+    // PDF dates ("D:20190312...+01'00'") become ISO 8601; anything unparsable is kept as written.
+    const created = str('CreationDate');
+    if (created !== undefined) meta.creationDate = PDFDateString.toDateObject(created)?.toISOString() ?? created;
   } catch {
     // Broken metadata never stops a parse.
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { parsePdf } from '../../core/pdf/index.js';
 import type { DocumentModel, Unit } from '../../core/model/document.js';
@@ -61,6 +62,10 @@ describe('paragraph text', () => {
     dump(m);
     expect(m.units).toHaveLength(1);
     expect(m.units[0].text).toBe('The experiment shows a remarkable improvement over the state-of-the-art methods we tried before.');
+    // pdf-lib stamps a creation date; the model carries it as ISO 8601, and the id is the file's sha256.
+    expect(m.meta.creationDate).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/);
+    expect(m.id).toBe(createHash('sha256').update(data).digest('hex'));
+    expect(m.bytes).toBe(data.byteLength);
     expect(m.units[0].lineRects).toHaveLength(3);
     const [x0, y0, x1, y1] = m.units[0].bbox;
     // Top-left origin: the first baseline sits 100 pt below the top edge.
