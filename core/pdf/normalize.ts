@@ -16,6 +16,8 @@ const EXTRA_REPLACEMENTS: [RegExp, string][] = [
 ];
 
 export function normalizeText(s: string): string {
+  // Most runs are plain printable ASCII, which every step below leaves unchanged.
+  if (/^[\x20-\x7e]*$/.test(s)) return s;
   let out = s.normalize('NFKC');
   for (const [re, to] of EXTRA_REPLACEMENTS) out = out.replace(re, to);
   return out;
