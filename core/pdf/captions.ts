@@ -37,8 +37,3 @@ export function captionStart(line: Line): CaptionStart | null {
   }
   return null;
 }
-
-/** "Figure 3" / "Fig. 3" / "Table 2" mentioned anywhere, normalised to the label form captions get. */
-export function canonicalLabel(word: string, num: string): string {
-  return `${/^tab/i.test(word) ? 'Table' : 'Figure'} ${num}`;
-}

@@ -25,31 +25,12 @@ export function transformRect(r: readonly number[], m: readonly number[]): Rect 
   return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
 }
 
-export function width(r: Rect): number {
-  return r[2] - r[0];
-}
-
-export function height(r: Rect): number {
-  return r[3] - r[1];
-}
-
 /** Overlap of two intervals as a share of the shorter one (0 when apart). */
 export function overlapShare(a0: number, a1: number, b0: number, b1: number): number {
   const o = Math.min(a1, b1) - Math.max(a0, b0);
   const shorter = Math.min(a1 - a0, b1 - b0);
   if (o <= 0) return 0;
   return shorter > 0 ? o / shorter : 1;
-}
-
-/** Distance between two boxes (0 when they touch or overlap). */
-export function gap(a: Rect, b: Rect): number {
-  const dx = Math.max(0, Math.max(a[0], b[0]) - Math.min(a[2], b[2]));
-  const dy = Math.max(0, Math.max(a[1], b[1]) - Math.min(a[3], b[3]));
-  return Math.hypot(dx, dy);
-}
-
-export function contains(outer: Rect, inner: Rect, slack = 1): boolean {
-  return inner[0] >= outer[0] - slack && inner[1] >= outer[1] - slack && inner[2] <= outer[2] + slack && inner[3] <= outer[3] + slack;
 }
 
 export function centerInside(outer: Rect, inner: Rect): boolean {
