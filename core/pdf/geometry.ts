@@ -16,13 +16,21 @@ export function multiply(m: readonly number[], n: readonly number[]): Matrix {
 
 /** Axis-aligned box of a rectangle [x0, y0, x1, y1] after the transform. */
 export function transformRect(r: readonly number[], m: readonly number[]): Rect {
-  const xs: number[] = [];
-  const ys: number[] = [];
-  for (const [x, y] of [[r[0], r[1]], [r[2], r[1]], [r[0], r[3]], [r[2], r[3]]]) {
-    xs.push(m[0] * x + m[2] * y + m[4]);
-    ys.push(m[1] * x + m[3] * y + m[5]);
-  }
-  return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+  // Called once per painted path (tens of thousands on a scatter plot): plain arithmetic, no arrays.
+  const ax = m[0] * r[0];
+  const bx = m[0] * r[2];
+  const cx = m[2] * r[1];
+  const dx = m[2] * r[3];
+  const ay = m[1] * r[0];
+  const by = m[1] * r[2];
+  const cy = m[3] * r[1];
+  const dy = m[3] * r[3];
+  return [
+    Math.min(ax, bx) + Math.min(cx, dx) + m[4],
+    Math.min(ay, by) + Math.min(cy, dy) + m[5],
+    Math.max(ax, bx) + Math.max(cx, dx) + m[4],
+    Math.max(ay, by) + Math.max(cy, dy) + m[5],
+  ];
 }
 
 /** Overlap of two intervals as a share of the shorter one (0 when apart). */
