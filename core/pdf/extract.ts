@@ -18,7 +18,7 @@ export async function extractGlyphs(page: PDFPageProxy, viewport: Matrix): Promi
     if (!item.str || !item.str.trim()) continue;
     const style: TextStyle | undefined = content.styles[item.fontName];
     const g = toGlyphs(item, style, viewport);
-    if (g) out.push(g);
+    if (g) out[out.length] = g; // per text run: avoid the legacy build's slow Array#push polyfill
   }
   return out;
 }

@@ -1,4 +1,8 @@
-/** Text runs -> lines: runs on one baseline, split where a gap is wider than any word space (column gutters, table cells). */
+/**
+ * Text runs -> lines: runs on one baseline, split where a gap is wider than any word space (column gutters,
+ * table cells). Per-run loops append with index assignment: pdf.js's legacy build replaces Array#push with
+ * a much slower core-js version for the whole process.
+ */
 import type { Glyphs, Line } from './types.js';
 
 /** Baselines closer than this share of the font size belong to one line (sub/superscripts stay in it). */
@@ -114,7 +118,7 @@ function baselineBands(glyphs: readonly Glyphs[]): Glyphs[][] {
   let ref: Glyphs | null = null;
   for (const g of flat) {
     if (ref && g.baseline - ref.baseline <= baselineTolerance(ref, g)) {
-      band.push(g);
+      band[band.length] = g;
       if (g.size > ref.size) ref = g;
       continue;
     }
@@ -135,7 +139,7 @@ export function buildLines(glyphs: readonly Glyphs[], gutters: readonly number[]
     const crosses = gutters.some((x) => g.x0 < x - 0.5 && g.x1 > x + 0.5);
     const key = crosses ? -1 : gutters.filter((x) => g.x0 >= x - 0.5).length;
     const list = byColumn.get(key) ?? [];
-    list.push(g);
+    list[list.length] = g;
     byColumn.set(key, list);
   }
   const bands = [...byColumn.values()].flatMap(baselineBands);
@@ -153,7 +157,7 @@ export function buildLines(glyphs: readonly Glyphs[], gutters: readonly number[]
         cur = [];
         right = -Infinity;
       }
-      cur.push(g);
+      cur[cur.length] = g;
       right = Math.max(right, g.x1);
     }
     if (cur.length) lines.push(makeLine(cur));
