@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { DocumentModel } from '../model/document.js';
 import { type DocumentIndex, type Embedder } from '../retrieval/index.js';
-import { LibraryIndex } from '../retrieval/library-index.js';
+import { LibraryIndex, libraryScope } from '../retrieval/library-index.js';
 import { unpackVectors } from '../retrieval/vectors.js';
 
 /** Up to this many documents a library question is scored exactly over all of them. */
@@ -46,9 +46,8 @@ export class LibrarySearch {
     if (readyIds.length <= EXACT_LIBRARY_DOCS || !embedder) return readyIds;
     const lib = await this.open(embedder);
     for (const id of readyIds) if (!lib.has(id)) await this.add(id, (await load(id)).index, embedder);
-    const qv = embedder.embedQuery ? await embedder.embedQuery(question) : (await embedder.embed([question]))[0];
     const ready = new Set(readyIds);
-    const picked = lib.searchDocuments(qv, EXACT_LIBRARY_DOCS).filter((id) => ready.has(id));
+    const picked = (await libraryScope(lib, embedder, question, EXACT_LIBRARY_DOCS)).filter((id) => ready.has(id));
     return picked.length ? picked : readyIds.slice(0, EXACT_LIBRARY_DOCS);
   }
 }
