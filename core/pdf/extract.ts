@@ -2,8 +2,7 @@
  * One page from pdf.js: its text runs (getTextContent) and painted shapes (getOperatorList), both mapped
  * to the displayed page with the viewport transform so rotation and crop box are already applied.
  */
-import { AnnotationMode, OPS, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import type { TextItem, TextStyle } from 'pdfjs-dist/types/src/display/api.js';
+import { AnnotationMode, OPS, type PDFPageProxy, type TextItem, type TextStyle } from './pdfjs.js';
 import type { Rect } from '../model/geometry.js';
 import { multiply, transformRect, type Matrix } from './geometry.js';
 import { normalizeText } from './normalize.js';

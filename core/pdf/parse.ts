@@ -1,7 +1,6 @@
 /** The parse driver: pages one at a time through pdf.js, then document-wide steps, then the DocumentModel. */
 import { createHash } from 'node:crypto';
-import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { PDFDateString, version as pdfjsVersion } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { PDFDateString, version as pdfjsVersion, type PDFDocumentProxy } from './pdfjs.js';
 import { throwIfCancelled, WukongError } from '../errors.js';
 import type { DocumentMeta, DocumentModel, Page, Unit } from '../model/document.js';
 import { rectUnion, roundRect, type Rect } from '../model/geometry.js';

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { Rect } from '../model/geometry.js';
 import { WukongError } from '../errors.js';
 import { openPdf } from './load.js';
-import type { PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { PDFPageProxy } from './pdfjs.js';
 
 type RenderCanvas = Parameters<PDFPageProxy['render']>[0]['canvas'];
 
