@@ -17,7 +17,7 @@ export async function extractGlyphs(page: PDFPageProxy, viewport: Matrix): Promi
     if (!item.str || !item.str.trim()) continue;
     const style: TextStyle | undefined = content.styles[item.fontName];
     const g = toGlyphs(item, style, viewport);
-    if (g) out[out.length] = g; // per text run: avoid the legacy build's slow Array#push polyfill
+    if (g) out.push(g);
   }
   return out;
 }
@@ -136,9 +136,7 @@ export async function extractMarks(page: PDFPageProxy, viewport: Matrix): Promis
         const minMax = args?.[2] as ArrayLike<number> | null | undefined;
         if (!PAINT_OPS.has(paint) || !minMax || minMax.length < 4) break;
         if (!Number.isFinite(minMax[0]) || !Number.isFinite(minMax[2])) break;
-        // Index assignment, not push: pdf.js's legacy build swaps in a slow core-js Array#push, and a
-        // dense plot has tens of thousands of paths.
-        marks[marks.length] = { rect: transformRect([minMax[0], minMax[1], minMax[2], minMax[3]], ctm), image: false };
+        marks.push({ rect: transformRect([minMax[0], minMax[1], minMax[2], minMax[3]], ctm), image: false });
         break;
       }
       default:
@@ -158,7 +156,7 @@ export function clusterMarks(marks: readonly Mark[], pageW: number, pageH: numbe
     const area = (r[2] - r[0]) * (r[3] - r[1]);
     // A page-sized fill is a background, not a figure.
     if (area > 0.6 * pageArea) continue;
-    boxes[boxes.length] = { rect: r, image: m.image };
+    boxes.push({ rect: r, image: m.image });
   }
   // Repeated sweeps until stable; the box count drops fast, so this stays cheap even for dense plots.
   let changed = true;

@@ -1,8 +1,4 @@
-/**
- * Text runs -> lines: runs on one baseline, split where a gap is wider than any word space (column gutters,
- * table cells). Per-run loops append with index assignment: pdf.js's legacy build replaces Array#push with
- * a much slower core-js version for the whole process.
- */
+/** Text runs -> lines: runs on one baseline, split where a gap is wider than any word space (column gutters, table cells). */
 import type { Glyphs, Line } from './types.js';
 
 /** Baselines closer than this share of the font size belong to one line (sub/superscripts stay in it). */
@@ -118,7 +114,7 @@ function baselineBands(glyphs: readonly Glyphs[]): Glyphs[][] {
   let ref: Glyphs | null = null;
   for (const g of flat) {
     if (ref && g.baseline - ref.baseline <= baselineTolerance(ref, g)) {
-      band[band.length] = g;
+      band.push(g);
       if (g.size > ref.size) ref = g;
       continue;
     }
@@ -139,7 +135,7 @@ export function buildLines(glyphs: readonly Glyphs[], gutters: readonly number[]
     const crosses = gutters.some((x) => g.x0 < x - 0.5 && g.x1 > x + 0.5);
     const key = crosses ? -1 : gutters.filter((x) => g.x0 >= x - 0.5).length;
     const list = byColumn.get(key) ?? [];
-    list[list.length] = g;
+    list.push(g);
     byColumn.set(key, list);
   }
   const bands = [...byColumn.values()].flatMap(baselineBands);
@@ -157,7 +153,7 @@ export function buildLines(glyphs: readonly Glyphs[], gutters: readonly number[]
         cur = [];
         right = -Infinity;
       }
-      cur[cur.length] = g;
+      cur.push(g);
       right = Math.max(right, g.x1);
     }
     if (cur.length) lines.push(makeLine(cur));
