@@ -54,7 +54,7 @@ export function classifyBlocks(blocks: Block[], stats: TextStats, pageHeight: nu
   const edges = columnEdges(blocks.flatMap((b) => b.lines));
   for (const b of blocks) {
     if (b.kind !== 'paragraph') continue;
-    const inOutline = b.lines.length <= 3 && b.text.length <= 200 && (outlineTitles.has(simplifyTitle(b.text)) || outlineTitles.has(simplifyTitle(headingInfo(b.text).title)));
+    const inOutline = outlineTitles.size > 0 && b.lines.length <= 3 && b.text.length <= 200 && (outlineTitles.has(simplifyTitle(b.text)) || outlineTitles.has(simplifyTitle(headingInfo(b.text).title)));
     if (inOutline || looksLikeHeading(b, stats)) {
       b.kind = 'heading';
       const info = headingInfo(b.text);

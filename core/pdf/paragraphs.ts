@@ -69,7 +69,8 @@ function startsNewParagraph(prev: Line, line: Line, edges: ColumnEdges, stats: T
 export function buildParagraphs(ordered: readonly Line[], page: number, stats: TextStats, outlineTitles: ReadonlySet<string> = new Set()): Block[] {
   const edges = columnEdges(ordered);
   // A line that is exactly an outline entry is a heading line: it stands alone whatever the spacing.
-  const titled = (l: Line): boolean => outlineTitles.size > 0 && outlineTitles.has(simplifyTitle(l.text));
+  const titledLines = new Set(outlineTitles.size ? ordered.filter((l) => outlineTitles.has(simplifyTitle(l.text))) : []);
+  const titled = (l: Line): boolean => titledLines.has(l);
   const blocks: Block[] = [];
   let cur: Line[] = [];
   const flush = (): void => {
