@@ -24,6 +24,13 @@ export class Engines {
     return this.embedderCache.embedder;
   }
 
+  /** Ends the embedder's worker threads, so a CLI process can exit. */
+  async close(): Promise<void> {
+    const embedder = await this.embedderCache?.embedder;
+    this.embedderCache = undefined;
+    await embedder?.close?.();
+  }
+
   async tokenCounter(): Promise<TokenCounter> {
     const model = await this.models.selected('generator');
     const id = model?.id ?? null;
@@ -44,7 +51,8 @@ export class Engines {
 async function loadEmbedder(model: ModelInfo | null): Promise<Embedder | null> {
   if (!model) return null;
   try {
-    if (model.builtin) return await UseEmbedder.load();
+    // One worker thread: embedding a paper takes seconds, and the service must keep answering meanwhile.
+    if (model.builtin) return await UseEmbedder.load({ workers: 1 });
     if (model.path) return await OnnxEmbedder.load(model.path, { id: model.id });
   } catch (err) {
     console.error(`wukong: the embedder ${model.id} could not be loaded; using lexical retrieval only.`, err);

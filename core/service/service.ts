@@ -344,5 +344,6 @@ export class LocalService implements WukongService {
 
   async close(): Promise<void> {
     await this.jobs.cancelAll();
+    await this.engines.close();
   }
 }
