@@ -54,6 +54,8 @@ export interface Unit {
   level?: number;
   /** Dominant font size in points: a signal for headings and a hint for renderers. */
   fontSize?: number;
+  /** Set when the text was recognised from the page image (OCR) rather than read from its text layer. */
+  ocr?: true;
 }
 
 export interface Page {
@@ -68,6 +70,8 @@ export interface Page {
   columns: 1 | 2 | 'mixed';
   /** False when the page has no text layer (scanned): flagged so OCR can take over later. */
   hasText: boolean;
+  /** Set when the page had no text layer and its units come from OCR (`hasText` stays false). */
+  ocr?: true;
   /** Set when the page could not be parsed in time or at all; the rest of the document still is. */
   warning?: { code: string; message: string };
 }

@@ -1,0 +1,52 @@
+/**
+ * OCR for pages without a text layer (scanned). The service and the retrieval benchmark both go
+ * through `addOcrUnits` (or `parsePdfWithOcr`), so the documents they see are built the same way.
+ */
+import type { DocumentModel } from '../model/document.js';
+import { parsePdf, type ParseOptions } from '../pdf/index.js';
+import { ocrPages, type OcrOptions } from './ocr.js';
+import { mergeOcrUnits } from './units.js';
+
+export { createOcrEngine, engLangPath, type OcrEngine } from './engine.js';
+export { DEFAULT_OCR_SCALE, ocrPages, type OcrLine, type OcrOptions, type OcrPage, type OcrParagraph } from './ocr.js';
+export { keepLine, mergeOcrUnits, ocrUnits } from './units.js';
+
+/** About 20 minutes at a second or two a page: beyond that a document waits too long to open. */
+export const DEFAULT_MAX_OCR_PAGES = 300;
+
+export interface AddOcrOptions extends Omit<OcrOptions, 'onProgress'> {
+  /** Pages to read at most; later pages without text get a warning instead. */
+  maxPages?: number;
+  /** After each page: `done` of `total`, `page` being the page number just read. */
+  onProgress?(done: number, total: number, page: number): void;
+}
+
+/** Reads every page of `doc` that has no text layer and returns the document with their units merged in. */
+export async function addOcrUnits(doc: DocumentModel, data: Uint8Array, options: AddOcrOptions = {}): Promise<DocumentModel> {
+  const missing = doc.pages.filter((p) => !p.hasText && !p.ocr).map((p) => p.number);
+  if (missing.length === 0) return doc;
+  const max = options.maxPages ?? DEFAULT_MAX_OCR_PAGES;
+  const todo = missing.slice(0, max);
+  const skipped = new Set(missing.slice(max));
+  const read = await ocrPages(data, todo, {
+    ...options,
+    onProgress: (done, total) => options.onProgress?.(done, total, todo[done - 1]),
+  });
+  const merged = mergeOcrUnits(doc, read);
+  if (skipped.size === 0) return merged;
+  const warning = {
+    code: 'OCR_SKIPPED',
+    message: `Text recognition reads at most ${max} scanned pages per document; this page was not read.`,
+  };
+  return { ...merged, pages: merged.pages.map((p) => (skipped.has(p.number) ? { ...p, warning: p.warning ?? warning } : p)) };
+}
+
+/** `parsePdf`, then OCR for the pages it found without text. */
+export async function parsePdfWithOcr(
+  data: Uint8Array,
+  fileName: string,
+  options: ParseOptions & { ocr?: AddOcrOptions } = {},
+): Promise<DocumentModel> {
+  const doc = await parsePdf(data, fileName, options);
+  return addOcrUnits(doc, data, { password: options.password, signal: options.signal, ...options.ocr });
+}
