@@ -17,7 +17,7 @@ export const DEFAULT_MAX_OCR_PAGES = 300;
 export interface AddOcrOptions extends Omit<OcrOptions, 'onProgress'> {
   /** Pages to read at most; later pages without text get a warning instead. */
   maxPages?: number;
-  /** After each page: `done` of `total`, `page` being the page number just read. */
+  /** Before each page and after the last: `done` of `total`, `page` being the one read now (or last). */
   onProgress?(done: number, total: number, page: number): void;
 }
 
@@ -30,7 +30,7 @@ export async function addOcrUnits(doc: DocumentModel, data: Uint8Array, options:
   const skipped = new Set(missing.slice(max));
   const read = await ocrPages(data, todo, {
     ...options,
-    onProgress: (done, total) => options.onProgress?.(done, total, todo[done - 1]),
+    onProgress: (done, total) => options.onProgress?.(done, total, todo[Math.min(done, total - 1)]),
   });
   const merged = mergeOcrUnits(doc, read);
   if (skipped.size === 0) return merged;

@@ -29,7 +29,7 @@ export interface OcrPage {
 export interface OcrOptions {
   password?: string;
   signal?: AbortSignal;
-  /** Called after each page: `done` of `total` pages read. */
+  /** Called before each page and after the last: `done` of `total` pages read so far. */
   onProgress?(done: number, total: number): void;
   /** Pixels per point: 2 (144 dpi) reads slide and body text well at a fraction of 300 dpi's cost. */
   scale?: number;
@@ -52,14 +52,15 @@ export async function ocrPages(data: Uint8Array, pages: readonly number[], optio
   try {
     engine ??= await createOcrEngine();
     for (const page of pages) {
+      options.onProgress?.(out.length, pages.length);
       throwIfCancelled(options.signal);
       const t0 = performance.now();
       const png = await renderer.render(page, WHOLE_PAGE, scale);
       throwIfCancelled(options.signal);
       const result = await untilCancelled(engine.recognize(png), options.signal);
       out.push({ page, paragraphs: toParagraphs(result, scale), ms: Math.round(performance.now() - t0) });
-      options.onProgress?.(out.length, pages.length);
     }
+    options.onProgress?.(out.length, pages.length);
     return out;
   } finally {
     if (!options.engine) await engine?.terminate().catch(() => undefined);

@@ -19,12 +19,13 @@ import { join } from 'node:path';
 import { WukongError, toWukongError } from '../errors.js';
 import type { DocumentModel } from '../model/document.js';
 import { ModelRegistry } from '../models/registry.js';
+import { addOcrUnits } from '../ocr/index.js';
 import { parsePdf, parsePdfInWorker, type ParseOptions } from '../pdf/index.js';
 import { workerFile } from '../pdf/worker-client.js';
 import { extractiveAnswer, indexDocument, INDEX_VERSION, retrieveEvidence, type DocumentIndex, type RetrievalOptions } from '../retrieval/index.js';
 import { Engines } from './engines.js';
 import { Emitter } from './events.js';
-import { JobRunner } from './jobs.js';
+import { JobRunner, type JobContext } from './jobs.js';
 import { Library } from './library.js';
 import { LibrarySearch } from './library-search.js';
 import { DEFAULT_MAX_BYTES, loadSource } from './source.js';
@@ -119,15 +120,17 @@ export class LocalService implements WukongService {
           maxBytes: this.maxBytes,
           onProgress: (p) => progress(p.page, p.pageCount, `Parsing page ${p.page} of ${p.pageCount}`),
         });
+        model = await this.recognise(model, bytes, password, signal, progress);
         await this.library.saveModel(model);
       },
       async (job) => {
         if (job.state === 'done' && model) {
           summary.title = model.meta.title?.trim() || summary.title;
           summary.pageCount = model.pageCount;
-          const noText = model.pages.filter((p) => !p.hasText).map((p) => p.number);
+          // Pages that OCR read hold evidence now; only those it skipped (over the cap) still have none.
+          const noText = model.pages.filter((p) => !p.hasText && !p.ocr).map((p) => p.number);
           summary.pagesWithoutText = noText.length ? noText : undefined;
-          if (noText.length === model.pageCount) {
+          if (model.units.length === 0 && model.pages.every((p) => !p.hasText)) {
             this.fail(summary, new WukongError('NO_TEXT'));
           } else {
             summary.status = 'indexing';
@@ -140,6 +143,21 @@ export class LocalService implements WukongService {
         await this.emitDocuments();
       },
     );
+  }
+
+  /** OCR for the scanned pages; if it breaks (not cancelled), the document keeps the text it has. */
+  private async recognise(model: DocumentModel, bytes: Uint8Array, password: string | undefined, signal: AbortSignal, progress: JobContext['progress']): Promise<DocumentModel> {
+    try {
+      return await addOcrUnits(model, bytes, {
+        password,
+        signal,
+        onProgress: (done, total, page) => progress(done, total, `Recognising text on page ${page} of ${model.pageCount} (scanned)`),
+      });
+    } catch (err) {
+      if (signal.aborted || (err instanceof WukongError && err.code === 'CANCELLED')) throw err;
+      console.error('wukong: text recognition failed; scanned pages stay without text:', err);
+      return model;
+    }
   }
 
   private startIndex(summary: DocumentSummary, model: DocumentModel): JobInfo {

@@ -71,7 +71,9 @@ describe('OCR of a page without a text layer', () => {
     before.abort();
     await expect(ocrPages(scanned, [1], { engine, signal: before.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
     const during = new AbortController();
-    const pending = ocrPages(scanned, [1, 1, 1], { signal: during.signal, onProgress: () => during.abort() });
+    const pending = ocrPages(scanned, [1, 1, 1], { signal: during.signal, onProgress: (done) => {
+      if (done === 0) setTimeout(() => during.abort(), 100);
+    } });
     await expect(pending).rejects.toMatchObject({ code: 'CANCELLED' });
   });
 });
