@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toWukongError } from '../../core/errors.js';
 import type { DocumentModel, UnitKind } from '../../core/model/document.js';
+import { addOcrUnits } from '../../core/ocr/index.js';
 import { parsePdf, renderRegionPng } from '../../core/pdf/index.js';
 import { loadSource } from '../../core/service/source.js';
 import { jsonFlag, printJson, truncate, type Command } from '../command.js';
@@ -15,15 +16,24 @@ export const parseCommand: Command = {
     'png-dir': { type: 'string', value: 'DIR', description: 'write a PNG crop of every figure and table into DIR' },
     scale: { type: 'number', description: 'scale of the PNG crops (default 2)' },
     password: { type: 'string', description: 'password of an encrypted PDF' },
+    ocr: { type: 'boolean', description: 'read pages without a text layer (scanned) with OCR, as the app does' },
   },
-  examples: ['wukong parse paper.pdf', 'wukong parse paper.pdf --json > paper.json', 'wukong parse paper.pdf --png-dir figures/'],
+  examples: ['wukong parse paper.pdf', 'wukong parse paper.pdf --json > paper.json', 'wukong parse paper.pdf --png-dir figures/', 'wukong parse scan.pdf --ocr'],
   async run({ args, io }) {
     const path = args.positionals[0];
     const { bytes, fileName } = await loadSource({ path });
-    const doc = await parsePdf(bytes, fileName, {
-      password: args.flags.password as string | undefined,
+    const password = args.flags.password as string | undefined;
+    let doc = await parsePdf(bytes, fileName, {
+      password,
       onProgress: (p) => io.progress(`Parsing page ${p.page} of ${p.pageCount}`),
     });
+    if (args.flags.ocr) {
+      const pageCount = doc.pageCount;
+      doc = await addOcrUnits(doc, bytes, {
+        password,
+        onProgress: (_done, _total, page) => io.progress(`Recognising text on page ${page} of ${pageCount} (scanned)`),
+      });
+    }
     io.progress('');
     const pngDir = args.flags['png-dir'] as string | undefined;
     const written = pngDir ? await writeCrops(doc, bytes, pngDir, (args.flags.scale as number | undefined) ?? 2) : [];
@@ -61,16 +71,18 @@ async function writeCrops(doc: DocumentModel, bytes: Uint8Array, dir: string, sc
 function describe(doc: DocumentModel): string {
   const counts = new Map<UnitKind, number>();
   for (const u of doc.units) counts.set(u.kind, (counts.get(u.kind) ?? 0) + 1);
-  const noText = doc.pages.filter((p) => !p.hasText).map((p) => p.number);
+  const noText = doc.pages.filter((p) => !p.hasText && !p.ocr).map((p) => p.number);
+  const ocr = doc.pages.filter((p) => p.ocr).map((p) => p.number);
   const lines = [
     `${doc.fileName}: ${doc.meta.title ? `"${doc.meta.title}", ` : ''}${doc.pageCount} pages, ${doc.units.length} units in ${doc.parser.ms} ms`,
     `  ${[...counts].map(([k, n]) => `${n} ${k}${n === 1 ? '' : 's'}`).join(', ')}`,
   ];
-  if (noText.length) lines.push(`  pages without a text layer (scanned?): ${noText.join(', ')}`);
+  if (noText.length) lines.push(`  pages without a text layer (scanned?): ${noText.join(', ')}${ocr.length ? '' : ' (--ocr reads them)'}`);
+  if (ocr.length) lines.push(`  pages read with OCR: ${ocr.join(', ')}`);
   for (const p of doc.pages) if (p.warning) lines.push(`  page ${p.number}: ${p.warning.message}`);
   lines.push('');
   for (const u of doc.units) {
-    const tag = u.label ? `${u.kind} ${u.label}` : u.kind;
+    const tag = (u.label ? `${u.kind} ${u.label}` : u.kind) + (u.ocr ? ' (ocr)' : '');
     lines.push(`p${String(u.page).padEnd(3)} ${tag.padEnd(18)} ${truncate(u.text, 96)}`);
   }
   return lines.join('\n');
