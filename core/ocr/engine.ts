@@ -29,6 +29,9 @@ export async function createOcrEngine(): Promise<OcrEngine> {
     // 'none': the data already sits on disk; a cache copy would only be a second file to keep in sync.
     cacheMethod: 'none',
   });
+  // Tesseract prints "Image too small to scale!!" and the like for every speck it tries to read;
+  // they say nothing a person can act on, so its diagnostics go to the wasm filesystem's /dev/null.
+  await worker.setParameters({ debug_file: '/dev/null' });
   return {
     async recognize(png) {
       const { data } = await worker.recognize(Buffer.from(png.buffer, png.byteOffset, png.byteLength), {}, { blocks: true, text: true });
