@@ -130,7 +130,8 @@ export class LocalService implements WukongService {
           // Pages that OCR read hold evidence now; only those it skipped (over the cap) still have none.
           const noText = model.pages.filter((p) => !p.hasText && !p.ocr).map((p) => p.number);
           summary.pagesWithoutText = noText.length ? noText : undefined;
-          if (model.units.length === 0 && model.pages.every((p) => !p.hasText)) {
+          // A scan that OCR could not read stays NO_TEXT: its parser units are image regions or a stamp, not a document.
+          if (model.pages.every((p) => !p.hasText) && !model.units.some((u) => u.ocr)) {
             this.fail(summary, new WukongError('NO_TEXT'));
           } else {
             summary.status = 'indexing';
