@@ -15,6 +15,7 @@ export const ERROR_MESSAGES = {
   MODEL_MISSING: 'No model is installed for this task.',
   MODEL_INVALID: 'The model files are incomplete or do not match their checksums.',
   DISK_FULL: 'There is not enough disk space to save this.',
+  NO_ACCESS: 'WuKong Reader is not allowed to write to its data folder (read-only disk or missing permission).',
   CANCELLED: 'The job was cancelled.',
   NOT_IMPLEMENTED: 'This feature is not available in this version yet.',
   BAD_REQUEST: 'The request was not valid.',
@@ -64,7 +65,23 @@ export function toWukongError(err: unknown): WukongError {
   if (e?.name === 'AbortError') return new WukongError('CANCELLED');
   if (e?.code === 'ENOENT') return new WukongError('NOT_FOUND', ERROR_MESSAGES.NOT_FOUND, detail);
   if (e?.code === 'ENOSPC') return new WukongError('DISK_FULL', ERROR_MESSAGES.DISK_FULL, detail);
+  if (typeof e?.code === 'string' && WRITE_DENIED.has(e.code)) return new WukongError('NO_ACCESS', ERROR_MESSAGES.NO_ACCESS, detail);
   return new WukongError('INTERNAL', ERROR_MESSAGES.INTERNAL, detail);
+}
+
+/** System errors that mean "this path cannot be written", whatever the platform calls it. */
+const WRITE_DENIED = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST', 'EISDIR']);
+
+/**
+ * For failures while saving into the data folder: a read-only disk makes a recursive mkdir report
+ * ENOENT, which must not read as "your document was not found".
+ */
+export function toWriteError(err: unknown, path: string): WukongError {
+  const e = toWukongError(err);
+  if (e.code === 'NOT_FOUND' || e.code === 'NO_ACCESS' || e.code === 'INTERNAL') {
+    return new WukongError('NO_ACCESS', `WuKong Reader cannot write to ${path} (read-only disk, missing permission, or a file in the way).`, e.detail);
+  }
+  return e;
 }
 
 export function isErrorInfo(value: unknown): value is ErrorInfo {

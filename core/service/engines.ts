@@ -37,7 +37,7 @@ export class Engines {
     if (this.counterCache?.id !== id) {
       const counter = model?.path
         ? HfTokenCounter.fromFile(join(model.path, 'tokenizer.json'), model.id).catch((err) => {
-            console.error(`wukong: the tokenizer of ${model.id} could not be loaded; counting tokens approximately.`, err);
+            console.error(`wukong: the tokenizer of ${model.id} could not be loaded (${describe(err)}); counting tokens approximately.`);
             return approxTokenCounter;
           })
         : Promise.resolve(approxTokenCounter);
@@ -55,7 +55,12 @@ async function loadEmbedder(model: ModelInfo | null): Promise<Embedder | null> {
     if (model.builtin) return await UseEmbedder.load({ workers: 1 });
     if (model.path) return await OnnxEmbedder.load(model.path, { id: model.id });
   } catch (err) {
-    console.error(`wukong: the embedder ${model.id} could not be loaded; using lexical retrieval only.`, err);
+    console.error(`wukong: the embedder ${model.id} could not be loaded (${describe(err)}); using lexical retrieval only. Check it with \`wukong models verify ${model.id}\`.`);
   }
   return null;
+}
+
+function describe(err: unknown): string {
+  const e = err as { detail?: unknown; message?: unknown };
+  return String(e?.detail ?? e?.message ?? err).split('\n')[0];
 }

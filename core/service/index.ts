@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import type { WukongService } from '../api.js';
-import { toWukongError } from '../errors.js';
+import { toWriteError } from '../errors.js';
 import { LocalService, type ServiceOptions } from './service.js';
 
 export type { ServiceOptions } from './service.js';
@@ -10,7 +10,7 @@ export async function createService(options: ServiceOptions): Promise<WukongServ
   try {
     await mkdir(options.home, { recursive: true });
   } catch (err) {
-    throw toWukongError(err);
+    throw toWriteError(err, options.home);
   }
   return new LocalService(options);
 }

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DocumentSummary } from '../api.js';
 import { WukongError } from '../errors.js';
@@ -50,7 +50,6 @@ export class Library {
   }
 
   async saveFile(id: string, bytes: Uint8Array): Promise<void> {
-    await mkdir(this.dir(id), { recursive: true });
     await writeFileAtomic(join(this.dir(id), 'document.pdf'), bytes);
   }
 

@@ -87,4 +87,16 @@ describe('the service: opening documents', () => {
     expect(evidence[0].text).toContain('Secret findings about lemurs.');
     await service.close();
   });
+
+  it('says plainly when its data folder cannot be written, and keeps what it had', async () => {
+    const blocked = join(tempHome(), 'not-a-folder');
+    writeFileSync(blocked, 'a file where the data folder should be');
+    await expect(createService({ home: blocked })).rejects.toMatchObject({ code: 'NO_ACCESS', message: expect.stringContaining(blocked) });
+    const home = tempHome();
+    const service = await createService({ home });
+    writeFileSync(join(home, 'library'), 'a file where the library should be');
+    const bytes = await makePdf(PAGES);
+    await expect(service.openDocument({ bytes, fileName: 'mixed.pdf' })).rejects.toMatchObject({ code: 'NO_ACCESS' });
+    await service.close();
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, ERROR_MESSAGES, WukongError, isErrorInfo, throwIfCancelled, toWukongError } from '../../core/errors.js';
+import { ERROR_CODES, ERROR_MESSAGES, WukongError, isErrorInfo, throwIfCancelled, toWriteError, toWukongError } from '../../core/errors.js';
 
 describe('typed errors', () => {
   it('gives every code a sentence a person understands', () => {
@@ -20,6 +20,10 @@ describe('typed errors', () => {
   it('maps system failures to codes and keeps the detail', () => {
     expect(toWukongError(Object.assign(new Error('x'), { code: 'ENOSPC' })).code).toBe('DISK_FULL');
     expect(toWukongError(Object.assign(new Error('x'), { code: 'ENOENT' })).code).toBe('NOT_FOUND');
+    expect(toWukongError(Object.assign(new Error('x'), { code: 'EROFS' })).code).toBe('NO_ACCESS');
+    expect(toWukongError(Object.assign(new Error('x'), { code: 'EACCES' })).code).toBe('NO_ACCESS');
+    // A read-only disk makes mkdir -p say ENOENT: while saving, that is a write problem, not a missing document.
+    expect(toWriteError(Object.assign(new Error('x'), { code: 'ENOENT' }), '/data').message).toContain('cannot write to /data');
     expect(toWukongError(Object.assign(new Error('stop'), { name: 'AbortError' })).code).toBe('CANCELLED');
     const internal = toWukongError(new TypeError('undefined is not a function'));
     expect(internal.code).toBe('INTERNAL');
