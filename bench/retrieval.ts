@@ -15,6 +15,7 @@ import { evaluateSet, loadQuestionSet, summarize, type Summary } from '../core/e
 import { fallbackParse } from '../core/eval/fallback-parse.js';
 import { WukongError } from '../core/errors.js';
 import type { DocumentModel } from '../core/model/document.js';
+import { parsePdfWithOcr } from '../core/ocr/index.js';
 import { parsePdf } from '../core/pdf/index.js';
 import { CachedEmbedder } from '../core/retrieval/cached-embedder.js';
 import { indexDocument, retrieve } from '../core/retrieval/index.js';
@@ -69,9 +70,11 @@ async function pickParser(): Promise<{ parse: Parser; name: string }> {
   try {
     const bytes = new Uint8Array(await readFile(join(shared, 'corpus', 'lme4_lmer.pdf')));
     const d = await parsePdf(bytes, 'lme4_lmer.pdf');
-    const parse: Parser = async (p) => parsePdf(new Uint8Array(await readFile(p)), p.split('/').pop()!);
-    // The parser's compiled code is part of the cache key: a changed parser re-parses, same version or not.
-    return { parse, name: `${d.parser.name}-${d.parser.version}-${await codeHash(join(root, 'dist', 'core', 'pdf'))}` };
+    // Scanned pages are read with OCR exactly as the service does, so their questions can be answered.
+    const parse: Parser = async (p) => parsePdfWithOcr(new Uint8Array(await readFile(p)), p.split('/').pop()!);
+    // The parser's (and OCR's) compiled code is part of the cache key: a changed parser re-parses, same version or not.
+    const code = `${await codeHash(join(root, 'dist', 'core', 'pdf'))}-ocr${await codeHash(join(root, 'dist', 'core', 'ocr'))}`;
+    return { parse, name: `${d.parser.name}-${d.parser.version}-${code}` };
   } catch (err) {
     if (!(err instanceof WukongError && err.code === 'NOT_IMPLEMENTED')) throw err;
     return { parse: fallbackParse, name: 'eval-fallback-1' };
