@@ -48,7 +48,8 @@ export const askCommand: Command = {
       }
       io.out('');
       if (!answer.answerable) io.out('(Not answerable from this document.)');
-      io.out(`\n${answer.mode === 'extractive' ? 'Extractive answer (no language model)' : `Answer by ${answer.model}`}, ${answer.ms} ms. Sources:`);
+      const how = answer.mode === 'extractive' ? 'Extractive answer (no language model)' : `Answer by ${answer.model}`;
+      io.out(`\n${how}, ${answer.ms} ms.${answer.citations.length ? ' Sources:' : ''}`);
       for (const c of answer.citations) {
         const e = evidence.find((x) => x.unitId === c.unitId);
         io.out(`  [${c.n}] page ${c.page}${e?.label ? `, ${e.label}` : ''}${e ? `: ${truncate(e.text, 120)}` : ''}`);

@@ -16,6 +16,14 @@ export interface ExtractiveOptions {
 
 const MAX_SENTENCE_CHARS = 400;
 
+/**
+ * Words that frame a question rather than name what it is about ("what does REML *stand for*",
+ * "how is X *defined* in the *paper*"): a sentence need not repeat them to answer it.
+ */
+const FRAME_TERMS = new Set(
+  tokenize('stand stands standing mean means meaning refer refers called call describe described explain explained define defined definition paper article authors study work propose proposed use used using')
+);
+
 // Abbreviations after which a full stop does not end a sentence ("et al.", "Fig. 3", "e.g.").
 const ABBREV = /\b(?:et al|e\.g|i\.e|cf|vs|Fig|Figs|Eq|Eqs|Tab|Sec|No|approx|resp|ca|Dr|Prof|St)\.$|\b\p{Lu}\.$/u;
 
@@ -42,8 +50,11 @@ export function extractiveAnswer(question: string, evidence: Evidence[], options
   const minCoverage = options.minCoverage ?? 0.3;
   const qTerms = new Map<string, number>();
   // Numbers and technical compounds pin an answer down more than common words do.
-  for (const t of tokenize(question)) qTerms.set(t, /[\p{N}-]/u.test(t) ? 2 : 1);
+  for (const t of tokenize(question)) if (!FRAME_TERMS.has(t)) qTerms.set(t, /[\p{N}-]/u.test(t) ? 2 : 1);
   const totalWeight = [...qTerms.values()].reduce((a, b) => a + b, 0);
+  // "What does REML stand for?": the sentence that defines the acronym, "restricted maximum likelihood (REML)", answers it.
+  const acronyms = [...question.matchAll(/\b(\p{Lu}[\p{Lu}\p{N}]+)\b/gu)].map((m) => m[1]);
+  const definesAcronym = (sentence: string) => acronyms.some((a) => sentence.includes(`(${a})`));
   const scored: { sentence: string; e: Evidence; coverage: number; order: number }[] = [];
   if (totalWeight > 0) {
     for (const e of evidence) {
@@ -52,7 +63,7 @@ export function extractiveAnswer(question: string, evidence: Evidence[], options
         const terms = new Set(tokenize(sentence));
         let w = 0;
         for (const [t, tw] of qTerms) if (terms.has(t)) w += tw;
-        const coverage = w / totalWeight;
+        const coverage = w / totalWeight + (definesAcronym(sentence) ? 0.5 : 0);
         if (coverage >= minCoverage && w >= Math.min(2, totalWeight)) scored.push({ sentence, e, coverage, order });
       });
     }
