@@ -13,7 +13,7 @@ describe('extractive answers', () => {
       ev(2, 'Maximum likelihood or restricted maximum likelihood (REML) estimates of the parameters can be determined.'),
     ]);
     expect(a.answerable).toBe(true);
-    expect(a.text).toContain('restricted maximum likelihood (REML)” [2]');
+    expect(a.text).toContain('“Maximum likelihood or restricted maximum likelihood (REML) estimates of the parameters can be determined.” [2]');
     expect(a.citations.map((c) => c.n)).toContain(2);
   });
 
