@@ -107,6 +107,8 @@ function adjacent(s: SelectedEvidence, c: Candidate): boolean {
   const item = c.doc.index.items[c.item];
   const u = unitMap(c.doc.doc).get(item.unitId);
   if (!u || u.kind !== 'paragraph' || u.page !== s.evidence.page) return false;
+  // A neighbour in another section is other content: merging it would show the wrong section heading.
+  if (u.section.join('\u0000') !== s.evidence.section.join('\u0000')) return false;
   return c.item === s.items[0] - 1 || c.item === s.items[s.items.length - 1] + 1;
 }
 

@@ -19,3 +19,22 @@ describe('evidence that runs over a page break', () => {
     expect(top.continuation).toEqual([{ page: 2, lineRects: doc.units[2].lineRects }]);
   });
 });
+
+describe('merging neighbouring paragraphs', () => {
+  it('never joins a paragraph of another section to the evidence', async () => {
+    const long = (s: string) => `${s} ${'The sparse factor is reused across iterations of the fit.'.repeat(3)}`;
+    const doc = syntheticDoc([
+      { text: long('Storage of the dense matrix N needs only its nonzeros and the row indices of the grouping factors.'), section: ['3. Structure'] },
+      { text: long('The nonlinear optimizer bobyqa minimises the profiled deviance by default in lmer fits.'), section: ['4. Optimization'] },
+      { text: long('The optimizer can be changed with lmerControl, for example to Nelder-Mead, when bobyqa fails.'), section: ['4. Optimization'] },
+      { text: 'Weather in the valley is mild, the paths are well marked, and the huts along the way serve soup and tea to walkers who arrive before the evening.', section: ['5. Other'] },
+    ]);
+    const index = await indexDocument(doc);
+    const evidence = await retrieveEvidence([{ doc, index }], 'Which optimizer minimises the profiled deviance and the sparse factor?', { retriever: 'bm25', k: 3 });
+    for (const e of evidence) {
+      const sections = doc.units.filter((u) => e.text.includes(u.text.slice(0, 40))).map((u) => u.section[0]);
+      expect(new Set(sections).size).toBe(1);
+      expect(sections[0]).toBe(e.section[0]);
+    }
+  });
+});
