@@ -9,7 +9,10 @@ import { startWebServer, type WebServer } from '../../web/server.js';
 import { createFakeService, type FakeService } from '../web/fake-service.js';
 import { makeFixturePdf, type FixturePdf } from './fixture-pdf.js';
 import type { AskEvent } from '../../core/api.js';
+import type { Page } from 'playwright-core';
 import { ask, boxesMatch, collectErrors, ensureRendererBuilt, hasChromium, highlightBoxes, launch, recordAsks, screenshot, type Browser } from './harness.js';
+
+const statusText = (page: Page): Promise<string> => page.locator('wk-app div.status[role="status"]').innerText().then((t) => t.trim());
 
 describe.skipIf(!hasChromium)('app (web mode, fake service)', () => {
   let fixture: FixturePdf;
@@ -66,6 +69,7 @@ describe.skipIf(!hasChromium)('app (web mode, fake service)', () => {
     const hl = page.locator('wk-viewer .highlight[data-unit-id="u0007"]');
     await hl.first().waitFor();
     expect(await page.locator('wk-viewer input[aria-label="Page number"]').inputValue()).toBe('2');
+    await expect.poll(() => statusText(page)).toBe('fixture — Page 2 — 2 Models › 2.1 Random effects');
     const { actual, expected } = await highlightBoxes(page, evidence[0]);
     expect(actual.length).toBe(3);
     expect(boxesMatch(actual, expected), JSON.stringify({ actual, expected })).toBe(true);
@@ -107,10 +111,15 @@ describe.skipIf(!hasChromium)('app (web mode, fake service)', () => {
     await page.locator('wk-app input[type=file]').setInputFiles({ name: 'other.pdf', mimeType: 'application/pdf', buffer: Buffer.from(other.bytes) });
     await page.locator('wk-library li[aria-current="true"] .title', { hasText: 'other' }).waitFor();
     expect(await page.locator('wk-ask article.turn').count()).toBe(0);
+    // The status bar describes the document on screen, not the citation shown in the previous one.
+    await expect.poll(() => statusText(page)).toBe('other — Page 1');
+    await expect.poll(() => page.locator('wk-viewer .toolbar [aria-live]').textContent()).toBe('/ 3');
     await page.locator('wk-library li[aria-current="true"][data-status="ready"]').waitFor({ timeout: 20_000 });
     page.once('dialog', (d) => void d.accept());
     await page.locator('wk-library li[aria-current="true"] button.remove').click();
     await expect.poll(() => page.locator('wk-library li').count()).toBe(1);
+    await expect.poll(() => statusText(page)).toBe('');
+    expect(await page.locator('wk-viewer .toolbar [aria-live]').textContent()).toBe('/ 0');
     await page.locator('wk-library li button.open').click();
     await expect.poll(() => page.locator('wk-ask article.turn').count()).toBe(3);
     await page.locator('wk-viewer .page[data-page-number="1"][data-rendered]').waitFor();
@@ -128,6 +137,7 @@ describe.skipIf(!hasChromium)('app (web mode, fake service)', () => {
     await expect.poll(() => page.locator('wk-viewer .find-status').textContent()).toContain('page 437');
     await expect.poll(() => page.locator('wk-viewer input[aria-label="Page number"]').inputValue()).toBe('437');
     await page.locator('wk-viewer .page[data-page-number="437"] .find-hit').first().waitFor();
+    await expect.poll(() => statusText(page)).toBe('fixture — Page 437');
 
     const before = Number(await page.locator('wk-viewer .page[data-page-number="1"]').getAttribute('data-scale'));
     await page.locator('wk-viewer button[aria-label="Zoom in"]').click();
@@ -138,6 +148,7 @@ describe.skipIf(!hasChromium)('app (web mode, fake service)', () => {
     await page.locator('wk-viewer button[aria-label="Toggle thumbnails"]').click();
     await page.locator('wk-viewer .thumb[data-page="5"]').click();
     await expect.poll(() => page.locator('wk-viewer input[aria-label="Page number"]').inputValue()).toBe('5');
+    await expect.poll(() => statusText(page)).toBe('fixture — Page 5');
 
     await page.keyboard.press('Escape');
     await page.locator('wk-viewer .scroller').click({ position: { x: 5, y: 5 } });

@@ -17,6 +17,7 @@ import type { PdfViewer } from '../viewer/pdf-viewer.js';
 import '../viewer/pdf-viewer.js';
 import { renderRegion } from '../viewer/region.js';
 import { installShortcuts } from './shortcuts.js';
+import { placeText, type Place } from './status.js';
 
 export class AppShell extends LitElement {
   static override properties = {
@@ -29,6 +30,7 @@ export class AppShell extends LitElement {
     message: { state: true },
     dragging: { state: true },
     activeUnit: { state: true },
+    place: { state: true },
   };
 
   declare client: AppClient | undefined;
@@ -40,6 +42,8 @@ export class AppShell extends LitElement {
   declare message: string;
   declare dragging: boolean;
   declare activeUnit: string;
+  /** Where the viewer is in the document on screen; the status bar shows it when there is no message. */
+  declare place: Place | null;
   private conversations = new Conversations();
   private disposers: (() => void)[] = [];
   private loadCount = 0;
@@ -65,6 +69,7 @@ export class AppShell extends LitElement {
     this.message = '';
     this.dragging = false;
     this.activeUnit = '';
+    this.place = null;
   }
 
   private get viewer(): PdfViewer {
@@ -192,6 +197,11 @@ export class AppShell extends LitElement {
   private async select(docId: string): Promise<void> {
     if (docId === this.selectedId && (this.pdf || !docId)) return;
     const load = ++this.loadCount;
+    if (docId !== this.selectedId) {
+      // Messages and the place belong to the document they were about.
+      this.message = '';
+      this.place = null;
+    }
     this.selectedId = docId;
     this.activeUnit = '';
     const old = this.pdf;
@@ -226,12 +236,21 @@ export class AppShell extends LitElement {
 
   private showEvidence(e: Evidence): void {
     this.activeUnit = e.unitId;
+    const show = (): void => {
+      if (e.docId !== this.selectedId) return;
+      this.viewer.showHighlight(e);
+      this.place = { page: e.page, section: e.section };
+    };
     if (e.docId !== this.selectedId) {
-      void this.select(e.docId).then(() => this.viewer.updateComplete).then(() => this.viewer.showHighlight(e));
+      void this.select(e.docId).then(() => this.viewer.updateComplete).then(show);
       return;
     }
-    this.viewer.showHighlight(e);
-    this.message = `Page ${e.page}${e.section.length ? ` — ${e.section.join(' › ')}` : ''}`;
+    show();
+  }
+
+  /** A section is only known for the cited page: moving anywhere else keeps just the page number. */
+  private onPageChange(page: number): void {
+    this.place = { page, section: this.place?.page === page ? this.place.section : [] };
   }
 
   /** A new function per open PDF, so evidence lists redraw their figure crops from the right file. */
@@ -253,11 +272,13 @@ export class AppShell extends LitElement {
         @select=${(e: CustomEvent<string>) => void this.select(e.detail)}
         @remove=${(e: CustomEvent<string>) => void this.removeDocument(e.detail)}
         @open-request=${() => void this.openRequest()}></wk-library>
-      <wk-viewer .pdf=${this.pdf} label=${doc?.title ?? ''}></wk-viewer>
+      <wk-viewer .pdf=${this.pdf} label=${doc?.title ?? ''}
+        @page-change=${(e: CustomEvent<{ page: number }>) => this.onPageChange(e.detail.page)}
+        @pdf-ready=${() => (this.place = { page: 1, section: [] })}></wk-viewer>
       <wk-ask .client=${this.client} .conversations=${this.conversations} docId=${this.selectedId}
         ?ready=${doc?.status === 'ready'} ?extractive=${this.extractive} .renderRegion=${this.regionRendererFor(this.pdf)}
         activeUnit=${this.activeUnit} @show-evidence=${(e: CustomEvent<Evidence>) => this.showEvidence(e.detail)}></wk-ask>
-      <div class="status" role="status" aria-live="polite">${this.message}</div>
+      <div class="status" role="status" aria-live="polite">${this.message || placeText(doc, this.pdf ? this.place : null)}</div>
       ${this.dragging ? html`<div class="drop">Drop a PDF to open it</div>` : ''}
       <input type="file" accept="application/pdf,.pdf" multiple aria-hidden="true" tabindex="-1"
         @change=${(e: Event) => {

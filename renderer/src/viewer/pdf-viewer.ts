@@ -114,6 +114,8 @@ export class PdfViewer extends LitElement {
     this.findStatus = '';
     this.texts = pdf ? new PageTexts(pdf) : undefined;
     this.currentPage = 1;
+    // `pages` is not reactive: without this the toolbar keeps the previous file's "/ N".
+    this.requestUpdate();
     if (!pdf) {
       void this.thumbs?.load(null, 1);
       return;
@@ -244,13 +246,16 @@ export class PdfViewer extends LitElement {
         if (this.pages[mid].div.offsetTop <= probe) lo = mid;
         else hi = mid - 1;
       }
-      const page = lo + 1;
-      if (page !== this.currentPage && this.pages.length) {
-        this.currentPage = page;
-        this.thumbs?.setCurrent(page);
-        this.dispatchEvent(new CustomEvent('page-change', { detail: { page }, bubbles: true, composed: true }));
-      }
+      if (this.pages.length) this.setCurrent(lo + 1);
     });
+  }
+
+  /** Every way of moving (scroll, find, thumbnails, citations) goes through here, so the app hears of each. */
+  private setCurrent(page: number): void {
+    if (page === this.currentPage) return;
+    this.currentPage = page;
+    this.thumbs?.setCurrent(page);
+    this.dispatchEvent(new CustomEvent('page-change', { detail: { page }, bubbles: true, composed: true }));
   }
 
   /** Scrolls so that `y` points down page `page` sits a little below the top of the view. */
@@ -258,8 +263,7 @@ export class PdfViewer extends LitElement {
     const view = this.pages[Math.min(Math.max(page, 1), this.pages.length) - 1];
     if (!view) return;
     this.scroller.scrollTop = view.div.offsetTop + y * this.scale - (y > 0 ? this.scroller.clientHeight / 4 : PAGE_GAP / 2);
-    this.currentPage = view.number;
-    this.thumbs?.setCurrent(view.number);
+    this.setCurrent(view.number);
   }
 
   /** Shows a cited unit: scroll to it and outline its exact lines (a figure: its region). */
@@ -356,7 +360,7 @@ export class PdfViewer extends LitElement {
       <div class="toolbar" role="toolbar" aria-label="Viewer">
         <button @click=${() => (this.thumbsOpen = !this.thumbsOpen)} aria-pressed=${String(this.thumbsOpen)} aria-label="Toggle thumbnails" title="Thumbnails">▤</button>
         <button @click=${() => this.goToPage(this.currentPage - 1)} ?disabled=${this.currentPage <= 1} aria-label="Previous page">◀</button>
-        <input type="number" min="1" max=${count} .value=${String(this.currentPage)} @change=${this.onPageInput} aria-label="Page number" />
+        <input type="number" min="1" max=${count} .value=${count ? String(this.currentPage) : ''} ?disabled=${!count} @change=${this.onPageInput} aria-label="Page number" />
         <span aria-live="polite">/ ${count}</span>
         <button @click=${() => this.goToPage(this.currentPage + 1)} ?disabled=${this.currentPage >= count} aria-label="Next page">▶</button>
         <span class="spacer"></span>
@@ -374,7 +378,7 @@ export class PdfViewer extends LitElement {
       <div class="body">
         <nav class="thumbs" ?hidden=${!this.thumbsOpen} aria-label="Page thumbnails"></nav>
         <div class="scroller" @scroll=${this.onScroll} tabindex="0" aria-label=${this.label ? `Document: ${this.label}` : 'Document'}>
-          ${this.pdf ? '' : html`<div class="empty">Open a PDF (Ctrl+O) or drop one here.</div>`}
+          ${this.pdf ? '' : html`<slot name="empty"><div class="empty">Open a PDF (Ctrl+O) or drop one here.</div></slot>`}
           <div class="pages"></div>
         </div>
       </div>
