@@ -3,7 +3,7 @@ import { WukongError } from '../../core/errors.js';
 import { UsageError } from '../args.js';
 import { jsonFlag, printJson, truncate, type Command } from '../command.js';
 import { cliService, openReady } from '../open.js';
-import { positiveInt, retrievalFlags, retrieverFlag } from './retrieve.js';
+import { positiveInt, questionArg, retrievalFlags, retrieverFlag } from './retrieve.js';
 
 export const askCommand: Command = {
   name: 'ask',
@@ -17,7 +17,8 @@ export const askCommand: Command = {
   },
   examples: ['wukong ask paper.pdf "how big is the fine-tuning set?"', 'wukong ask paper.pdf "what is Table 2 about?" --no-model'],
   async run({ args, io, env }) {
-    const [path, question] = args.positionals;
+    const [path, rawQuestion] = args.positionals;
+    const question = questionArg(rawQuestion);
     const extractive = args.flags['no-model'] === true;
     if (extractive && args.flags.model !== undefined) throw new UsageError('--model and --no-model exclude each other');
     const service = await cliService(env);

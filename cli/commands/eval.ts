@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { evaluateSet, loadQuestionSet, questionOutput, summarize, type Summary } from '../../core/eval/index.js';
-import { toWukongError } from '../../core/errors.js';
+import { toWriteError } from '../../core/errors.js';
 import { defaultHome } from '../../core/service/index.js';
 import { LocalService } from '../../core/service/service.js';
 import { jsonFlag, printJson, type Command } from '../command.js';
@@ -25,6 +25,9 @@ export const evalCommand: Command = {
     const k = positiveInt('k', args.flags.k) ?? 10;
     const budget = positiveInt('budget', args.flags.budget);
     const set = await loadQuestionSet(resolve(args.positionals[0]));
+    const out = args.flags.out as string | undefined;
+    // Find out now, not after an hour of questions, that the results cannot be written.
+    if (out) await writeFile(out, '').catch((err) => Promise.reject(toWriteError(err, out)));
     // Evaluation scores retrieval itself, so it talks to the service implementation, not the contract.
     const service = new LocalService({ home: defaultHome(env) });
     try {
@@ -37,12 +40,11 @@ export const evalCommand: Command = {
         onQuestion: (_r, done, total) => io.progress(`Question ${done} of ${total}`),
       });
       io.progress('');
-      const out = args.flags.out as string | undefined;
       if (out) {
         try {
           await writeFile(out, results.map((r) => JSON.stringify(questionOutput(r))).join('\n') + '\n');
         } catch (err) {
-          throw toWukongError(err);
+          throw toWriteError(err, out);
         }
       }
       const summary = summarize(results);

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { toWukongError } from '../../core/errors.js';
+import { toWriteError } from '../../core/errors.js';
+import { UsageError } from '../args.js';
 import type { DocumentModel, UnitKind } from '../../core/model/document.js';
 import { addOcrUnits } from '../../core/ocr/index.js';
 import { parsePdf, renderRegionPng } from '../../core/pdf/index.js';
@@ -21,6 +22,8 @@ export const parseCommand: Command = {
   examples: ['wukong parse paper.pdf', 'wukong parse paper.pdf --json > paper.json', 'wukong parse paper.pdf --png-dir figures/', 'wukong parse scan.pdf --ocr'],
   async run({ args, io }) {
     const path = args.positionals[0];
+    const scale = (args.flags.scale as number | undefined) ?? 2;
+    if (!(scale > 0 && scale <= 8)) throw new UsageError('--scale must be above 0 and at most 8');
     const { bytes, fileName } = await loadSource({ path });
     const password = args.flags.password as string | undefined;
     let doc = await parsePdf(bytes, fileName, {
@@ -36,7 +39,7 @@ export const parseCommand: Command = {
     }
     io.progress('');
     const pngDir = args.flags['png-dir'] as string | undefined;
-    const written = pngDir ? await writeCrops(doc, bytes, pngDir, (args.flags.scale as number | undefined) ?? 2) : [];
+    const written = pngDir ? await writeCrops(doc, bytes, pngDir, scale) : [];
     if (args.flags.json) {
       printJson(io, doc);
       return 0;
@@ -51,7 +54,7 @@ async function writeCrops(doc: DocumentModel, bytes: Uint8Array, dir: string, sc
   try {
     await mkdir(dir, { recursive: true });
   } catch (err) {
-    throw toWukongError(err);
+    throw toWriteError(err, dir);
   }
   const out: string[] = [];
   for (const unit of doc.units) {
@@ -61,7 +64,7 @@ async function writeCrops(doc: DocumentModel, bytes: Uint8Array, dir: string, sc
     try {
       await writeFile(join(dir, name), png);
     } catch (err) {
-      throw toWukongError(err);
+      throw toWriteError(err, dir);
     }
     out.push(name);
   }
@@ -74,7 +77,7 @@ function describe(doc: DocumentModel): string {
   const noText = doc.pages.filter((p) => !p.hasText && !p.ocr).map((p) => p.number);
   const ocr = doc.pages.filter((p) => p.ocr).map((p) => p.number);
   const lines = [
-    `${doc.fileName}: ${doc.meta.title ? `"${doc.meta.title}", ` : ''}${doc.pageCount} pages, ${doc.units.length} units in ${doc.parser.ms} ms`,
+    `${doc.fileName}: ${doc.meta.title ? `"${doc.meta.title}", ` : ''}${doc.pageCount} page${doc.pageCount === 1 ? '' : 's'}, ${doc.units.length} units in ${doc.parser.ms} ms`,
     `  ${[...counts].map(([k, n]) => `${n} ${k}${n === 1 ? '' : 's'}`).join(', ')}`,
   ];
   if (noText.length) lines.push(`  pages without a text layer (scanned?): ${noText.join(', ')}${ocr.length ? '' : ' (--ocr reads them)'}`);

@@ -16,6 +16,11 @@ export function retrieverFlag(value: unknown): RetrieverKind | undefined {
   throw new UsageError(`--retriever must be hybrid, bm25 or dense, got "${String(value)}"`);
 }
 
+export function questionArg(value: string): string {
+  if (value.trim() === '') throw new UsageError('the question is empty');
+  return value;
+}
+
 export function positiveInt(name: string, value: unknown): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new UsageError(`--${name} must be a whole number >= 1`);
@@ -29,7 +34,8 @@ export const retrieveCommand: Command = {
   flags: { ...retrievalFlags, ...jsonFlag },
   examples: ['wukong retrieve paper.pdf "what dataset do they fine-tune on?" --k 5'],
   async run({ args, io, env }) {
-    const [path, question] = args.positionals;
+    const [path, rawQuestion] = args.positionals;
+    const question = questionArg(rawQuestion);
     const options = {
       k: positiveInt('k', args.flags.k),
       budget: positiveInt('budget', args.flags.budget),

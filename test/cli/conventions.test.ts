@@ -36,6 +36,9 @@ describe('wukong CLI conventions', () => {
     expect((await runCli(['retrieve', 'x.pdf', 'q', '--retriever', 'magic'])).code).toBe(2);
     expect((await runCli(['ask', 'x.pdf', 'q', '--model', 'm', '--no-model'])).code).toBe(2);
     expect((await runCli(['models', 'dance'])).code).toBe(2);
+    expect((await runCli(['parse', 'x.pdf', '--scale', '0'])).code).toBe(2);
+    expect((await runCli(['retrieve', 'x.pdf', '   '])).code).toBe(2);
+    expect((await runCli(['ask', 'x.pdf', ''])).code).toBe(2);
     const r = await runCli(['parse', 'a.pdf', 'b.pdf']);
     expect(r.code).toBe(2);
     expect(r.err).toContain('usage: wukong parse');

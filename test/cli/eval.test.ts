@@ -41,6 +41,13 @@ describe('wukong eval', () => {
     expect(summary.passageHit['3']).toBe(1);
   });
 
+  it('refuses an --out it cannot write before running any question', async () => {
+    const dir = await makeSet();
+    const r = await runCli(['eval', dir, '--out', join(dir, 'no', 'such', 'x.jsonl'), '--json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.out).error).toMatchObject({ code: 'NO_ACCESS', message: expect.stringContaining('x.jsonl') });
+  });
+
   it('fails with exit 1 on a folder that is not a question set', async () => {
     const r = await runCli(['eval', tempHome()]);
     expect(r.code).toBe(1);
