@@ -6,23 +6,46 @@ import { AnnotationMode, OPS, type PDFPageProxy, type TextItem, type TextStyle }
 import type { Rect } from '../model/geometry.js';
 import { multiply, transformRect, type Matrix } from './geometry.js';
 import { normalizeText } from './normalize.js';
+import { applyRemap, texRemap, type FontData } from './tex-glyphs.js';
 import type { Glyphs, Mark } from './types.js';
 
 export async function extractGlyphs(page: PDFPageProxy, viewport: Matrix): Promise<Glyphs[]> {
   const content = await page.getTextContent({ disableNormalization: true });
+  const items = content.items.filter((raw): raw is TextItem => 'str' in raw && !!raw.str);
+  const remaps = await texFontRemaps(page, items);
   const out: Glyphs[] = [];
-  for (const raw of content.items) {
-    if (!('str' in raw)) continue;
-    const item = raw as TextItem;
-    if (!item.str || !item.str.trim()) continue;
+  for (const item of items) {
+    const remap = remaps.get(item.fontName);
+    const str = remap ? applyRemap(item.str, remap) : item.str;
+    if (!str.trim()) continue;
     const style: TextStyle | undefined = content.styles[item.fontName];
-    const g = toGlyphs(item, style, viewport);
+    const g = toGlyphs(item, str, style, viewport);
     if (g) out.push(g);
   }
   return out;
 }
 
-function toGlyphs(item: TextItem, style: TextStyle | undefined, viewport: Matrix): Glyphs | null {
+// Characters pdf.js gives for misread TeX math glyphs; plain text pages never pay for the font lookup.
+// eslint-disable-next-line no-control-regex -- control codes are one of the symptoms
+const SUSPECT = /[\u0000-\u001f\u00a1-\u00ff\u2660-\u2667\ue000-\uf8ff\ufffd]/;
+
+/**
+ * Fonts reach page.commonObjs only through the operator list; pdf.js caches that list per page, so the
+ * later extractMarks call on the same page costs nothing more.
+ */
+async function texFontRemaps(page: PDFPageProxy, items: readonly TextItem[]): Promise<Map<string, Map<string, string>>> {
+  const out = new Map<string, Map<string, string>>();
+  if (!items.some((i) => SUSPECT.test(i.str))) return out;
+  await page.getOperatorList({ annotationMode: AnnotationMode.DISABLE });
+  for (const name of new Set(items.map((i) => i.fontName))) {
+    if (!page.commonObjs.has(name)) continue;
+    const map = texRemap(page.commonObjs.get(name) as FontData);
+    if (map) out.set(name, map);
+  }
+  return out;
+}
+
+function toGlyphs(item: TextItem, str: string, style: TextStyle | undefined, viewport: Matrix): Glyphs | null {
   const m = multiply(viewport, item.transform as number[]);
   const size = Math.hypot(m[2], m[3]);
   if (!(size > 0.5)) return null; // invisible or degenerate runs (some producers hide text at size 0)
@@ -34,7 +57,7 @@ function toGlyphs(item: TextItem, style: TextStyle | undefined, viewport: Matrix
   const descent = clamp(Math.abs(style?.descent ?? 0.2), 0.15, 0.3);
   if (!Number.isFinite(m[4]) || !Number.isFinite(m[5])) return null;
   const len = item.width;
-  const text = normalizeText(item.str);
+  const text = normalizeText(str);
   const horizontal = dx > 0.99 && Math.abs(dy) < 0.05;
   if (horizontal) {
     return {

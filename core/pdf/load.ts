@@ -40,6 +40,8 @@ export async function openPdf(data: Uint8Array, password?: string): Promise<PDFD
     verbosity: PDFJS_ERRORS_ONLY,
     isEvalSupported: false,
     stopAtErrors: false,
+    // Glyph names (/Differences) of each font, so TeX math glyphs pdf.js misreads can be put right.
+    fontExtraProperties: true,
   });
   try {
     return await task.promise;

@@ -9,6 +9,15 @@ const EXTRA_REPLACEMENTS: [RegExp, string][] = [
   [/\u0132/g, 'IJ'],
   [/\u0133/g, 'ij'],
   [/\u2044/g, '/'],
+  // Adobe Symbol's Private Use pieces of tall delimiters (pdf.js's names for TeX's extensible parts): the
+  // top piece stands for the bracket it builds, middle/extension/bottom pieces carry no further text.
+  [/\uf8eb/g, '('],
+  [/\uf8f6/g, ')'],
+  [/\uf8ee/g, '['],
+  [/\uf8f9/g, ']'],
+  [/\uf8f1/g, '{'],
+  [/\uf8fc/g, '}'],
+  [/[\uf8e5-\uf8e7\uf8ec\uf8ed\uf8ef\uf8f0\uf8f2-\uf8f5\uf8f7\uf8f8\uf8fa\uf8fb\uf8fd\uf8fe]/g, ''],
   [/[\u2000-\u200a\u202f\u205f\u3000\u00a0]/g, ' '],
   // Control codes come from glyphs whose font has no Unicode mapping: mark them as unknown, not as text.
   // eslint-disable-next-line no-control-regex -- matching control codes is the point here
