@@ -205,11 +205,16 @@ export class LocalService implements WukongService {
   }
 
   private async emitDocuments(): Promise<void> {
-    this.events.emit({ type: 'documents', documents: await this.library.list() });
+    this.events.emit({ type: 'documents', documents: await this.listDocuments() });
   }
 
-  listDocuments(): Promise<DocumentSummary[]> {
-    return this.library.list();
+  /** A document left half-done by a process that ended (a crash, Ctrl+C) reads as interrupted, not as forever busy. */
+  async listDocuments(): Promise<DocumentSummary[]> {
+    return (await this.library.list()).map((d) =>
+      (d.status === 'parsing' || d.status === 'indexing') && !(d.jobId && this.jobs.get(d.jobId))
+        ? { ...d, status: 'cancelled', jobId: undefined, error: { code: 'CANCELLED', message: 'Preparing this document was interrupted; open it again to finish.' } }
+        : d,
+    );
   }
 
   async getDocument(docId: string): Promise<DocumentModel> {

@@ -100,3 +100,22 @@ describe('the service: opening documents', () => {
     await service.close();
   });
 });
+
+describe('the service after a crash', () => {
+  it('shows a document a dead process left half-parsed as interrupted, and finishes it when reopened', async () => {
+    const home = tempHome();
+    const bytes = await makePdf(PAGES);
+    const first = await createService({ home });
+    const { document, job } = await first.openDocument({ bytes, fileName: 'mixed.pdf' });
+    // A second process (the app restarted) sees the summary the first one wrote while it was parsing.
+    const second = await createService({ home });
+    const [seen] = await second.listDocuments();
+    expect(seen).toMatchObject({ id: document.id, status: 'cancelled', error: { code: 'CANCELLED' } });
+    await first.waitForJob(job!.id);
+    await first.close();
+    const { job: again } = await second.openDocument({ bytes, fileName: 'mixed.pdf' });
+    if (again) await second.waitForJob(again.id);
+    expect((await second.listDocuments())[0].status).toBe('ready');
+    await second.close();
+  });
+});
