@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentModel } from '../../core/model/document.js';
-import { createOcrEngine, mergeOcrUnits, ocrPages, ocrUnits, type OcrEngine, type OcrPage } from '../../core/ocr/index.js';
+import { addOcrUnits, createOcrEngine, mergeOcrUnits, ocrPages, ocrUnits, type OcrEngine, type OcrPage } from '../../core/ocr/index.js';
 import { parsePdf } from '../../core/pdf/index.js';
 import { LINES, makeScannedPdf } from './scanned-pdf.js';
 
@@ -64,6 +64,16 @@ describe('OCR of a page without a text layer', () => {
       { text: 'ok', bbox: [0, 0, 9, 9], confidence: 95 },
     ] }] }]);
     expect(units).toEqual([]);
+  });
+
+  it('warns on scanned pages beyond the per-document cap instead of reading them', async () => {
+    const parsed = await parsePdf(scanned, 'scan.pdf');
+    const capped = await addOcrUnits(parsed, scanned, { engine, maxPages: 0 });
+    expect(capped.units.some((u) => u.ocr)).toBe(false);
+    expect(capped.pages[0].warning?.code).toBe('OCR_SKIPPED');
+    const read = await addOcrUnits(parsed, scanned, { engine });
+    expect(read.pages[0].ocr).toBe(true);
+    expect(await addOcrUnits(read, scanned, { engine })).toBe(read);
   });
 
   it('stops when cancelled, before or during a page', async () => {
