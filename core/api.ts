@@ -35,7 +35,7 @@ export interface DocumentSummary {
   /** The job currently working on the document, if any. */
   jobId?: string;
   error?: ErrorInfo;
-  /** Pages without a text layer (scanned); they hold no evidence until OCR exists. */
+  /** Pages without a text layer that text recognition could not read either (none, past the OCR page cap): they hold no evidence. */
   pagesWithoutText?: number[];
 }
 

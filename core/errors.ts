@@ -8,7 +8,7 @@ export const ERROR_MESSAGES = {
   CORRUPT_PDF: 'The PDF is damaged or truncated and could not be read.',
   ENCRYPTED: 'The PDF is password-protected. Open it again with its password.',
   BAD_PASSWORD: 'The password for this PDF is wrong.',
-  NO_TEXT: 'The PDF has no text layer (it looks scanned); text recognition is not available yet.',
+  NO_TEXT: 'No text could be found in this PDF: it has no text layer and text recognition read nothing on its pages.',
   EMPTY_PDF: 'The PDF has no pages.',
   TOO_LARGE: 'The file is larger than the configured limit.',
   PAGE_TIMEOUT: 'A page took too long to parse and was skipped.',
