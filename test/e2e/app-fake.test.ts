@@ -10,6 +10,7 @@ import { createFakeService, type FakeService } from '../web/fake-service.js';
 import { makeFixturePdf, type FixturePdf } from './fixture-pdf.js';
 import type { AskEvent } from '../../core/api.js';
 import type { Page } from 'playwright-core';
+import { WukongError } from '../../core/errors.js';
 import { ask, boxesMatch, collectErrors, ensureRendererBuilt, hasChromium, highlightBoxes, launch, recordAsks, screenshot, type Browser } from './harness.js';
 
 const statusText = (page: Page): Promise<string> => page.locator('wk-app div.status[role="status"]').innerText().then((t) => t.trim());
@@ -21,6 +22,7 @@ describe.skipIf(!hasChromium)('app (web mode, fake service)', () => {
   let browser: Browser;
   let errors: string[];
   let asks: AskEvent[][];
+  let stoppedOnce = false;
 
   beforeAll(async () => {
     ensureRendererBuilt();
@@ -28,6 +30,13 @@ describe.skipIf(!hasChromium)('app (web mode, fake service)', () => {
     service = createFakeService({
       steps: 5,
       stepMs: 250,
+      // By file name: a damaged file, a password-protected one, and one whose first reading is stopped.
+      outcome: (name, opts) => {
+        if (name.startsWith('truncated')) return new WukongError('CORRUPT_PDF').toJSON();
+        if (name.startsWith('encrypted') && opts.password !== 'secret') return new WukongError('ENCRYPTED').toJSON();
+        if (name.startsWith('stopped') && !stoppedOnce) return (stoppedOnce = true), new WukongError('CANCELLED').toJSON();
+        return undefined;
+      },
       evidence: [
         { rank: 1, unitId: 'u0007', kind: 'paragraph', page: 2, bbox: [72, 150, 500, 198], lineRects: fixture.lineRects, text: fixture.text, section: ['2 Models', '2.1 Random effects'], score: 3, tokens: 40 },
         { rank: 2, unitId: 'u0009', kind: 'figure', page: 2, bbox: fixture.figureBox, lineRects: [fixture.figureBox], text: '', label: 'Figure 1', section: ['2 Models'], score: 2, tokens: 10 },
@@ -163,6 +172,67 @@ describe.skipIf(!hasChromium)('app (web mode, fake service)', () => {
     expect(bg).toBe('rgb(27, 29, 33)');
     await screenshot(page, 'e2e-fake-dark.png');
     await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('shows a failed document as failed, not as indexing or as the previous file', async () => {
+    const { page } = browser;
+    const upload = async (name: string, pages: number): Promise<void> => {
+      const pdf = await makeFixturePdf(pages);
+      await page.locator('wk-app input[type=file]').setInputFiles({ name, mimeType: 'application/pdf', buffer: Buffer.from(pdf.bytes) });
+    };
+    const current = page.locator('wk-library li[aria-current="true"]');
+    const problem = page.locator('wk-viewer wk-doc-problem');
+    const counter = page.locator('wk-viewer .toolbar [aria-live]');
+    const question = page.locator('wk-ask textarea');
+
+    await upload('truncated.pdf', 4);
+    await current.and(page.locator('[data-status="failed"]')).waitFor({ timeout: 20_000 });
+    const reason = 'The PDF is damaged or truncated and could not be read.';
+    await expect.poll(() => problem.locator('.reason').textContent()).toBe(reason);
+    expect(await counter.textContent()).toBe('/ 0');
+    expect(await page.locator('wk-viewer .page').count()).toBe(0);
+    expect(await question.isDisabled()).toBe(true);
+    expect(await page.locator('wk-ask .empty').textContent()).toContain(reason);
+    expect(await page.locator('wk-ask .empty').textContent()).not.toContain('Indexing');
+    expect(await statusText(page)).toBe(`truncated: ${reason}`);
+    await screenshot(page, 'e2e-fake-failed.png');
+
+    // Straight from a shown PDF to the failed one: nothing of the PDF stays.
+    await page.locator('wk-library li button.open', { hasText: 'fixture' }).click();
+    await expect.poll(() => counter.textContent()).toBe('/ 500');
+    await page.locator('wk-library li button.open', { hasText: 'truncated' }).click();
+    await problem.waitFor();
+    expect(await counter.textContent()).toBe('/ 0');
+    expect(await statusText(page)).toBe(`truncated: ${reason}`);
+
+    // A password-protected file asks for its password and sends it with the file again.
+    await upload('encrypted.pdf', 5);
+    await current.and(page.locator('[data-status="failed"]')).waitFor({ timeout: 20_000 });
+    const uploads: Record<string, string>[] = [];
+    await page.route('**/api/upload*', (route) => {
+      uploads.push(route.request().headers());
+      void route.continue();
+    });
+    const opens = service.opens.length;
+    await problem.locator('input[type=password]').fill('secret');
+    await screenshot(page, 'e2e-fake-encrypted.png');
+    await problem.locator('button.reopen').click();
+    await expect.poll(() => service.opens.length).toBe(opens + 1);
+    expect(uploads.at(-1)?.['x-wukong-password']).toBe('secret');
+    await page.unroute('**/api/upload*');
+
+    // A cancelled document says so and can be read again.
+    await upload('stopped.pdf', 6);
+    await current.and(page.locator('[data-status="cancelled"]')).waitFor({ timeout: 20_000 });
+    await expect.poll(() => problem.locator('h2').textContent()).toContain('was cancelled');
+    expect(await question.isDisabled()).toBe(true);
+    await problem.locator('button.reopen').click();
+    await current.and(page.locator('[data-status="ready"]')).waitFor({ timeout: 20_000 });
+    await page.locator('wk-viewer .page[data-page-number="1"][data-rendered]').waitFor();
+    expect(await counter.textContent()).toBe('/ 6');
+    expect(await question.isDisabled()).toBe(false);
+    expect(await problem.count()).toBe(0);
+    expect(await statusText(page)).toBe('stopped — Page 1');
   });
 
   it('logged no page errors', () => {

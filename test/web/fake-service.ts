@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type {
-  AskEvent, AskOptions, DocumentModel, DocumentSource, DocumentSummary, Evidence, JobInfo, OpenResult,
+  AskEvent, AskOptions, DocumentModel, DocumentSource, DocumentSummary, ErrorInfo, Evidence, JobInfo, OpenOptions, OpenResult,
   Scope, ServiceEvent, WukongService,
 } from '../../core/api.js';
 import { WukongError } from '../../core/errors.js';
@@ -21,11 +21,18 @@ export interface FakeOptions {
   stepMs?: number;
   /** Delay between answer tokens. */
   tokenMs?: number;
+  /**
+   * How reading a file ends: an error fails it (CANCELLED cancels it), undefined makes it ready.
+   * Decided again on every open, so a test can check re-opening (with a password).
+   */
+  outcome?: (fileName: string, options: OpenOptions) => ErrorInfo | undefined;
 }
 
 export interface FakeService extends WukongService {
   /** Signals the last ask received: tests check that cancelling reached the service. */
   lastAskSignal?: AbortSignal;
+  /** The options of every openDocument call, in order. */
+  opens: OpenOptions[];
   calls: string[];
 }
 
@@ -41,16 +48,20 @@ export function createFakeService(options: FakeOptions = {}): FakeService {
 
   const service: FakeService = {
     calls: [],
-    async openDocument(source: DocumentSource): Promise<OpenResult> {
+    opens: [],
+    async openDocument(source: DocumentSource, openOptions: OpenOptions = {}): Promise<OpenResult> {
       service.calls.push('openDocument');
+      service.opens.push(openOptions);
       const bytes = 'path' in source ? new Uint8Array(await readFile(source.path)) : source.bytes;
       const fileName = 'path' in source ? basename(source.path) : source.fileName;
       if (Buffer.from(bytes.subarray(0, 5)).toString('latin1') !== '%PDF-') throw new WukongError('NOT_PDF');
       const id = createHash('sha256').update(bytes).digest('hex');
       const existing = docs.get(id);
-      if (existing) return { document: { ...existing.summary } };
+      // As the real service: a failed or cancelled document is read again; others are returned as they are.
+      if (existing && existing.summary.status !== 'failed' && existing.summary.status !== 'cancelled') return { document: { ...existing.summary } };
       const job: JobInfo = { id: `job${++jobCount}`, kind: 'parse', state: 'running', docId: id, done: 0, total: steps, message: 'Parsing', startedAt: new Date().toISOString() };
-      const summary: DocumentSummary = { id, fileName, title: fileName.replace(/\.pdf$/i, ''), pageCount: 0, bytes: bytes.byteLength, addedAt: new Date().toISOString(), status: 'parsing', jobId: job.id };
+      const summary: DocumentSummary = existing?.summary ?? { id, fileName, title: fileName.replace(/\.pdf$/i, ''), pageCount: 0, bytes: bytes.byteLength, addedAt: new Date().toISOString(), status: 'parsing' };
+      Object.assign(summary, { status: 'parsing', jobId: job.id, error: undefined });
       docs.set(id, { summary, bytes });
       jobs.set(job.id, job);
       emit({ type: 'documents', documents: list() });
@@ -60,8 +71,11 @@ export function createFakeService(options: FakeOptions = {}): FakeService {
           Object.assign(job, { done: i, message: `Indexing step ${i} of ${steps}` });
           emit({ type: 'job', job: { ...job } });
         }
-        Object.assign(job, { state: 'done', endedAt: new Date().toISOString() });
-        summary.status = 'ready';
+        const error = options.outcome?.(fileName, openOptions);
+        const state = !error ? 'done' : error.code === 'CANCELLED' ? 'cancelled' : 'failed';
+        Object.assign(job, { state, error, endedAt: new Date().toISOString() });
+        summary.status = state === 'done' ? 'ready' : state;
+        summary.error = error;
         delete summary.jobId;
         emit({ type: 'job', job: { ...job } });
         emit({ type: 'documents', documents: list() });

@@ -5,7 +5,7 @@
  */
 import { LitElement, css, html } from 'lit';
 import type { DocumentSummary, Evidence, JobInfo, ServiceEvent } from '../../../core/api.js';
-import { toWukongError } from '../../../core/errors.js';
+import { WukongError, toWukongError } from '../../../core/errors.js';
 import type { Rect } from '../../../core/api.js';
 import { Conversations } from '../ask/conversation.js';
 import type { AskPanel } from '../ask/ask-panel.js';
@@ -17,7 +17,9 @@ import type { PdfViewer } from '../viewer/pdf-viewer.js';
 import '../viewer/pdf-viewer.js';
 import { renderRegion } from '../viewer/region.js';
 import { installShortcuts } from './shortcuts.js';
-import { placeText, type Place } from './status.js';
+import type { ReopenRequest } from './doc-problem.js';
+import './doc-problem.js';
+import { placeText, problemOf, type Place } from './status.js';
 
 export class AppShell extends LitElement {
   static override properties = {
@@ -31,6 +33,7 @@ export class AppShell extends LitElement {
     dragging: { state: true },
     activeUnit: { state: true },
     place: { state: true },
+    reopening: { state: true },
   };
 
   declare client: AppClient | undefined;
@@ -44,7 +47,12 @@ export class AppShell extends LitElement {
   declare activeUnit: string;
   /** Where the viewer is in the document on screen; the status bar shows it when there is no message. */
   declare place: Place | null;
+  declare reopening: boolean;
   private conversations = new Conversations();
+  /** Passwords given this session, so the viewer can open what the service could; never stored. */
+  private passwords = new Map<string, string>();
+  /** The document whose PDF was (or is being) loaded into the viewer; '' for none. */
+  private attemptedId = '';
   private disposers: (() => void)[] = [];
   private loadCount = 0;
 
@@ -70,6 +78,7 @@ export class AppShell extends LitElement {
     this.dragging = false;
     this.activeUnit = '';
     this.place = null;
+    this.reopening = false;
   }
 
   private get viewer(): PdfViewer {
@@ -148,7 +157,8 @@ export class AppShell extends LitElement {
   private onServiceEvent(event: ServiceEvent): void {
     if (event.type === 'documents') {
       this.documents = event.documents;
-      if (this.selectedId && !event.documents.some((d) => d.id === this.selectedId)) void this.select('');
+      // The shown document may have gone, failed, or come back to life after a reopen.
+      void this.select(event.documents.some((d) => d.id === this.selectedId) ? this.selectedId : '');
     } else if (event.job.docId) {
       this.jobs = new Map(this.jobs).set(event.job.docId, event.job);
       if (event.job.state !== 'running') void this.refresh();
@@ -194,30 +204,53 @@ export class AppShell extends LitElement {
     }
   }
 
+  /** Shows `docId` (or nothing); called again whenever the library changes, so it does only what changed. */
   private async select(docId: string): Promise<void> {
-    if (docId === this.selectedId && (this.pdf || !docId)) return;
+    const changed = docId !== this.selectedId;
+    // A failed or cancelled document is not loaded: its panel says why instead.
+    const wanted = docId && !problemOf(this.documents.find((d) => d.id === docId)) ? docId : '';
+    if (!changed && wanted === this.attemptedId) return;
     const load = ++this.loadCount;
-    if (docId !== this.selectedId) {
-      // Messages and the place belong to the document they were about.
+    if (changed || !wanted) {
+      // Messages and the place belong to the document (and state) they were about.
       this.message = '';
       this.place = null;
     }
     this.selectedId = docId;
+    this.attemptedId = wanted;
     this.activeUnit = '';
     const old = this.pdf;
     this.pdf = null;
     void old?.destroy();
-    if (!docId || !this.client) return;
+    if (!wanted || !this.client) return;
     try {
       const bytes = await this.client.getDocumentFile(docId);
-      const pdf = await loadPdf(bytes);
+      const pdf = await loadPdf(bytes, this.passwords.get(docId));
       if (load !== this.loadCount) {
         void pdf.destroy();
         return;
       }
       this.pdf = pdf;
     } catch (err) {
+      if (load !== this.loadCount) return;
+      // pdf.js errors are not WukongErrors; "something went wrong inside" would say nothing useful.
+      this.message = err instanceof WukongError ? err.message : `The PDF could not be displayed${err instanceof Error && err.name === 'PasswordException' ? ' without its password' : ''}.`;
+    }
+  }
+
+  private async reopen(request: ReopenRequest): Promise<void> {
+    const doc = this.documents.find((d) => d.id === this.selectedId);
+    if (!doc || !this.client?.reopenDocument || this.reopening) return;
+    this.reopening = true;
+    try {
+      if (request.password) this.passwords.set(doc.id, request.password);
+      await this.client.reopenDocument(doc, request.password ? { password: request.password } : {});
+      await this.refresh();
+      await this.select(doc.id);
+    } catch (err) {
       this.fail(err);
+    } finally {
+      this.reopening = false;
     }
   }
 
@@ -267,6 +300,7 @@ export class AppShell extends LitElement {
 
   override render() {
     const doc = this.documents.find((d) => d.id === this.selectedId);
+    const problem = problemOf(doc);
     return html`
       <wk-library .documents=${this.documents} .jobs=${this.jobs} selectedId=${this.selectedId}
         @select=${(e: CustomEvent<string>) => void this.select(e.detail)}
@@ -274,9 +308,15 @@ export class AppShell extends LitElement {
         @open-request=${() => void this.openRequest()}></wk-library>
       <wk-viewer .pdf=${this.pdf} label=${doc?.title ?? ''}
         @page-change=${(e: CustomEvent<{ page: number }>) => this.onPageChange(e.detail.page)}
-        @pdf-ready=${() => (this.place = { page: 1, section: [] })}></wk-viewer>
+        @pdf-ready=${() => (this.place = { page: 1, section: [] })}>
+        ${doc && problem
+          ? html`<wk-doc-problem slot="empty" .doc=${doc} ?canReopen=${!!this.client?.reopenDocument} ?busy=${this.reopening}
+              @reopen=${(e: CustomEvent<ReopenRequest>) => void this.reopen(e.detail)}
+              @open-request=${() => void this.openRequest()}></wk-doc-problem>`
+          : ''}
+      </wk-viewer>
       <wk-ask .client=${this.client} .conversations=${this.conversations} docId=${this.selectedId}
-        ?ready=${doc?.status === 'ready'} ?extractive=${this.extractive} .renderRegion=${this.regionRendererFor(this.pdf)}
+        ?ready=${doc?.status === 'ready'} unavailable=${problem ?? ''} ?extractive=${this.extractive} .renderRegion=${this.regionRendererFor(this.pdf)}
         activeUnit=${this.activeUnit} @show-evidence=${(e: CustomEvent<Evidence>) => this.showEvidence(e.detail)}></wk-ask>
       <div class="status" role="status" aria-live="polite">${this.message || placeText(doc, this.pdf ? this.place : null)}</div>
       ${this.dragging ? html`<div class="drop">Drop a PDF to open it</div>` : ''}

@@ -17,6 +17,7 @@ export class AskPanel extends LitElement {
     conversations: { attribute: false },
     docId: { type: String },
     ready: { type: Boolean },
+    unavailable: { type: String },
     extractive: { type: Boolean },
     renderRegion: { attribute: false },
     activeUnit: { type: String },
@@ -27,6 +28,8 @@ export class AskPanel extends LitElement {
   declare conversations: Conversations | undefined;
   declare docId: string;
   declare ready: boolean;
+  /** Why this document can never be asked about as it is (its reading failed); '' otherwise. */
+  declare unavailable: string;
   declare extractive: boolean;
   declare renderRegion: RegionRenderer | undefined;
   declare activeUnit: string;
@@ -58,6 +61,7 @@ export class AskPanel extends LitElement {
     this.conversations = undefined;
     this.docId = '';
     this.ready = false;
+    this.unavailable = '';
     this.extractive = true;
     this.renderRegion = undefined;
     this.activeUnit = '';
@@ -168,11 +172,11 @@ export class AskPanel extends LitElement {
 
   override render() {
     const turns = this.turns;
-    const disabled = !this.docId || !this.ready;
+    const disabled = !this.docId || !this.ready || !!this.unavailable;
     return html`
       <section class="turns" aria-label="Conversation" aria-live="polite">
         ${turns.length === 0
-          ? html`<div class="empty">${!this.docId ? 'Open a document to ask about it.' : this.ready ? 'Ask a question about this document. Answers cite the lines they come from.' : 'Indexing… you can ask once the document is ready.'}</div>`
+          ? html`<div class="empty" data-state=${this.unavailable ? 'unavailable' : ''}>${!this.docId ? 'Open a document to ask about it.' : this.unavailable ? `You can't ask about this document: ${this.unavailable}` : this.ready ? 'Ask a question about this document. Answers cite the lines they come from.' : 'Indexing… you can ask once the document is ready.'}</div>`
           : ''}
         ${turns.map((t) => html`<article class="turn" data-turn=${t.id} data-state=${t.state}>
           <div class="question">${t.question}</div>
@@ -180,7 +184,7 @@ export class AskPanel extends LitElement {
         </article>`)}
       </section>
       <form @submit=${this.onSubmit} aria-label="Ask a question">
-        <textarea aria-label="Question" placeholder=${disabled ? 'Waiting for the document…' : 'Ask about this document (Ctrl+L)'} ?disabled=${disabled} @keydown=${this.onKey}></textarea>
+        <textarea aria-label="Question" placeholder=${this.unavailable ? 'This document cannot be asked about' : disabled ? 'Waiting for the document…' : 'Ask about this document (Ctrl+L)'} ?disabled=${disabled} @keydown=${this.onKey}></textarea>
         <div class="row">
           <span class="hint">${this.extractive ? 'No language model installed: answers quote the evidence.' : ''}</span>
           ${this.busy ? html`<button type="button" class="cancel" @click=${this.cancel}>Cancel</button>` : ''}

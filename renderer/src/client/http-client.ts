@@ -1,5 +1,5 @@
 /** Web mode: the service over the local server's HTTP API (see web/server.ts). */
-import type { AskEvent, AskOptions, OpenResult, RequestMethod, Scope, ServiceEvent } from '../../../core/api.js';
+import type { AskEvent, AskOptions, DocumentSummary, OpenOptions, OpenResult, RequestMethod, Scope, ServiceEvent } from '../../../core/api.js';
 import { WukongError, isErrorInfo } from '../../../core/errors.js';
 import { requestMethods, type AppClient } from './app-client.js';
 import { readLines } from './lines.js';
@@ -27,10 +27,26 @@ async function failure(res: Response): Promise<WukongError> {
 export function createHttpClient(token: string): AppClient {
   const headers = { 'X-Wukong-Token': token };
 
-  async function post(path: string, body: BodyInit, type: string, signal?: AbortSignal): Promise<Response> {
-    const res = await fetch(path, { method: 'POST', headers: { ...headers, 'Content-Type': type }, body, signal });
+  async function post(path: string, body: BodyInit, type: string, signal?: AbortSignal, extra: Record<string, string> = {}): Promise<Response> {
+    const res = await fetch(path, { method: 'POST', headers: { ...headers, ...extra, 'Content-Type': type }, body, signal });
     if (!res.ok) throw await failure(res);
     return res;
+  }
+
+  /**
+   * The password rides in a header, percent-encoded (headers are Latin-1 only), rather than the
+   * query string, which ends up in logs. NOTE: web/server.ts's upload route does not read it yet.
+   */
+  async function upload(body: BodyInit, name: string, options: OpenOptions = {}): Promise<OpenResult> {
+    const extra: Record<string, string> = options.password ? { 'X-Wukong-Password': encodeURIComponent(options.password) } : {};
+    const res = await post(`api/upload?name=${encodeURIComponent(name)}`, body, 'application/pdf', undefined, extra);
+    return ((await res.json()) as { result: OpenResult }).result;
+  }
+
+  async function getDocumentFile(docId: string): Promise<Uint8Array> {
+    const res = await fetch(`api/documents/${encodeURIComponent(docId)}/file`, { headers });
+    if (!res.ok) throw await failure(res);
+    return new Uint8Array(await res.arrayBuffer());
   }
 
   async function call(method: RequestMethod, args: unknown[]): Promise<unknown> {
@@ -83,18 +99,16 @@ export function createHttpClient(token: string): AppClient {
     ...requestMethods(call),
     ask,
     onEvent,
-    async getDocumentFile(docId: string): Promise<Uint8Array> {
-      const res = await fetch(`api/documents/${encodeURIComponent(docId)}/file`, { headers });
-      if (!res.ok) throw await failure(res);
-      return new Uint8Array(await res.arrayBuffer());
-    },
+    getDocumentFile,
     async openFiles(files: File[]): Promise<OpenResult[]> {
       const results: OpenResult[] = [];
-      for (const file of files) {
-        const res = await post(`api/upload?name=${encodeURIComponent(file.name)}`, file, 'application/pdf');
-        results.push(((await res.json()) as { result: OpenResult }).result);
-      }
+      for (const file of files) results.push(await upload(file, file.name));
       return results;
+    },
+    // The service keeps the file it was given, so the same bytes go back up: same id, read again.
+    async reopenDocument(doc: DocumentSummary, options?: OpenOptions): Promise<OpenResult> {
+      const bytes = await getDocumentFile(doc.id);
+      return upload(new Blob([bytes as BlobPart]), doc.fileName, options);
     },
     onCommand: () => () => {},
   };

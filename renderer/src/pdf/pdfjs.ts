@@ -12,9 +12,10 @@ export { TextLayer } from 'pdfjs-dist';
 const base = new URL('./', location.href);
 GlobalWorkerOptions.workerSrc = new URL('pdf.worker.mjs', base).href;
 
-export async function loadPdf(data: Uint8Array): Promise<PDFDocumentProxy> {
+export async function loadPdf(data: Uint8Array, password?: string): Promise<PDFDocumentProxy> {
   const task = getDocument({
     data,
+    password,
     cMapUrl: new URL('pdfjs/cmaps/', base).href,
     cMapPacked: true,
     standardFontDataUrl: new URL('pdfjs/standard_fonts/', base).href,

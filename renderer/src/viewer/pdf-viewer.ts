@@ -121,8 +121,10 @@ export class PdfViewer extends LitElement {
       return;
     }
     // One size for all placeholders first (fast for 500 pages), then the real sizes in the background.
-    const first = (await pdf.getPage(1)).getViewport({ scale: 1 });
-    if (pdf !== this.loadedPdf) return;
+    const first = await pdf.getPage(1).then((p) => p.getViewport({ scale: 1 }), (err: unknown) => {
+      if (pdf === this.loadedPdf) throw err;
+    });
+    if (!first || pdf !== this.loadedPdf) return;
     this.observer = new IntersectionObserver((entries) => this.onIntersect(entries), { root: this.scroller, rootMargin: '100% 0px' });
     for (let n = 1; n <= pdf.numPages; n++) {
       const view = new PageView(n, first.width, first.height);
@@ -133,7 +135,9 @@ export class PdfViewer extends LitElement {
     for (const view of this.pages) this.observer.observe(view.div);
     void this.thumbs?.load(pdf, first.height / first.width);
     this.dispatchEvent(new CustomEvent('pdf-ready', { detail: { pageCount: pdf.numPages }, bubbles: true, composed: true }));
-    void this.measureAllPages(pdf);
+    this.measureAllPages(pdf).catch((err: unknown) => {
+      if (pdf === this.loadedPdf) throw err;
+    });
   }
 
   private async measureAllPages(pdf: PDFDocumentProxy): Promise<void> {
@@ -172,7 +176,13 @@ export class PdfViewer extends LitElement {
           const pdf = this.loadedPdf;
           const next = [...this.visible].filter((v) => v.state === 'empty').sort((a, b) => Math.abs(a.number - this.currentPage) - Math.abs(b.number - this.currentPage))[0];
           if (!pdf || !next) break;
-          await next.render(pdf, this.findQuery);
+          try {
+            await next.render(pdf, this.findQuery);
+          } catch (err) {
+            // The app closes a file as soon as another is chosen, even mid-draw; only a live file's failure matters.
+            if (pdf === this.loadedPdf) throw err;
+            break;
+          }
           this.renderedOrder = [...this.renderedOrder.filter((v) => v !== next), next];
           this.evict();
         }

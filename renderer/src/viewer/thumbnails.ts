@@ -19,7 +19,8 @@ export class ThumbnailStrip {
         if (!entry.isIntersecting) continue;
         const button = entry.target as HTMLButtonElement;
         this.observer?.unobserve(button);
-        void this.draw(pdf, Number(button.dataset.page), button.querySelector('canvas')!);
+        // Rejects when the file is closed mid-draw (another document chosen): nothing left to draw.
+        this.draw(pdf, Number(button.dataset.page), button.querySelector('canvas')!).catch(() => undefined);
       }
     }, { root: this.container, rootMargin: '200px 0px' });
     for (let p = 1; p <= pdf.numPages; p++) {

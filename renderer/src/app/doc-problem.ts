@@ -1,0 +1,88 @@
+/**
+ * <wk-doc-problem>: what the viewer shows instead of a document whose reading failed or was
+ * cancelled. Such a document will never become ready by waiting, so this says why and offers
+ * the one thing that can help: reading it again (with its password, when that is the problem).
+ */
+import { LitElement, css, html } from 'lit';
+import type { DocumentSummary } from '../../../core/api.js';
+
+import { problemOf } from './status.js';
+
+const PASSWORD_CODES = new Set(['ENCRYPTED', 'BAD_PASSWORD']);
+
+export interface ReopenRequest {
+  password?: string;
+}
+
+export class DocProblem extends LitElement {
+  static override properties = {
+    doc: { attribute: false },
+    canReopen: { type: Boolean },
+    busy: { type: Boolean },
+  };
+
+  declare doc: DocumentSummary | undefined;
+  declare canReopen: boolean;
+  declare busy: boolean;
+
+  static override styles = css`
+    :host { display: block; max-width: 34em; margin: 48px auto; padding: 16px 20px; border: 1px solid var(--border); border-left: 4px solid var(--danger); border-radius: 6px; background: var(--panel-bg); }
+    :host([data-status='cancelled']) { border-left-color: var(--warn); }
+    h2 { font-size: 16px; margin: 0 0 8px; overflow-wrap: anywhere; }
+    p { margin: 0 0 12px; line-height: 1.5; }
+    form { display: flex; gap: 6px; }
+    input { flex: 1; font: inherit; padding: 4px 6px; background: var(--input-bg); color: inherit; border: 1px solid var(--border); border-radius: 4px; }
+    .note { color: var(--muted); font-size: 12px; }
+  `;
+
+  constructor() {
+    super();
+    this.doc = undefined;
+    this.canReopen = false;
+    this.busy = false;
+  }
+
+  private reopen(request: ReopenRequest): void {
+    this.dispatchEvent(new CustomEvent<ReopenRequest>('reopen', { detail: request, bubbles: true, composed: true }));
+  }
+
+  private onPassword(e: Event): void {
+    e.preventDefault();
+    const input = this.renderRoot.querySelector<HTMLInputElement>('input[type=password]')!;
+    if (input.value) this.reopen({ password: input.value });
+  }
+
+  private renderAction(doc: DocumentSummary) {
+    if (doc.status === 'failed' && PASSWORD_CODES.has(doc.error?.code ?? '')) {
+      if (!this.canReopen) return html`<p class="note">This window cannot ask for a PDF's password yet.</p>`;
+      return html`<form @submit=${this.onPassword} aria-label="Open with password">
+        <input type="password" aria-label="PDF password" placeholder="Password" autocomplete="off" ?disabled=${this.busy} />
+        <button type="submit" class="reopen" ?disabled=${this.busy}>Open with password</button>
+      </form>`;
+    }
+    if (doc.status !== 'cancelled') return '';
+    // Without a way to re-read the stored file, the person picks the file again.
+    return this.canReopen
+      ? html`<button class="reopen" ?disabled=${this.busy} @click=${() => this.reopen({})}>Read it again</button>`
+      : html`<button class="reopen" @click=${() => this.dispatchEvent(new CustomEvent('open-request', { bubbles: true, composed: true }))}>Open the file again…</button>`;
+  }
+
+  override willUpdate(): void {
+    this.dataset.status = this.doc?.status ?? '';
+  }
+
+  override render() {
+    const doc = this.doc;
+    if (!doc) return '';
+    const name = doc.title || doc.fileName;
+    return html`
+      <div role="alert">
+        <h2>${doc.status === 'cancelled' ? `Reading “${name}” was cancelled` : `“${name}” could not be read`}</h2>
+        <p class="reason">${problemOf(doc)}</p>
+      </div>
+      ${this.renderAction(doc)}
+    `;
+  }
+}
+
+customElements.define('wk-doc-problem', DocProblem);
