@@ -175,7 +175,7 @@ export function makeLine(items: Glyphs[]): Line {
   for (const g of items) {
     if (prev) {
       const gapEm = (g.x0 - prev.x1) / Math.max(1, Math.min(g.size, prev.size));
-      if (gapEm > SPACE_GAP_EM && !text.endsWith(' ') && !g.text.startsWith(' ')) text += ' ';
+      if ((gapEm > SPACE_GAP_EM || isLeadingMarker(prev, g, items)) && !text.endsWith(' ') && !g.text.startsWith(' ')) text += ' ';
     }
     text += g.text;
     prev = g;
@@ -199,6 +199,20 @@ export function makeLine(items: Glyphs[]): Line {
     baseline: main.baseline,
     column: 0,
   };
+}
+
+/**
+ * A footnote's marker ("¹In principle", "ᵃIn previous versions") is set smaller and raised with no space
+ * before the text; it is its own word, so the line reads "1 In principle".
+ */
+function isLeadingMarker(prev: Glyphs, g: Glyphs, items: readonly Glyphs[]): boolean {
+  return (
+    prev === items[0] &&
+    prev.size < 0.85 * g.size &&
+    prev.baseline < g.baseline - 0.2 * g.size &&
+    /^[\p{N}\p{Ll}*†‡§]{1,3}$/u.test(prev.text.trim()) &&
+    /^\p{L}/u.test(g.text)
+  );
 }
 
 export function argmax<K>(m: Map<K, number>): K | undefined {

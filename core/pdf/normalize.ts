@@ -54,6 +54,9 @@ export function joinLines(lines: readonly string[]): string {
       const lastWord = /\S+$/.exec(out)?.[0] ?? '';
       const compound = lastWord.slice(0, -1).includes('-');
       out = compound ? out + line : out.slice(0, -1) + line;
+    } else if (/["'”’)]-$/u.test(out) && /^\p{Ll}/u.test(line)) {
+      // '"zoo"-' + 'specific': a hyphen after a quote or parenthesis is part of a compound, kept and joined.
+      out += line;
     } else if (m && /^[\p{Lu}\p{N}]/u.test(line)) {
       // "COSA-" + "1", "HIM-6-RMH-" + "1": a real hyphen at the break; the word continues without a space.
       out += line;

@@ -56,11 +56,16 @@ function startsNewParagraph(prev: Line, line: Line, edges: ColumnEdges, stats: T
   if (captionStart(line)) return true;
   const colWidth = edges.right - edges.left;
   const short = (l: Line): boolean => l.bbox[2] - l.bbox[0] < 0.6 * colWidth;
-  if (line.font !== prev.font && (short(prev) || short(line))) return true;
+  // A short last line in another font ("…in the Journal of Statistical Software.") still ends its
+  // paragraph when the line before it runs on: only a finished sentence lets a font change split.
+  if (line.font !== prev.font && (short(prev) || (short(line) && SENTENCE_END.test(prev.text)))) return true;
   const indent = line.bbox[0] - edges.left;
   const prevIndent = prev.bbox[0] - edges.left;
   if (indent > 0.7 * em && indent < 5 * em && prevIndent < 0.4 * em) return true;
-  if (isCentered(line, edges, em) !== isCentered(prev, edges, em)) return true;
+  // In an inset block (an abstract) the indented first line or the short last one can look centred within
+  // the page column; two lines sharing an edge are flush text, not a centred line beside a flush one.
+  const sharedEdge = Math.abs(line.bbox[2] - prev.bbox[2]) < em || Math.abs(line.bbox[0] - prev.bbox[0]) < 0.5 * em;
+  if (!sharedEdge && isCentered(line, edges, em) !== isCentered(prev, edges, em)) return true;
   const prevEndsEarly = edges.right - prev.bbox[2] > 3 * em;
   if (prevEndsEarly && SENTENCE_END.test(prev.text)) return true;
   return false;
