@@ -8,7 +8,8 @@ const NUMBERED_HEADING = /^(\d+(?:\.\d+)*\.?|[A-Z](?:\.\d+)*\.)\s+(\p{Lu}|\p{Lt}
 const NAMED_SECTION = /^(abstract|introduction|background|methods?|materials and methods|results|discussion|conclusions?|summary|references|bibliography|literature cited|acknowledge?ments?|appendix|appendices|related work|funding|data availability|author contributions|supplementary (material|information)|keywords?)\b/i;
 const FOOTNOTE_START = /^(\d{1,2}|[*†‡§¶‖]|[a-z])\s?\S/;
 const EQUATION_NUMBER = /\((\d+(?:\.\d+)?[a-z]?)\)$/;
-const MATHY = /[=+\u2212×∑∫≤≥≈∝∂∇√^_|∈∀∃→←⊗⊕αβγδεθλμσφψωΣΠΩ]/u;
+// '^' and '_' are left out: typeset math never shows them, identifiers in code and tables do.
+const MATHY = /[=+\u2212×∑∫≤≥≈∝∂∇√|∈∀∃→←⊗⊕αβγδεθλμσφψωΣΠΩ]/u;
 
 export interface HeadingInfo {
   number?: string;
@@ -72,7 +73,8 @@ export function classifyBlocks(blocks: Block[], stats: TextStats, pageHeight: nu
       }
     }
     const e = edges.get(b.column);
-    if (e && b.lines.length <= 4) {
+    // Code and program output set in a typewriter font stay one listing paragraph, however mathy.
+    if (e && b.lines.length <= 4 && !monospaced(b, stats)) {
       const em = b.size;
       const numbered = EQUATION_NUMBER.exec(b.text);
       const centered = b.lines.every((l) => isCentered(l, e, em) || (numbered !== null && l === b.lines[b.lines.length - 1]));
@@ -83,6 +85,20 @@ export function classifyBlocks(blocks: Block[], stats: TextStats, pageHeight: nu
     }
   }
   mergeBrokenHeadings(blocks, stats);
+}
+
+function monospaced(b: Block, stats: TextStats): boolean {
+  if (!stats.monoFonts?.size) return false;
+  let mono = 0;
+  let all = 0;
+  for (const l of b.lines) {
+    for (const g of l.items) {
+      const n = g.text.replace(/\s/g, '').length;
+      all += n;
+      if (stats.monoFonts.has(g.font)) mono += n;
+    }
+  }
+  return mono > 0.5 * all;
 }
 
 /** A heading set on two lines can come out as two blocks (a centred second line): join them back. */

@@ -9,6 +9,8 @@ export interface TextStats {
   bodyFont: string;
   /** Usual baseline-to-baseline distance of body text. */
   leading: number;
+  /** Fonts whose every glyph has the same advance (typewriter: code listings and program output). */
+  monoFonts?: ReadonlySet<string>;
 }
 
 interface ColumnEdges {

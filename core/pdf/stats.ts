@@ -27,5 +27,33 @@ export function textStats(pages: readonly RawPage[]): TextStats {
       }
     }
   }
-  return { bodySize, bodyFont: argmax(fonts) ?? '', leading: argmax(gaps) ?? bodySize * 1.2 };
+  return { bodySize, bodyFont: argmax(fonts) ?? '', leading: argmax(gaps) ?? bodySize * 1.2, monoFonts: monospaceFonts(pages) };
+}
+
+/**
+ * Fonts are told monospace by their runs, not their names (subset names and pdf.js's flags are unreliable):
+ * in a typewriter font every run's width per character per em is the same, whatever its letters. Digits
+ * alone share one width in most fonts, so only runs with letters count, and several different ones.
+ */
+export function monospaceFonts(pages: readonly RawPage[]): Set<string> {
+  const ratios = new Map<string, Map<string, number>>();
+  for (const p of pages) {
+    for (const l of p.lines) {
+      for (const g of l.items) {
+        if (g.vertical || g.text.length < 3 || (g.text.match(/[A-Za-z]/g) ?? []).length < 3) continue;
+        const byText = ratios.get(g.font) ?? new Map<string, number>();
+        // Keyed by the letters alone: runs differing only in digits say nothing about letter widths.
+        byText.set(g.text.replace(/[^A-Za-z]/g, ''), (g.x1 - g.x0) / (g.text.length * g.size));
+        ratios.set(g.font, byText);
+      }
+    }
+  }
+  const out = new Set<string>();
+  for (const [font, byText] of ratios) {
+    const rs = [...byText.values()].sort((a, b) => a - b);
+    if (rs.length < 5) continue;
+    const mid = rs[Math.floor(rs.length / 2)];
+    if (mid > 0 && rs.filter((r) => Math.abs(r - mid) < 0.015 * mid).length >= 0.9 * rs.length) out.add(font);
+  }
+  return out;
 }
