@@ -200,9 +200,13 @@ describe.skipIf(!hasChromium)('app (web mode, fake service)', () => {
     // Straight from a shown PDF to the failed one: nothing of the PDF stays.
     await page.locator('wk-library li button.open', { hasText: 'fixture' }).click();
     await expect.poll(() => counter.textContent()).toBe('/ 500');
+    await page.keyboard.press('Control+f');
+    await page.locator('wk-viewer .findbar input').fill('page 3');
     await page.locator('wk-library li button.open', { hasText: 'truncated' }).click();
     await problem.waitFor();
     expect(await counter.textContent()).toBe('/ 0');
+    expect(await page.locator('wk-viewer .findbar').isHidden()).toBe(true);
+    expect(await page.locator('wk-viewer .findbar input').inputValue()).toBe('');
     expect(await statusText(page)).toBe(`truncated: ${reason}`);
 
     // A password-protected file asks for its password and sends it with the file again.

@@ -110,8 +110,10 @@ export class PdfViewer extends LitElement {
     this.visible.clear();
     this.renderedOrder = [];
     this.pagesEl.replaceChildren();
-    this.findResult = undefined;
-    this.findStatus = '';
+    // A query typed for the previous file says nothing about this one.
+    this.closeFind();
+    const findInput = this.renderRoot.querySelector<HTMLInputElement>('.findbar input');
+    if (findInput) findInput.value = '';
     this.texts = pdf ? new PageTexts(pdf) : undefined;
     this.currentPage = 1;
     // `pages` is not reactive: without this the toolbar keeps the previous file's "/ N".
