@@ -24,6 +24,19 @@ import { allowedHosts, hostAllowed, newToken, originAllowed, tokenMatches, token
 import { defaultStaticDir, serveStatic } from './static.js';
 import { askArgs, fileName, id, isRequestMethod, validateRequest } from './validate.js';
 
+/** An encrypted PDF's password travels in a header (percent-encoded), never in the URL, which ends up in logs. */
+const PASSWORD_HEADER = 'x-wukong-password';
+
+function uploadPassword(value: string | string[] | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (Array.isArray(value) || value.length > 4096) throw new WukongError('BAD_REQUEST', 'The password header is not valid.');
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new WukongError('BAD_REQUEST', 'The password header is not valid.');
+  }
+}
+
 export interface WebServerOptions {
   service: WukongService;
   /** 0 or absent: any free port. */
@@ -88,8 +101,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   async function upload(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     const name = fileName(url.searchParams.get('name') ?? 'document.pdf');
+    const password = uploadPassword(req.headers[PASSWORD_HEADER]);
     const bytes = await readBody(req, maxUpload);
-    const result = await service.openDocument({ bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), fileName: name });
+    const result = await service.openDocument(
+      { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), fileName: name },
+      password === undefined ? {} : { password },
+    );
     sendJson(res, 200, { result });
   }
 
