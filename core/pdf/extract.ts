@@ -25,9 +25,11 @@ export async function extractGlyphs(page: PDFPageProxy, viewport: Matrix): Promi
   return out;
 }
 
-// Characters pdf.js gives for misread TeX math glyphs; plain text pages never pay for the font lookup.
+// Characters pdf.js gives for misread TeX math glyphs (codes 0-32 shifted to 0xA1-0xC9 by old TeX
+// encodings, card suits, control codes, PUA); other pages, "Mächler" in a running head included, never pay
+// for the font lookup.
 // eslint-disable-next-line no-control-regex -- control codes are one of the symptoms
-const SUSPECT = /[\u0000-\u001f\u00a1-\u00ff\u2660-\u2667\ue000-\uf8ff\ufffd]/;
+const SUSPECT = /[\u0000-\u001f\u00a1-\u00c9\u2660-\u2667\ue000-\uf8ff\ufffd]/;
 
 /**
  * Fonts reach page.commonObjs only through the operator list; pdf.js caches that list per page, so the
