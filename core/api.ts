@@ -170,6 +170,8 @@ export interface VerifyReport {
 
 export interface WukongService {
   openDocument(source: DocumentSource, options?: OpenOptions): Promise<OpenResult>;
+  /** Reads a library document again from its stored copy (after a failure or cancel), with a password for encrypted files. */
+  reopenDocument(docId: string, options?: OpenOptions): Promise<OpenResult>;
   listDocuments(): Promise<DocumentSummary[]>;
   getDocument(docId: string): Promise<DocumentModel>;
   /** The PDF's bytes, for the viewer. */
@@ -198,6 +200,7 @@ export interface WukongService {
 /** Method names that return a promise of plain data: what IPC and HTTP forward one-to-one. */
 export const REQUEST_METHODS = [
   'openDocument',
+  'reopenDocument',
   'listDocuments',
   'getDocument',
   'removeDocument',

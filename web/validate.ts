@@ -150,6 +150,9 @@ export function validateRequest(method: RequestMethod, args: unknown, rules: Sou
     case 'listModels':
       arity(args, 0, 0, method);
       return [];
+    case 'reopenDocument':
+      arity(args, 1, 2, method);
+      return [id(args[0], 'docId'), openOptions(args[1])];
     case 'getDocument':
     case 'removeDocument':
       arity(args, 1, 1, method);

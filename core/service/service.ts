@@ -104,6 +104,12 @@ export class LocalService implements WukongService {
     return { document: summary, job };
   }
 
+  async reopenDocument(docId: string, options: OpenOptions = {}): Promise<OpenResult> {
+    const summary = await this.library.getSummary(docId);
+    if (!summary) throw new WukongError('NOT_FOUND', `No document with id ${docId}.`);
+    return this.openDocument({ bytes: await this.library.readFile(docId), fileName: summary.fileName }, options);
+  }
+
   private isRunning(jobId: string): boolean {
     return this.jobs.get(jobId)?.state === 'running';
   }

@@ -79,7 +79,8 @@ describe('the service: opening documents', () => {
     expect(summary).toMatchObject({ status: 'failed', error: { code: 'ENCRYPTED' } });
     expect(await service.getDocumentFile(first.document.id)).toEqual(bytes);
     await expect(service.retrieve({ docIds: [first.document.id] }, 'lemurs?')).rejects.toMatchObject({ code: 'ENCRYPTED' });
-    const second = await service.openDocument({ bytes, fileName: 'locked.pdf' }, { password: 'open sesame' });
+    await expect(service.reopenDocument('0'.repeat(64))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const second = await service.reopenDocument(first.document.id, { password: 'open sesame' });
     await service.waitForJob(second.job!.id);
     [summary] = await service.listDocuments();
     expect(summary.status).toBe('ready');

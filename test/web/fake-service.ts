@@ -49,6 +49,11 @@ export function createFakeService(options: FakeOptions = {}): FakeService {
   const service: FakeService = {
     calls: [],
     opens: [],
+    async reopenDocument(docId: string, openOptions: OpenOptions = {}): Promise<OpenResult> {
+      const doc = docs.get(docId);
+      if (!doc) throw new WukongError('NOT_FOUND');
+      return service.openDocument({ bytes: doc.bytes, fileName: doc.summary.fileName }, openOptions);
+    },
     async openDocument(source: DocumentSource, openOptions: OpenOptions = {}): Promise<OpenResult> {
       service.calls.push('openDocument');
       service.opens.push(openOptions);

@@ -240,11 +240,11 @@ export class AppShell extends LitElement {
 
   private async reopen(request: ReopenRequest): Promise<void> {
     const doc = this.documents.find((d) => d.id === this.selectedId);
-    if (!doc || !this.client?.reopenDocument || this.reopening) return;
+    if (!doc || !this.client || this.reopening) return;
     this.reopening = true;
     try {
       if (request.password) this.passwords.set(doc.id, request.password);
-      await this.client.reopenDocument(doc, request.password ? { password: request.password } : {});
+      await this.client.reopenDocument(doc.id, request.password ? { password: request.password } : {});
       await this.refresh();
       await this.select(doc.id);
     } catch (err) {
@@ -310,7 +310,7 @@ export class AppShell extends LitElement {
         @page-change=${(e: CustomEvent<{ page: number }>) => this.onPageChange(e.detail.page)}
         @pdf-ready=${() => (this.place = { page: 1, section: [] })}>
         ${doc && problem
-          ? html`<wk-doc-problem slot="empty" .doc=${doc} ?canReopen=${!!this.client?.reopenDocument} ?busy=${this.reopening}
+          ? html`<wk-doc-problem slot="empty" .doc=${doc} ?canReopen=${true} ?busy=${this.reopening}
               @reopen=${(e: CustomEvent<ReopenRequest>) => void this.reopen(e.detail)}
               @open-request=${() => void this.openRequest()}></wk-doc-problem>`
           : ''}

@@ -3,7 +3,7 @@
  * (HTTP in web mode, the preload bridge in Electron), plus the few things a window needs from
  * its host (opening files the person chose, menu commands).
  */
-import type { DocumentSummary, OpenOptions, OpenResult, RequestMethod, WukongService } from '../../../core/api.js';
+import type { OpenResult, RequestMethod, WukongService } from '../../../core/api.js';
 import type { HostCommand } from '../../../electron/bridge-types.js';
 
 export type { HostCommand };
@@ -14,11 +14,6 @@ export interface AppClient extends Pick<WukongService, RequestMethod | 'getDocum
   openFiles(files: File[]): Promise<OpenResult[]>;
   /** A native Open dialog, where the host has one (Electron); web mode uses a file input. */
   showOpenDialog?(): Promise<OpenResult[]>;
-  /**
-   * Reads a library document again (after it failed or was cancelled), with its password if
-   * given. Absent where the host only opens files the person picks (Electron: no page-made paths).
-   */
-  reopenDocument?(doc: DocumentSummary, options?: OpenOptions): Promise<OpenResult>;
   onCommand(listener: (command: HostCommand) => void): () => void;
 }
 
@@ -28,6 +23,7 @@ export function requestMethods(call: (method: RequestMethod, args: unknown[]) =>
     ((...args: unknown[]) => call(method, args)) as unknown as WukongService[M];
   return {
     openDocument: m('openDocument'),
+    reopenDocument: m('reopenDocument'),
     listDocuments: m('listDocuments'),
     getDocument: m('getDocument'),
     removeDocument: m('removeDocument'),

@@ -1,5 +1,5 @@
 /** Web mode: the service over the local server's HTTP API (see web/server.ts). */
-import type { AskEvent, AskOptions, DocumentSummary, OpenOptions, OpenResult, RequestMethod, Scope, ServiceEvent } from '../../../core/api.js';
+import type { AskEvent, AskOptions, OpenOptions, OpenResult, RequestMethod, Scope, ServiceEvent } from '../../../core/api.js';
 import { WukongError, isErrorInfo } from '../../../core/errors.js';
 import { requestMethods, type AppClient } from './app-client.js';
 import { readLines } from './lines.js';
@@ -104,11 +104,6 @@ export function createHttpClient(token: string): AppClient {
       const results: OpenResult[] = [];
       for (const file of files) results.push(await upload(file, file.name));
       return results;
-    },
-    // The service keeps the file it was given, so the same bytes go back up: same id, read again.
-    async reopenDocument(doc: DocumentSummary, options?: OpenOptions): Promise<OpenResult> {
-      const bytes = await getDocumentFile(doc.id);
-      return upload(new Blob([bytes as BlobPart]), doc.fileName, options);
     },
     onCommand: () => () => {},
   };
