@@ -310,7 +310,7 @@ export class AppShell extends LitElement {
         @page-change=${(e: CustomEvent<{ page: number }>) => this.onPageChange(e.detail.page)}
         @pdf-ready=${() => (this.place = { page: 1, section: [] })}>
         ${doc && problem
-          ? html`<wk-doc-problem slot="empty" .doc=${doc} ?canReopen=${true} ?busy=${this.reopening}
+          ? html`<wk-doc-problem slot="empty" .doc=${doc} ?busy=${this.reopening}
               @reopen=${(e: CustomEvent<ReopenRequest>) => void this.reopen(e.detail)}
               @open-request=${() => void this.openRequest()}></wk-doc-problem>`
           : ''}

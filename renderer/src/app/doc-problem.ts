@@ -17,12 +17,10 @@ export interface ReopenRequest {
 export class DocProblem extends LitElement {
   static override properties = {
     doc: { attribute: false },
-    canReopen: { type: Boolean },
     busy: { type: Boolean },
   };
 
   declare doc: DocumentSummary | undefined;
-  declare canReopen: boolean;
   declare busy: boolean;
 
   static override styles = css`
@@ -38,7 +36,6 @@ export class DocProblem extends LitElement {
   constructor() {
     super();
     this.doc = undefined;
-    this.canReopen = false;
     this.busy = false;
   }
 
@@ -54,17 +51,13 @@ export class DocProblem extends LitElement {
 
   private renderAction(doc: DocumentSummary) {
     if (doc.status === 'failed' && PASSWORD_CODES.has(doc.error?.code ?? '')) {
-      if (!this.canReopen) return html`<p class="note">This window cannot ask for a PDF's password yet.</p>`;
       return html`<form @submit=${this.onPassword} aria-label="Open with password">
         <input type="password" aria-label="PDF password" placeholder="Password" autocomplete="off" ?disabled=${this.busy} />
         <button type="submit" class="reopen" ?disabled=${this.busy}>Open with password</button>
       </form>`;
     }
     if (doc.status !== 'cancelled') return '';
-    // Without a way to re-read the stored file, the person picks the file again.
-    return this.canReopen
-      ? html`<button class="reopen" ?disabled=${this.busy} @click=${() => this.reopen({})}>Read it again</button>`
-      : html`<button class="reopen" @click=${() => this.dispatchEvent(new CustomEvent('open-request', { bubbles: true, composed: true }))}>Open the file again…</button>`;
+    return html`<button class="reopen" ?disabled=${this.busy} @click=${() => this.reopen({})}>Read it again</button>`;
   }
 
   override willUpdate(): void {
