@@ -56,6 +56,8 @@ function startsNewParagraph(prev: Line, line: Line, edges: ColumnEdges, stats: T
   if (dy > expected * 1.45 + 0.5) return true;
   if (Math.abs(line.size - prev.size) > 0.8) return true;
   if (captionStart(line)) return true;
+  // A code listing's continuation lines are indented at will; only spacing and font end a listing.
+  if (stats.monoFonts?.has(line.font) && stats.monoFonts.has(prev.font)) return false;
   const colWidth = edges.right - edges.left;
   const short = (l: Line): boolean => l.bbox[2] - l.bbox[0] < 0.6 * colWidth;
   // A short last line in another font ("…in the Journal of Statistical Software.") still ends its

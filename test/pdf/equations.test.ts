@@ -14,7 +14,11 @@ async function mixedPdf(): Promise<Uint8Array> {
   const courier = await doc.embedFont(StandardFonts.Courier);
   const page = doc.addPage([612, 792]);
   let top = lines(page, times, BODY, 72, 80, 10, 12);
-  top = lines(page, courier, ['> fm1 <- lmer(Reaction ~ Days + (Days | Subject), sleepstudy)', '> x <- c(a = 1, b = 2)'], 130, top + 14, 9, 11);
+  top = lines(page, courier, ['> fm1 <- lmer(Reaction ~ Days + (Days | Subject),'], 130, top + 14, 9, 11);
+  // A continuation line indented under the call's arguments, as R listings are.
+  top = lines(page, courier, ['data = sleepstudy)'], 260, top, 9, 11);
+  // Monospace is told from several different runs in the font, as a real listing has.
+  top = lines(page, courier, ['> x <- c(a = 1, b = 2)', '> summary(fm1)', '> plot(fm1, type = c("p", "smooth"))'], 130, top, 9, 11);
   top = lines(page, times, BODY.slice(0, 4), 72, top + 14, 10, 12);
   page.drawText('y = a + b x', { x: 280, y: 792 - (top + 16), size: 10, font: times });
   page.drawText('(5)', { x: 520, y: 792 - (top + 16), size: 10, font: times });
@@ -27,8 +31,9 @@ async function mixedPdf(): Promise<Uint8Array> {
 describe('display equations need math, not code or table rows', () => {
   it('keeps a typewriter listing as one paragraph and a numbered formula as an equation', async () => {
     const m = await parsePdf(await mixedPdf(), 'mixed.pdf');
-    const code = m.units.filter((u) => u.text.includes('lmer(') || u.text.includes('x <- c('));
+    const code = m.units.filter((u) => u.text.includes('lmer(') || u.text.includes('sleepstudy') || u.text.includes('x <- c('));
     expect(code).toHaveLength(1);
+    expect(code[0].text).toContain('(Days | Subject), data = sleepstudy) > x <- c(');
     expect(code[0].kind).toBe('paragraph');
     const eq = m.units.find((u) => u.text.includes('y = a + b x'));
     expect(eq?.kind).toBe('equation');
