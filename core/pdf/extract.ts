@@ -32,13 +32,15 @@ export async function extractGlyphs(page: PDFPageProxy, viewport: Matrix): Promi
 const SUSPECT = /[\u0000-\u001f\u00a1-\u00c9\u2660-\u2667\ue000-\uf8ff\ufffd]/;
 
 /**
- * Fonts reach page.commonObjs only through the operator list; pdf.js caches that list per page, so the
- * later extractMarks call on the same page costs nothing more.
+ * Fonts reach page.commonObjs only through an operator list; pdf.js caches that list per page, so the
+ * later extractMarks call on the same page costs nothing more. commonObjs belong to the document, so a
+ * math font met on an earlier page is already there: only a page with a new suspect font pays for the list.
  */
 async function texFontRemaps(page: PDFPageProxy, items: readonly TextItem[]): Promise<Map<string, Map<string, string>>> {
   const out = new Map<string, Map<string, string>>();
-  if (!items.some((i) => SUSPECT.test(i.str))) return out;
-  await page.getOperatorList({ annotationMode: AnnotationMode.DISABLE });
+  const suspect = new Set(items.filter((i) => SUSPECT.test(i.str)).map((i) => i.fontName));
+  if (suspect.size === 0) return out;
+  if ([...suspect].some((name) => !page.commonObjs.has(name))) await page.getOperatorList({ annotationMode: AnnotationMode.DISABLE });
   for (const name of new Set(items.map((i) => i.fontName))) {
     if (!page.commonObjs.has(name)) continue;
     const map = texRemap(page.commonObjs.get(name) as FontData);
