@@ -5,19 +5,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Evidence } from '../../core/api.js';
-import { startWebServer, type WebServer } from '../../web/server.js';
+import type { WebServer } from '../../web/server.js';
 import { createFakeService, type FakeService } from '../web/fake-service.js';
 import { makeFixturePdf, type FixturePdf } from './fixture-pdf.js';
 import type { AskEvent } from '../../core/api.js';
 import type { Page } from 'playwright-core';
 import { WukongError } from '../../core/errors.js';
-import { ask, boxesMatch, collectErrors, ensureRendererBuilt, hasChromium, highlightBoxes, launch, recordAsks, screenshot, type Browser } from './harness.js';
+import { ask, boxesMatch, hasChromium, highlightBoxes, openApp, screenshot, type AppSession, type Browser } from './harness.js';
 
 const statusText = (page: Page): Promise<string> => page.locator('wk-app div.status[role="status"]').innerText().then((t) => t.trim());
 
 describe.skipIf(!hasChromium)('app (web mode, fake service)', () => {
   let fixture: FixturePdf;
   let service: FakeService;
+  let app: AppSession;
   let server: WebServer;
   let browser: Browser;
   let errors: string[];
@@ -25,7 +26,6 @@ describe.skipIf(!hasChromium)('app (web mode, fake service)', () => {
   let stoppedOnce = false;
 
   beforeAll(async () => {
-    ensureRendererBuilt();
     fixture = await makeFixturePdf(500);
     service = createFakeService({
       steps: 5,
@@ -42,16 +42,12 @@ describe.skipIf(!hasChromium)('app (web mode, fake service)', () => {
         { rank: 2, unitId: 'u0009', kind: 'figure', page: 2, bbox: fixture.figureBox, lineRects: [fixture.figureBox], text: '', label: 'Figure 1', section: ['2 Models'], score: 2, tokens: 10 },
       ],
     });
-    const recorder = recordAsks(service);
-    asks = recorder.asks;
-    server = await startWebServer({ service: recorder.service });
-    browser = await launch();
-    errors = collectErrors(browser.page);
+    app = await openApp(service);
+    ({ server, browser, errors, asks } = app);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await app?.close();
   });
 
   it('opens a PDF, shows indexing progress, renders pages lazily', async () => {

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AskEvent, Evidence, WukongService } from '../../core/api.js';
 import { createService } from '../../core/service/index.js';
-import { startWebServer, type WebServer } from '../../web/server.js';
-import { ask, boxesMatch, collectErrors, ensureRendererBuilt, hasChromium, highlightBoxes, launch, recordAsks, root, screenshot, type Browser } from './harness.js';
+import type { WebServer } from '../../web/server.js';
+import { ask, boxesMatch, hasChromium, highlightBoxes, openApp, root, screenshot, type AppSession, type Browser } from './harness.js';
 
 const PAPER = join(root, '..', 'shared', 'corpus', 'lme4_lmer.pdf');
 const QUESTION = process.env.WUKONG_E2E_QUESTION ?? 'How are the random effects and their covariance matrix modelled?';
@@ -19,6 +19,7 @@ const QUESTION = process.env.WUKONG_E2E_QUESTION ?? 'How are the random effects 
 describe.skipIf(!hasChromium || !existsSync(PAPER))('app (web mode, real service, lme4_lmer.pdf)', () => {
   let home: string;
   let service: WukongService;
+  let app: AppSession;
   let server: WebServer;
   let browser: Browser;
   let errors: string[];
@@ -26,19 +27,14 @@ describe.skipIf(!hasChromium || !existsSync(PAPER))('app (web mode, real service
   let events: AskEvent[];
 
   beforeAll(async () => {
-    ensureRendererBuilt();
     home = await mkdtemp(join(tmpdir(), 'wk-e2e-home-'));
     service = await createService({ home });
-    const recorder = recordAsks(service);
-    asks = recorder.asks;
-    server = await startWebServer({ service: recorder.service });
-    browser = await launch();
-    errors = collectErrors(browser.page);
+    app = await openApp(service);
+    ({ server, browser, errors, asks } = app);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await app?.close();
     await service?.close();
     if (home) await rm(home, { recursive: true, force: true });
   });

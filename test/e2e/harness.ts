@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { AskEvent, Evidence, WukongService } from '../../core/api.js';
+import { startWebServer, type WebServer } from '../../web/server.js';
 
 export const root = join(import.meta.dirname, '..', '..');
 export const CHROMIUM = '/usr/bin/chromium';
@@ -93,6 +94,34 @@ export function recordAsks(service: WukongService): { service: WukongService; as
     }
   };
   return { service: proxy, asks };
+}
+
+export interface AppSession {
+  server: WebServer;
+  browser: Browser;
+  /** Page errors and console errors seen so far. */
+  errors: string[];
+  /** Every answer's streamed events, in order. */
+  asks: AskEvent[][];
+  close(): Promise<void>;
+}
+
+/** Web mode over `service` with a fresh Chromium page on it: what every app test starts from. */
+export async function openApp(service: WukongService): Promise<AppSession> {
+  ensureRendererBuilt();
+  const recorder = recordAsks(service);
+  const server = await startWebServer({ service: recorder.service });
+  const browser = await launch();
+  return {
+    server,
+    browser,
+    errors: collectErrors(browser.page),
+    asks: recorder.asks,
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
+  };
 }
 
 /** Asks through the UI and returns the events the service streamed back, once the turn is over. */
