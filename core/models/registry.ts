@@ -2,7 +2,7 @@ import { cp, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import type { ModelInfo, ModelRole, VerifyReport } from '../api.js';
 import { WukongError, toWukongError } from '../errors.js';
-import { readJsonOr, writeJsonAtomic } from '../util/fs.js';
+import { readJsonOr, readRecords, writeJsonAtomic } from '../util/fs.js';
 import { detectRole } from './detect.js';
 import { downloadFile } from './download.js';
 import { sha256File } from './hash.js';
@@ -48,19 +48,8 @@ export class ModelRegistry {
     return readJsonOr<Settings>(this.settingsPath, { selected: {} });
   }
 
-  private async installed(): Promise<InstalledRecord[]> {
-    let names: string[];
-    try {
-      names = await readdir(this.root);
-    } catch {
-      return [];
-    }
-    const out: InstalledRecord[] = [];
-    for (const name of names) {
-      const rec = await readJsonOr<InstalledRecord | null>(join(this.root, name, RECORD), null);
-      if (rec) out.push(rec);
-    }
-    return out;
+  private installed(): Promise<InstalledRecord[]> {
+    return readRecords<InstalledRecord>(this.root, RECORD);
   }
 
   async list(): Promise<ModelInfo[]> {

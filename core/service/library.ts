@@ -1,10 +1,10 @@
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DocumentSummary } from '../api.js';
 import { WukongError } from '../errors.js';
 import type { DocumentModel } from '../model/document.js';
 import type { DocumentIndex } from '../retrieval/index.js';
-import { readJson, readJsonOr, writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
+import { readJson, readJsonOr, readRecords, writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
 
 /**
  * The on-disk library: one folder per document, named by the file's sha256.
@@ -26,18 +26,7 @@ export class Library {
   }
 
   async list(): Promise<DocumentSummary[]> {
-    let names: string[];
-    try {
-      names = await readdir(this.root);
-    } catch {
-      return [];
-    }
-    const out: DocumentSummary[] = [];
-    for (const name of names) {
-      if (!/^[0-9a-f]{64}$/.test(name)) continue;
-      const summary = await readJsonOr<DocumentSummary | null>(join(this.root, name, 'summary.json'), null);
-      if (summary) out.push(summary);
-    }
+    const out = await readRecords<DocumentSummary>(this.root, 'summary.json', (name) => /^[0-9a-f]{64}$/.test(name));
     return out.sort((a, b) => a.addedAt.localeCompare(b.addedAt));
   }
 

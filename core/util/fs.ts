@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { toWriteError } from '../errors.js';
 
 /**
@@ -33,4 +33,23 @@ export async function readJsonOr<T>(path: string, fallback: T): Promise<T> {
   } catch {
     return fallback;
   }
+}
+
+/**
+ * The JSON record `file` of each subfolder of `root` whose name passes `accept` (a missing root
+ * or an unreadable record just means none): how the library and the model store list themselves.
+ */
+export async function readRecords<T>(root: string, file: string, accept: (name: string) => boolean = () => true): Promise<T[]> {
+  let names: string[];
+  try {
+    names = await readdir(root);
+  } catch {
+    return [];
+  }
+  const out: T[] = [];
+  for (const name of names.filter(accept)) {
+    const rec = await readJsonOr<T | null>(join(root, name, file), null);
+    if (rec) out.push(rec);
+  }
+  return out;
 }
