@@ -188,8 +188,8 @@ export function makeLine(items: Glyphs[]): Line {
     weightBySize.set(size, (weightBySize.get(size) ?? 0) + w);
     weightByFont.set(g.font, (weightByFont.get(g.font) ?? 0) + w);
   }
-  const size = argmax(weightBySize) ?? items[0].size;
   const main = items.reduce((a, b) => (b.size > a.size ? b : a));
+  const size = smallCaps(items, main.size) ? main.size : (argmax(weightBySize) ?? items[0].size);
   return {
     items,
     text: text.replace(/\s+/g, ' ').trim(),
@@ -199,6 +199,26 @@ export function makeLine(items: Glyphs[]): Line {
     baseline: main.baseline,
     column: 0,
   };
+}
+
+/**
+ * Small capitals ("REFERENCES" set as an "R" at 12 pt and "EFERENCES" at 9.6 pt): most letters are the
+ * smaller size, yet the line is as big as its capitals, which is what makes it a heading.
+ */
+function smallCaps(items: readonly Glyphs[], max: number): boolean {
+  let big = 0;
+  let small = 0;
+  for (const g of items) {
+    const t = g.text.trim();
+    if (!t) continue;
+    if (/\p{Ll}/u.test(t)) return false;
+    if (g.size >= 0.97 * max) {
+      if (t.length > 2 && /\p{Lu}{3}/u.test(t)) return false;
+      big++;
+    } else if (g.size >= 0.7 * max && g.size <= 0.9 * max && /^\p{Lu}/u.test(t)) small++;
+    else return false;
+  }
+  return big > 0 && small > 0;
 }
 
 /**
