@@ -103,6 +103,8 @@ export interface DocumentModel {
   bytes: number;
   pageCount: number;
   meta: DocumentMeta;
+  /** The title to show: the PDF's Title entry when it reads like one, else the largest text on page 1. */
+  title?: string;
   pages: Page[];
   /** In reading order. */
   units: Unit[];

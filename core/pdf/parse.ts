@@ -16,6 +16,7 @@ import { simplifyTitle } from './normalize.js';
 import { splitReferences } from './references.js';
 import { assignLevels, buildTree, type OutlineEntry } from './sections.js';
 import { textStats } from './stats.js';
+import { paperTitle } from './title.js';
 import type { Block, Glyphs, Mark, RawPage } from './types.js';
 
 export interface ParseProgress {
@@ -63,12 +64,14 @@ export async function parsePdf(data: Uint8Array, fileName: string, options: Pars
       throw new WukongError('CORRUPT_PDF', undefined, raws[0]?.warning?.message);
     }
     const model = assemble(raws, outline);
+    const title = paperTitle(model.units, meta, model.pages[0]?.height ?? 792);
     return {
       id,
       fileName,
       bytes: data.byteLength,
       pageCount,
       meta,
+      ...(title ? { title } : {}),
       pages: model.pages,
       units: model.units,
       sections: model.sections,

@@ -131,7 +131,7 @@ export class LocalService implements WukongService {
       },
       async (job) => {
         if (job.state === 'done' && model) {
-          summary.title = model.meta.title?.trim() || summary.title;
+          summary.title = model.title || model.meta.title?.trim() || summary.title;
           summary.pageCount = model.pageCount;
           // Pages that OCR read hold evidence now; only those it skipped (over the cap) still have none.
           const noText = model.pages.filter((p) => !p.hasText && !p.ocr).map((p) => p.number);
