@@ -77,7 +77,7 @@ function describe(doc: DocumentModel): string {
   const noText = doc.pages.filter((p) => !p.hasText && !p.ocr).map((p) => p.number);
   const ocr = doc.pages.filter((p) => p.ocr).map((p) => p.number);
   const lines = [
-    `${doc.fileName}: ${doc.meta.title ? `"${doc.meta.title}", ` : ''}${doc.pageCount} page${doc.pageCount === 1 ? '' : 's'}, ${doc.units.length} units in ${doc.parser.ms} ms`,
+    `${doc.fileName}: ${doc.title ? `"${doc.title}", ` : ''}${doc.pageCount} page${doc.pageCount === 1 ? '' : 's'}, ${doc.units.length} units in ${doc.parser.ms} ms`,
     `  ${[...counts].map(([k, n]) => `${n} ${k}${n === 1 ? '' : 's'}`).join(', ')}`,
   ];
   if (noText.length) lines.push(`  pages without a text layer (scanned?): ${noText.join(', ')}${ocr.length ? '' : ' (--ocr reads them)'}`);
