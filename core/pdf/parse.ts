@@ -7,6 +7,7 @@ import { rectUnion, roundRect, type Rect } from '../model/geometry.js';
 import { linkCrossReferences } from './crossrefs.js';
 import { clusterMarks, extractGlyphs, extractMarks } from './extract.js';
 import { dropFurniture } from './furniture.js';
+import { tidyFrontMatter } from './front-matter.js';
 import type { Matrix } from './geometry.js';
 import { layoutPage } from './layout.js';
 import { buildLines, dropLineNumbers, findGutters } from './lines.js';
@@ -253,6 +254,7 @@ function assemble(raws: RawPage[], outline: OutlineEntry[]): Assembled {
     raw.lines = [];
     raw.marks = [];
   }
+  blocks = tidyFrontMatter(blocks);
   const headings = blocks.filter((b) => b.kind === 'heading');
   assignLevels(headings, outline);
   blocks = splitReferences(blocks);

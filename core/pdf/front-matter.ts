@@ -1,0 +1,104 @@
+/**
+ * The band of a paper's first page between the top and the abstract: title, author names with affiliation
+ * marks, affiliations, e-mail addresses. Set centred in several sizes and fonts, it leaves layout as short
+ * blocks that look like headings ("Yaosheng Yang1, Meishan Zhang4, ...") and as pieces of one line split at
+ * a superscript ("Tsolak Ghukasyan1, Garnik Davtyan" / "2" / ", Karen Avetisyan3"), the title itself in
+ * pieces when a glyph comes from another font ("Off" / "ensive Language Detection"). Here the title is one
+ * heading again, the pieces of a byline are one line, and no byline is a section heading.
+ */
+import { makeLine } from './lines.js';
+import { toBlock } from './paragraphs.js';
+import type { Block, Line } from './types.js';
+
+/** Where the body starts: the abstract, a first section, or running prose. */
+const BODY_HEADING = /^(abstract|a\s?b\s?s\s?t\s?r\s?a\s?c\s?t|introduction|keywords?|summary|background)\b|^(\d+|[IVX]+)\.?\s+\p{Lu}/iu;
+const AFFILIATION =
+  /\b(universit\w*|institut\w*|department|dept\.|laborator\w*|school of|college|faculty|academy|cent(re|er) for|hospital|inc\.|ltd\b|corporation|gmbh)|@|\b[A-Z]{2}\s?\d{5}\b/i;
+const MARKED_NAME = /\p{Lu}\p{Ll}+(\d{1,2}|[∗*†‡§¶]+)(?=[\s,]|$)/u;
+const NAME = /^(\p{Lu}[\p{L}.'’-]*\s+){1,3}\p{Lu}[\p{L}'’-]+$/u;
+
+function bylineLike(text: string): boolean {
+  if (AFFILIATION.test(text) || MARKED_NAME.test(text)) return true;
+  // "Liliang Ren, Jianmo Ni and Julian McAuley"
+  const parts = text.split(/\s*,\s*|\s+and\s+|\s*&\s*/).filter((p) => p.trim());
+  return parts.length >= 2 && parts.every((p) => NAME.test(p.trim()));
+}
+
+function bodyStarts(b: Block): boolean {
+  if (b.kind === 'heading') return BODY_HEADING.test(b.text);
+  return b.kind === 'paragraph' && b.text.split(/\s+/).length >= 40;
+}
+
+const top = (b: Block): number => Math.min(...b.lines.map((l) => l.bbox[1]));
+const bottom = (b: Block): number => Math.max(...b.lines.map((l) => l.bbox[3]));
+
+/** Single-line blocks sharing one visual line. */
+function sameLine(a: Block, b: Block): boolean {
+  if (a.lines.length !== 1 || b.lines.length !== 1) return false;
+  const [la, lb] = [a.lines[0], b.lines[0]];
+  const overlap = Math.min(la.bbox[3], lb.bbox[3]) - Math.max(la.bbox[1], lb.bbox[1]);
+  return overlap > 0.4 * Math.min(la.bbox[3] - la.bbox[1], lb.bbox[3] - lb.bbox[1]);
+}
+
+const isText = (b: Block): boolean => (b.kind === 'heading' || b.kind === 'paragraph') && !b.region && b.lines.length > 0;
+
+/**
+ * Pieces of one visual line that follow each other with at most a word space or so between them (read left
+ * to right, whatever order layout gave them) are joined into one line; null when they are not such pieces.
+ */
+function mergeLine(parts: Block[]): Block | null {
+  const sorted = [...parts].sort((a, b) => a.lines[0].bbox[0] - b.lines[0].bbox[0]);
+  for (let i = 1; i < sorted.length; i++) {
+    const gap = sorted[i].lines[0].bbox[0] - sorted[i - 1].lines[0].bbox[2];
+    if (gap < -1 || gap > 1.5 * Math.max(sorted[i].size, sorted[i - 1].size)) return null;
+  }
+  const items = sorted.flatMap((p) => p.lines[0].items).sort((x, y) => x.x0 - y.x0);
+  const line: Line = { ...makeLine(items), column: sorted[0].lines[0].column };
+  // A heading stays one; a byline made of heading-looking pieces is put right by the caller.
+  return toBlock(parts.some((p) => p.kind === 'heading') ? 'heading' : 'paragraph', [line], parts[0].page);
+}
+
+/** The running text size: the size most characters of the document are set in. */
+function bodySize(blocks: readonly Block[]): number {
+  const weight = new Map<number, number>();
+  for (const b of blocks) weight.set(Math.round(b.size * 2) / 2, (weight.get(Math.round(b.size * 2) / 2) ?? 0) + b.text.length);
+  return [...weight.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 10;
+}
+
+export function tidyFrontMatter(blocks: Block[]): Block[] {
+  if (!blocks.length) return blocks;
+  const page = blocks[0].page;
+  let end = blocks.findIndex((b) => b.page !== page || bodyStarts(b));
+  if (end < 0) end = blocks.length;
+  const head = blocks.slice(0, end);
+  const text = head.filter(isText);
+  if (text.length < 2) return blocks;
+  const titleSize = Math.max(...text.map((b) => b.size));
+  // Pieces of one visual line (split at a superscript or a glyph from another font) become one line again.
+  const out: Block[] = [];
+  const used = new Set<Block>();
+  for (const b of head) {
+    if (used.has(b)) continue;
+    const group = isText(b) ? head.filter((o) => !used.has(o) && isText(o) && (o === b || sameLine(b, o))) : [b];
+    const merged = group.length > 1 ? mergeLine(group) : null;
+    if (merged) {
+      for (const g of group) used.add(g);
+      out.push(merged);
+    } else {
+      used.add(b);
+      out.push(b);
+    }
+  }
+  // The title: the first run of blocks in the largest size, one heading even when set over several lines.
+  const first = out.findIndex((b) => isText(b) && b.size >= titleSize - 0.5);
+  let last = first;
+  while (last + 1 < out.length && isText(out[last + 1]) && out[last + 1].size >= titleSize - 0.5 && top(out[last + 1]) - bottom(out[last]) < titleSize) last++;
+  const run = first >= 0 ? out.slice(first, last + 1) : [];
+  // A title of three or four lines is too long for the heading rules, yet it is plainly bigger than the text.
+  const bigger = titleSize >= 1.3 * bodySize(blocks);
+  if (run.length && (run.some((b) => b.kind === 'heading') || bigger) && run.every((b) => b.lines.length <= 4)) {
+    out.splice(first, run.length, run.length > 1 ? toBlock('heading', run.flatMap((b) => b.lines), page) : Object.assign(run[0], { kind: 'heading' as const }));
+  }
+  for (const b of out) if (b.kind === 'heading' && b.size < titleSize - 0.5 && bylineLike(b.text)) b.kind = 'paragraph';
+  return [...out, ...blocks.slice(end)];
+}

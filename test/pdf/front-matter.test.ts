@@ -1,0 +1,74 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parsePdf } from '../../core/pdf/index.js';
+import { tidyFrontMatter } from '../../core/pdf/front-matter.js';
+import { makeLine } from '../../core/pdf/lines.js';
+import { toBlock } from '../../core/pdf/paragraphs.js';
+import type { Block, Glyphs } from '../../core/pdf/types.js';
+
+const docs = join(import.meta.dirname, '..', '..', '..', 'shared', 'eval', 'qasper-mini', 'docs');
+
+/** A run of text at (x, baseline) in the given size; widths at half an em a character. */
+const run = (text: string, x: number, baseline: number, size: number): Glyphs => ({
+  text,
+  x0: x,
+  x1: x + text.length * size * 0.5,
+  y0: baseline - 0.8 * size,
+  y1: baseline + 0.2 * size,
+  baseline,
+  size,
+  font: 'f',
+  vertical: false,
+});
+const block = (kind: Block['kind'], runs: Glyphs[]): Block => toBlock(kind, [makeLine(runs)], 1);
+
+describe('front matter of a paper', () => {
+  it('joins a title and a byline split at superscripts, and no byline is a heading', () => {
+    const title1 = block('heading', [run('Sparse Evidence for Long', 150, 100, 18)]);
+    const title2 = block('paragraph', [run('Academic Documents', 200, 122, 18)]);
+    // "Ada Lovelace¹, Alan Turing²" come out of layout in three pieces, not in reading order.
+    const a = block('heading', [run('Ada Lovelace', 200, 160, 11)]);
+    const c = block('heading', [run(', Alan Turing', 269.5, 160, 11)]);
+    const b = block('paragraph', [run('1', 266, 156, 7)]);
+    const affil = block('heading', [run('University of Analytical Engines', 180, 180, 10)]);
+    const abstract = block('heading', [run('Abstract', 280, 220, 11)]);
+    const body = block('paragraph', [run('We read papers. '.repeat(12), 72, 240, 10)]);
+    const out = tidyFrontMatter([title1, title2, a, c, b, affil, abstract, body]);
+    expect(out.map((o) => [o.kind, o.text])).toEqual([
+      ['heading', 'Sparse Evidence for Long Academic Documents'],
+      ['paragraph', 'Ada Lovelace1, Alan Turing'],
+      ['paragraph', 'University of Analytical Engines'],
+      ['heading', 'Abstract'],
+      ['paragraph', body.text],
+    ]);
+  });
+
+  it('leaves a first page without a byline alone', () => {
+    const h1 = block('heading', [run('Welcome to the guide', 72, 100, 20)]);
+    const h2 = block('heading', [run('Getting started', 72, 140, 14)]);
+    const p = block('paragraph', [run('Short text.', 72, 160, 10)]);
+    expect(tidyFrontMatter([h1, h2, p]).map((o) => [o.kind, o.text])).toEqual([
+      ['heading', 'Welcome to the guide'],
+      ['heading', 'Getting started'],
+      ['paragraph', 'Short text.'],
+    ]);
+  });
+
+  it.skipIf(!existsSync(docs))('reads arXiv first pages as title, byline and affiliations', async () => {
+    const first = async (f: string): Promise<[string, string][]> => {
+      const m = await parsePdf(new Uint8Array(readFileSync(join(docs, f))), f);
+      return m.units.filter((u) => u.page === 1).slice(0, 3).map((u) => [u.kind, u.text]);
+    };
+    expect(await first('1810.08699.pdf')).toEqual([
+      ['heading', 'pioNER: Datasets and Baselines for Armenian Named Entity Recognition'],
+      ['paragraph', 'Tsolak Ghukasyan1, Garnik Davtyan2, Karen Avetisyan3, Ivan Andrianov4'],
+      expect.arrayContaining(['paragraph']),
+    ]);
+    expect((await first('2001.03131.pdf')).slice(0, 2)).toEqual([
+      ['heading', 'Offensive Language Detection: A Comparative Analysis'],
+      ['paragraph', 'Vyshnav M T∗, Sachin Kumar S, Soman K P'],
+    ]);
+    expect((await first('1909.00754.pdf'))[1]).toEqual(['paragraph', 'Liliang Ren, Jianmo Ni and Julian McAuley']);
+  });
+});
