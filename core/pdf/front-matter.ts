@@ -15,13 +15,17 @@ const BODY_HEADING = /^(abstract|a\s?b\s?s\s?t\s?r\s?a\s?c\s?t|introduction|keyw
 const AFFILIATION =
   /\b(universit\w*|institut\w*|department|dept\.|laborator\w*|school of|college|faculty|academy|cent(re|er) for|hospital|inc\.|ltd\b|corporation|gmbh)|@|\b[A-Z]{2}\s?\d{5}\b/i;
 const MARKED_NAME = /\p{Lu}\p{Ll}+(\d{1,2}|[∗*†‡§¶]+)(?=[\s,]|$)/u;
+const FULL_NAME = /\p{Lu}[\p{Ll}.'’-]+\s+(\p{Lu}[\p{L}.'’-]*\s+)*\p{Lu}[\p{Ll}'’-]+/u;
 const NAME = /^(\p{Lu}[\p{L}.'’-]*\s+){1,3}\p{Lu}[\p{L}'’-]+$/u;
 
 function bylineLike(text: string): boolean {
-  if (AFFILIATION.test(text) || MARKED_NAME.test(text)) return true;
-  // "Liliang Ren, Jianmo Ni and Julian McAuley"
+  // An affiliation names a place as well: "School of Pharmacy, University of Connecticut, Storrs".
+  if ((AFFILIATION.test(text) && /,/.test(text)) || /@/.test(text) || MARKED_NAME.test(text)) return true;
+  // "Liliang Ren, Jianmo Ni and Julian McAuley"; "Ziad Jowhar 1,2,3, Albert Xu 1,2, ..."
   const parts = text.split(/\s*,\s*|\s+and\s+|\s*&\s*/).filter((p) => p.trim());
-  return parts.length >= 2 && parts.every((p) => NAME.test(p.trim()));
+  if (parts.length >= 2 && parts.every((p) => NAME.test(p.trim()))) return true;
+  const named = parts.filter((p) => FULL_NAME.test(p)).length;
+  return named >= 2 && /\d|[∗*†‡§¶✉]/u.test(text);
 }
 
 function bodyStarts(b: Block): boolean {
@@ -95,7 +99,7 @@ export function tidyFrontMatter(blocks: Block[]): Block[] {
   while (last + 1 < out.length && isText(out[last + 1]) && out[last + 1].size >= titleSize - 0.5 && top(out[last + 1]) - bottom(out[last]) < titleSize) last++;
   const run = first >= 0 ? out.slice(first, last + 1) : [];
   // A title of three or four lines is too long for the heading rules, yet it is plainly bigger than the text.
-  const bigger = titleSize >= 1.3 * bodySize(blocks);
+  const bigger = titleSize >= 1.3 * bodySize(blocks) && run.map((b) => b.text).join(' ').split(/\s+/).filter((w) => /\p{L}{3,}/u.test(w)).length >= 3;
   if (run.length && (run.some((b) => b.kind === 'heading') || bigger) && run.every((b) => b.lines.length <= 4)) {
     out.splice(first, run.length, run.length > 1 ? toBlock('heading', run.flatMap((b) => b.lines), page) : Object.assign(run[0], { kind: 'heading' as const }));
   }

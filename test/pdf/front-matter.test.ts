@@ -31,14 +31,14 @@ describe('front matter of a paper', () => {
     const a = block('heading', [run('Ada Lovelace', 200, 160, 11)]);
     const c = block('heading', [run(', Alan Turing', 269.5, 160, 11)]);
     const b = block('paragraph', [run('1', 266, 156, 7)]);
-    const affil = block('heading', [run('University of Analytical Engines', 180, 180, 10)]);
+    const affil = block('heading', [run('University of Analytical Engines, London', 180, 180, 10)]);
     const abstract = block('heading', [run('Abstract', 280, 220, 11)]);
     const body = block('paragraph', [run('We read papers. '.repeat(12), 72, 240, 10)]);
     const out = tidyFrontMatter([title1, title2, a, c, b, affil, abstract, body]);
     expect(out.map((o) => [o.kind, o.text])).toEqual([
       ['heading', 'Sparse Evidence for Long Academic Documents'],
       ['paragraph', 'Ada Lovelace1, Alan Turing'],
-      ['paragraph', 'University of Analytical Engines'],
+      ['paragraph', 'University of Analytical Engines, London'],
       ['heading', 'Abstract'],
       ['paragraph', body.text],
     ]);
