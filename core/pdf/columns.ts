@@ -43,7 +43,8 @@ export function detectColumns(lines: readonly Line[], pageWidth: number, runGutt
   if (!best) return { columns: 1, gutters: [] };
   const total = text.length;
   const minSide = Math.max(4, 0.15 * total);
-  if (best.left < minSide || best.right < minSide || best.crossing > 0.35 * total) return { columns: 1, gutters: [] };
+  if (best.left < minSide || best.right < minSide) return { columns: 1, gutters: [] };
+  if (best.crossing > 0.35 * total && !columnsBelowOrAbove(text, best.x, minSide)) return { columns: 1, gutters: [] };
   // Body text in a right column starts at one x; scattered starts are a table or a figure, not a column.
   const starts = new Map<number, number>();
   for (const l of text) if (l.bbox[0] >= best.x) starts.set(Math.round(l.bbox[0] / 3), (starts.get(Math.round(l.bbox[0] / 3)) ?? 0) + 1);
@@ -57,12 +58,38 @@ export function detectColumns(lines: readonly Line[], pageWidth: number, runGutt
   const ends = new Map<number, number>();
   for (const l of leftLines) for (const k of [Math.floor(l.bbox[2] / 3), Math.ceil(l.bbox[2] / 3)]) ends.set(k, (ends.get(k) ?? 0) + 1);
   const flush = Math.max(0, ...ends.values());
-  if (flush < 0.3 * leftLines.length) return { columns: 1, gutters: [] };
   const median = (v: number[]): number => v.sort((a, b) => a - b)[Math.floor(v.length / 2)];
-  if (median(leftLines.map((l) => l.bbox[2] - l.bbox[0])) < 0.25 * pageWidth) return { columns: 1, gutters: [] };
-  if (median(rightLines.map((l) => l.bbox[2] - l.bbox[0])) < 0.25 * pageWidth) return { columns: 1, gutters: [] };
+  const leftReal = flush >= 0.3 * leftLines.length && median(leftLines.map((l) => l.bbox[2] - l.bbox[0])) >= 0.25 * pageWidth;
+  const rightReal = median(rightLines.map((l) => l.bbox[2] - l.bbox[0])) >= 0.25 * pageWidth;
+  // A ragged sidebar (affiliations, abbreviations in small print) beside one real column is a column too
+  // when its lines keep their own baselines; a table's cells share their row's baseline.
+  if (!(leftReal && rightReal) && (!(leftReal || rightReal) || sharedBaselines(leftLines, rightLines) >= 0.3)) return { columns: 1, gutters: [] };
   // Widen the strip to its real extent so lines ending just left of the probe are not miscounted.
   return { columns: best.crossing > 0 ? 'mixed' : 2, gutters: [best.x] };
+}
+
+/** Share of the smaller side's lines that sit on a baseline of the other side (within a point). */
+function sharedBaselines(a: readonly Line[], b: readonly Line[]): number {
+  const [few, many] = a.length <= b.length ? [a, b] : [b, a];
+  const rows = new Set(many.map((l) => Math.round(l.baseline)));
+  const shared = few.filter((l) => [-1, 0, 1].some((d) => rows.has(Math.round(l.baseline) + d))).length;
+  return few.length ? shared / few.length : 1;
+}
+
+/**
+ * Many full-width lines (a title and abstract over the top half of a first page) do not rule columns out
+ * where, between two of them, a stretch of the page holds enough lines on both sides and none across.
+ */
+function columnsBelowOrAbove(text: readonly Line[], x: number, minSide: number): boolean {
+  const across = text.filter((l) => l.bbox[0] < x && l.bbox[2] > x).map((l) => l.bbox[3]).sort((a, b) => a - b);
+  const cuts = [-Infinity, ...across, Infinity];
+  for (let i = 1; i < cuts.length; i++) {
+    const inside = text.filter((l) => l.bbox[1] >= cuts[i - 1] - 1 && l.bbox[3] <= cuts[i] + 1 && l.bbox[3] > cuts[i - 1] + 1);
+    const left = inside.filter((l) => l.bbox[2] <= x).length;
+    const right = inside.filter((l) => l.bbox[0] >= x).length;
+    if (left >= minSide && right >= minSide) return true;
+  }
+  return false;
 }
 
 /**
@@ -70,28 +97,75 @@ export function detectColumns(lines: readonly Line[], pageWidth: number, runGutt
  * between full-width lines, each band column by column.
  */
 export function readingOrder(lines: Line[], layout: ColumnLayout): Line[] {
-  const sorted = [...lines].sort((a, b) => a.bbox[1] - b.bbox[1] || a.bbox[0] - b.bbox[0]);
+  // Sideways text the floats left over (a margin banner, a stray rotated label) is read after the page's
+  // running text: sorted in among it by its top it would cut a column's paragraphs apart.
+  const byTop = (a: Line, b: Line): number => a.bbox[1] - b.bbox[1] || a.bbox[0] - b.bbox[0];
+  const sideways = lines.filter((l) => l.items[0].vertical).sort(byTop);
+  const sorted = lines.filter((l) => !l.items[0].vertical).sort(byTop);
   if (layout.columns === 1 || !layout.gutters.length) {
-    for (const l of sorted) l.column = 0;
-    return sorted;
+    for (const l of lines) l.column = 0;
+    return sorted.concat(sideways);
   }
-  const gutters = layout.gutters;
+  const all = layout.gutters;
+  const across = (l: Line, x: number): boolean => l.bbox[0] < x - 1 && l.bbox[2] > x + 1;
+  // The short last line of a full-width paragraph stays with it: same left edge, one line down, ending
+  // well short of the gutter the paragraph crosses.
+  const tails = new Map<Line, Line>();
+  let prev: Line | null = null;
+  for (const l of sorted) {
+    const g = prev ? all.find((x) => across(prev as Line, x)) : undefined;
+    if (prev && g !== undefined && !all.some((x) => across(l, x))) {
+      const dy = l.baseline - prev.baseline;
+      if (dy > 0.5 * prev.size && dy <= 1.6 * prev.size && Math.abs(l.bbox[0] - prev.bbox[0]) <= prev.size && l.bbox[2] < g - 2 * l.size) tails.set(l, prev);
+    }
+    if (all.some((x) => across(l, x))) prev = l;
+  }
+  const crosses = (l: Line, x: number): boolean => across(tails.get(l) ?? l, x);
+  for (const l of lines) l.column = all.some((x) => crosses(l, x)) ? -1 : all.filter((x) => l.bbox[0] >= x - 1).length;
+  return orderStrip(sorted, all, crosses).concat(sideways);
+}
+
+/**
+ * Reading order within a strip of the page holding `gutters`: bands between lines crossing every gutter;
+ * within a band, a gutter no line of the band crosses splits it into strips read left to right, each
+ * ordered the same way (a title and abstract over two of three columns, the third column beside them).
+ * A band whose every gutter is crossed somewhere is read column by column between its crossing lines.
+ */
+function orderStrip(sorted: readonly Line[], gutters: readonly number[], crosses: (l: Line, x: number) => boolean): Line[] {
+  if (!gutters.length) return [...sorted];
   const out: Line[] = [];
-  let band: Line[][] = gutters.map(() => []).concat([[]]);
+  let band: Line[] = [];
   const flush = (): void => {
-    for (const col of band) out.push(...col);
-    band = gutters.map(() => []).concat([[]]);
+    if (!band.length) return;
+    const free = gutters.filter((x) => !band.some((l) => crosses(l, x)));
+    if (free.length) {
+      for (let i = 0; i <= free.length; i++) {
+        const lo = i === 0 ? -Infinity : free[i - 1];
+        const hi = i === free.length ? Infinity : free[i];
+        const strip = band.filter((l) => l.bbox[0] >= lo - 1 && l.bbox[0] < hi - 1);
+        out.push(...orderStrip(strip, gutters.filter((x) => x > lo && x < hi), crosses));
+      }
+    } else {
+      let cols: Line[][] = gutters.map(() => []).concat([[]]);
+      const flushCols = (): void => {
+        for (const col of cols) out.push(...col);
+        cols = gutters.map(() => []).concat([[]]);
+      };
+      for (const l of band) {
+        if (gutters.some((x) => crosses(l, x))) {
+          flushCols();
+          out.push(l);
+        } else cols[gutters.filter((x) => l.bbox[0] >= x - 1).length].push(l);
+      }
+      flushCols();
+    }
+    band = [];
   };
   for (const l of sorted) {
-    const crosses = gutters.some((x) => l.bbox[0] < x - 1 && l.bbox[2] > x + 1);
-    if (crosses) {
-      l.column = -1;
+    if (gutters.every((x) => crosses(l, x))) {
       flush();
       out.push(l);
-      continue;
-    }
-    l.column = gutters.filter((x) => l.bbox[0] >= x - 1).length;
-    band[l.column].push(l);
+    } else band.push(l);
   }
   flush();
   return out;

@@ -34,6 +34,16 @@ function union(a: Rect | null, b: Rect): Rect {
   return [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])];
 }
 
+/**
+ * The size a line is set in: its largest run. A subscript run that pdf.js reports as carrying the rest of
+ * the line ("F" "c map is shown in ..." at the subscript's size) must not make a caption line look small.
+ */
+function mainSize(line: Line): number {
+  let size = 0;
+  for (const g of line.items) size = Math.max(size, g.size);
+  return size;
+}
+
 function collectCaptions(lines: readonly Line[], stats: TextStats): Caption[] {
   const byY = [...lines].sort((a, b) => a.bbox[1] - b.bbox[1]);
   const used = new Set<Line>();
@@ -51,7 +61,7 @@ function collectCaptions(lines: readonly Line[], stats: TextStats): Caption[] {
       if (dy <= 0) continue;
       if (dy > Math.max(stats.leading, last.size * 1.1) * 1.45 + 0.5) break;
       if (overlapShare(line.bbox[0], Math.max(line.bbox[2], last.bbox[2]), next.bbox[0], next.bbox[2]) < 0.5) continue;
-      if (Math.abs(next.size - line.size) > 1.2 || captionStart(next)) break;
+      if (Math.abs(mainSize(next) - mainSize(line)) > 1.2 || captionStart(next)) break;
       capLines.push(next);
       used.add(next);
       last = next;
@@ -95,6 +105,28 @@ function isProse(line: Line, width: number, stats: TextStats, clusters: readonly
   return w >= Math.min(0.7 * width, 20 * line.size) && line.text.split(' ').length >= 6;
 }
 
+const SENTENCE_DONE = /[.!?:;]["'”’)\]]?$/;
+
+/**
+ * A body-size line outside any drawing that carries on the sentence of the prose line right above it (same
+ * left edge, one leading down, the line above hyphenated or unfinished): the tail of a paragraph standing
+ * just above a figure, not one of the figure's labels. Both stand alone on their baselines within the
+ * float's column range: a table's wrapped cell has its row's other cells beside it.
+ */
+function continuesProse(line: Line, lines: readonly Line[], stats: TextStats, clusters: readonly Mark[], range: [number, number]): boolean {
+  if (Math.abs(line.size - stats.bodySize) > 0.8 || line.items[0].vertical) return false;
+  if (clusters.some((c) => centerInside(c.rect, line.bbox))) return false;
+  const alone = (l: Line): boolean =>
+    !lines.some((o) => o !== l && !o.items[0].vertical && o.bbox[0] >= range[0] - 2 && o.bbox[2] <= range[1] + 2 && overlapShare(l.bbox[1], l.bbox[3], o.bbox[1], o.bbox[3]) > 0.5);
+  const step = Math.max(stats.leading, line.size * 1.05) * 1.45 + 0.5;
+  const above = lines.find((p) => {
+    const dy = line.baseline - p.baseline;
+    if (p === line || dy < 0.5 * line.size || dy > step) return false;
+    return Math.abs(p.bbox[0] - line.bbox[0]) <= line.size && !SENTENCE_DONE.test(p.text) && isProse(p, 0, stats, clusters);
+  });
+  return !!above && alone(above) && alone(line);
+}
+
 /** The x-range a float may use: its column when the anchor sits inside one, else the whole page. */
 function columnRange(r: Rect, gutters: readonly number[], pageW: number): [number, number] {
   if (gutters.some((g) => r[0] < g - 2 && r[2] > g + 2)) return [0, pageW];
@@ -122,7 +154,23 @@ function grow(cap: Caption, dir: -1 | 1, lines: readonly Line[], clusters: reado
   let markArea = 0;
   let firstGap = Infinity;
   const got: Line[] = [];
-  for (const it of ahead) {
+  /**
+   * A lone wide line with more of the drawing right beyond it (a panel title between two rows of plots) is
+   * part of the figure: paragraph text beyond a figure's edge has more text behind it, not paint.
+   */
+  const betweenPaint = (r: Rect, at: number): boolean => {
+    if (!region) return false;
+    for (let j = at + 1; j < ahead.length; j++) {
+      const next = ahead[j];
+      if (dir < 0 ? next.rect[3] > r[1] + 1 : next.rect[1] < r[3] - 1) continue;
+      if (overlapShare(r[0], r[2], next.rect[0], next.rect[2]) <= 0.2) continue;
+      const g = dir < 0 ? r[1] - next.rect[3] : next.rect[1] - r[3];
+      return !!next.mark && g <= maxGap;
+    }
+    return false;
+  };
+  for (let i = 0; i < ahead.length; i++) {
+    const it = ahead[i];
     // The band widens with the region: a table's first column may start left of a centred caption.
     const bx0 = region ? Math.min(cx0, region[0]) : cx0;
     const bx1 = region ? Math.max(cx1, region[2]) : cx1;
@@ -132,8 +180,8 @@ function grow(cap: Caption, dir: -1 | 1, lines: readonly Line[], clusters: reado
     const g = dir < 0 ? edge - it.rect[3] : it.rect[1] - edge;
     if (g > (region ? maxGap : firstMaxGap) || it.barrier) break;
     if (it.line) {
-      if (captionStart(it.line)) break;
-      if (isProse(it.line, width, stats, clusters) && !(region && centerInside(region, it.line.bbox))) break;
+      if (captionStart(it.line) || continuesProse(it.line, lines, stats, clusters, range)) break;
+      if (isProse(it.line, width, stats, clusters) && !(region && centerInside(region, it.line.bbox)) && !betweenPaint(it.line.bbox, i)) break;
     }
     if (firstGap === Infinity) firstGap = Math.max(0, g);
     region = union(region, it.rect);
@@ -196,7 +244,9 @@ function absorb(region: Rect, lines: readonly Line[], taken: Set<Line>, stats: T
     changed = false;
     for (const l of lines) {
       if (taken.has(l) || centerInside(r, l.bbox)) continue;
-      if (l.bbox[0] < range[0] - 2 || l.bbox[2] > range[1] + 2) continue;
+      // A cell may run past the column's gutter; it still starts inside the region.
+      const spills = l.bbox[0] > r[0] && l.bbox[0] < Math.min(r[2], range[1] - 2);
+      if (l.bbox[0] < range[0] - 2 || (l.bbox[2] > range[1] + 2 && !spills)) continue;
       if (isProse(l, r[2] - r[0], stats, []) || captionStart(l)) continue;
       // Labels are short or small; a body-size line of several words beside a figure is text (a heading,
       // a list item in the next column).

@@ -1,6 +1,8 @@
 /**
  * Running headers, footers and page numbers: text near the top or bottom edge that repeats across pages
- * (digits ignored, so "Page 3" and "Page 4" match). Dropped before layout so they never join paragraphs.
+ * (digits ignored, so "Page 3" and "Page 4" match). Publisher banners set sideways in the left or right
+ * margin ("Downloaded from ... on June 5, 2024", licence notices) count too. Dropped before layout so they
+ * never join paragraphs.
  */
 import type { RawPage, Line } from './types.js';
 
@@ -8,7 +10,11 @@ import type { RawPage, Line } from './types.js';
 const EDGE_ZONE = 0.12;
 const PAGE_NUMBER = /^(page\s*)?[-–—]?\s*(\d{1,5}|[ivxlcdm]{1,7})\s*[-–—]?(\s*(of|\/)\s*\d{1,5})?$/i;
 
-function zone(line: Line, page: RawPage): 'top' | 'bottom' | null {
+function zone(line: Line, page: RawPage): 'top' | 'bottom' | 'left' | 'right' | null {
+  if (line.items[0].vertical) {
+    if (line.bbox[2] <= page.width * EDGE_ZONE) return 'left';
+    if (line.bbox[0] >= page.width * (1 - EDGE_ZONE)) return 'right';
+  }
   if (line.bbox[3] <= page.height * EDGE_ZONE) return 'top';
   if (line.bbox[1] >= page.height * (1 - EDGE_ZONE)) return 'bottom';
   return null;

@@ -29,6 +29,15 @@ function lowestStrip(cover: Int32Array, from: number, lo: number, hi: number, ru
     x = y;
   }
   if (best < 0 || bestLen < 3) return null;
+  // A gutter is a clear drop from the columns beside it; a dip inside one column (runs that happen to break
+  // near one x) is not.
+  let peakL = 0;
+  let peakR = 0;
+  for (let i = 0; i < cover.length; i++) {
+    if (i + from < best) peakL = Math.max(peakL, cover[i]);
+    else peakR = Math.max(peakR, cover[i]);
+  }
+  if (min > 0.5 * Math.min(peakL, peakR)) return null;
   let left = 0;
   let right = 0;
   for (const g of runs) {
@@ -138,6 +147,7 @@ export function buildLines(glyphs: readonly Glyphs[], gutters: readonly number[]
     list.push(g);
     byColumn.set(key, list);
   }
+  if (byColumn.has(-1)) joinCrossing(byColumn);
   const bands = [...byColumn.values()].flatMap(baselineBands);
 
   const lines: Line[] = [];
@@ -161,6 +171,49 @@ export function buildLines(glyphs: readonly Glyphs[], gutters: readonly number[]
   // Vertical runs each become their own line so figures can claim them as region text.
   for (const g of glyphs) if (g.vertical) lines.push(makeLine([g]));
   return lines;
+}
+
+/**
+ * A run crossing a gutter makes its baseline a full-width line: runs of the columns that continue it on that
+ * baseline (within a word gap, step by step) join it rather than standing as lines of their own.
+ */
+function joinCrossing(byColumn: Map<number, Glyphs[]>): void {
+  const joined = [...(byColumn.get(-1) as Glyphs[])];
+  const rows = new Map<number, Glyphs[]>();
+  const add = (g: Glyphs): void => {
+    const k = Math.round(g.baseline / 4);
+    const row = rows.get(k);
+    if (row) row.push(g);
+    else rows.set(k, [g]);
+  };
+  joined.forEach(add);
+  const touches = (g: Glyphs): boolean => {
+    const k = Math.round(g.baseline / 4);
+    for (let d = -2; d <= 2; d++) {
+      for (const c of rows.get(k + d) ?? []) {
+        const em = Math.max(g.size, c.size);
+        if (Math.abs(g.baseline - c.baseline) <= baselineTolerance(c, g) && Math.max(g.x0 - c.x1, c.x0 - g.x1) <= SPLIT_GAP_EM * em) return true;
+      }
+    }
+    return false;
+  };
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [key, list] of byColumn) {
+      if (key === -1) continue;
+      const keep: Glyphs[] = [];
+      for (const g of list) {
+        if (!touches(g)) keep.push(g);
+        else {
+          joined.push(g);
+          add(g);
+          grew = true;
+        }
+      }
+      byColumn.set(key, keep);
+    }
+  }
+  byColumn.set(-1, joined);
 }
 
 export function makeLine(items: Glyphs[]): Line {
