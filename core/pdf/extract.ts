@@ -6,45 +6,68 @@ import { AnnotationMode, OPS, type PDFPageProxy, type TextItem, type TextStyle }
 import type { Rect } from '../model/geometry.js';
 import { multiply, transformRect, type Matrix } from './geometry.js';
 import { normalizeText } from './normalize.js';
-import { applyRemap, texRemap, type FontData } from './tex-glyphs.js';
+import { applyRemap, attachAccents, fontRemap, isPublisherFont, type FontData } from './glyph-repair.js';
 import type { Glyphs, Mark } from './types.js';
 
 export async function extractGlyphs(page: PDFPageProxy, viewport: Matrix): Promise<Glyphs[]> {
   const content = await page.getTextContent({ disableNormalization: true });
   const items = content.items.filter((raw): raw is TextItem => 'str' in raw && !!raw.str);
-  const remaps = await texFontRemaps(page, items);
-  const out: Glyphs[] = [];
-  for (const item of items) {
+  const remaps = await fontRemaps(page, items);
+  const texts = items.map((item) => {
     const remap = remaps.get(item.fontName);
-    const str = remap ? applyRemap(item.str, remap) : item.str;
-    if (!str.trim()) continue;
+    return remap ? applyRemap(item.str, remap) : item.str;
+  });
+  if (remaps.size) attachAccents(items, texts);
+  const out: Glyphs[] = [];
+  items.forEach((item, k) => {
+    const str = texts[k];
+    if (!str.trim()) return;
     const style: TextStyle | undefined = content.styles[item.fontName];
     const g = toGlyphs(item, str, style, viewport);
     if (g) out.push(g);
-  }
+  });
   return out;
 }
 
-// Characters pdf.js gives for misread TeX math glyphs (codes 0-32 shifted to 0xA1-0xC9 by old TeX
-// encodings, card suits, control codes, PUA); other pages, "Mächler" in a running head included, never pay
-// for the font lookup.
+// Characters pdf.js gives for glyphs it misreads: TeX math codes 0-32 shifted to 0xA1-0xC9 by old TeX
+// encodings, card suits, C0/C1 control codes, Private Use, U+FFFD, and the Latin-1 slots of an Advent math
+// font (þ ð Þ). Other pages, "Mächler" in a running head included, never pay for the font lookup.
 // eslint-disable-next-line no-control-regex -- control codes are one of the symptoms
-const SUSPECT = /[\u0000-\u001f\u00a1-\u00c9\u2660-\u2667\ue000-\uf8ff\ufffd]/;
+const SUSPECT = /[\u0000-\u001f\u007f-\u009f\u00a1-\u00c9\u00de\u00f0\u00fe\u2660-\u2667\ue000-\uf8ff\ufffd]/;
+
+interface FontRepair {
+  map: Map<string, string> | null;
+  /** A publisher font: its printable Latin-1 slots need repair on pages without suspect characters too. */
+  everywhere: boolean;
+}
+
+/** Per document (its commonObjs): each font's repair, by pdf.js's font id, once the font has been looked at. */
+const repairCache = new WeakMap<object, Map<string, FontRepair>>();
 
 /**
  * Fonts reach page.commonObjs only through an operator list; pdf.js caches that list per page, so the
- * later extractMarks call on the same page costs nothing more. commonObjs belong to the document, so a
- * math font met on an earlier page is already there: only a page with a new suspect font pays for the list.
+ * later extractMarks call on the same page costs nothing more. commonObjs belong to the document, so a font
+ * met on an earlier page is already there: only a page with a new suspect font pays for the list. On a page
+ * without suspect characters only publisher fonts already loaded are repaired (TeX fonts read as before).
  */
-async function texFontRemaps(page: PDFPageProxy, items: readonly TextItem[]): Promise<Map<string, Map<string, string>>> {
+async function fontRemaps(page: PDFPageProxy, items: readonly TextItem[]): Promise<Map<string, Map<string, string>>> {
   const out = new Map<string, Map<string, string>>();
+  let cache = repairCache.get(page.commonObjs);
+  if (!cache) repairCache.set(page.commonObjs, (cache = new Map()));
+  const known = cache;
   const suspect = new Set(items.filter((i) => SUSPECT.test(i.str)).map((i) => i.fontName));
-  if (suspect.size === 0) return out;
-  if ([...suspect].some((name) => !page.commonObjs.has(name))) await page.getOperatorList({ annotationMode: AnnotationMode.DISABLE });
-  for (const name of new Set(items.map((i) => i.fontName))) {
-    if (!page.commonObjs.has(name)) continue;
-    const map = texRemap(page.commonObjs.get(name) as FontData);
-    if (map) out.set(name, map);
+  if ([...suspect].some((id) => !known.has(id) && !page.commonObjs.has(id))) {
+    await page.getOperatorList({ annotationMode: AnnotationMode.DISABLE });
+  }
+  for (const id of new Set(items.map((i) => i.fontName))) {
+    let repair = known.get(id);
+    if (!repair) {
+      if (!page.commonObjs.has(id)) continue;
+      const font = page.commonObjs.get(id) as FontData;
+      repair = { map: fontRemap(font), everywhere: isPublisherFont(font.name ?? '') };
+      known.set(id, repair);
+    }
+    if (repair.map && (suspect.size || repair.everywhere)) out.set(id, repair.map);
   }
   return out;
 }

@@ -1,13 +1,11 @@
 /**
- * TeX math fonts (CMMI/CMSY/CMEX/MSBM and their Latin Modern twins) are Type1 subsets whose /Differences
- * name every glyph used, yet pdf.js's Unicode for some codes is wrong: 'bar' comes out as '♣', Greek as
- * Latin-1 ('È' for psi, '¹' for theta: the old TeX shift of codes 0-32 into 0xA1+), big delimiters as
- * U+0000. The glyph names are the truth, so each such font gets a map from what pdf.js says to what the
- * name means, applied to the text runs of that font.
+ * What glyph names mean, for the glyphs pdf.js reads wrongly (see glyph-repair.ts): the TeX math names,
+ * ligatures, and the private glyph names of a few publisher fonts whose meaning was checked against the
+ * printed page.
  */
 
 /** Base names (subset tag removed) of fonts whose glyph names we trust over pdf.js's Unicode. */
-const TEX_MATH_FONT = /^(CM(MI|MIB|SY|BSY|EX)\d|MS(AM|BM)\d|EU(SM|SB|FM|FB|RM|RB|EX)\d|LMMath(Italic|Symbols|Extension)|rsfs|stmary|wasy)/i;
+export const TEX_MATH_FONT = /^(CM(MI|MIB|SY|BSY|EX)\d|MS(AM|BM)\d|EU(SM|SB|FM|FB|RM|RB|EX)\d|LMMath(Italic|Symbols|Extension)|rsfs|stmary|wasy)/i;
 
 const GREEK =
   'alpha α beta β gamma γ delta δ epsilon ϵ epsilon1 ε zeta ζ eta η theta θ theta1 ϑ iota ι kappa κ lambda λ mu μ nu ν xi ξ ' +
@@ -30,8 +28,11 @@ const SYMBOLS =
   'partialdiff ∂ lscript ℓ weierstrass ℘ slash / period . comma , less < greater > star ⋆ dotlessi ı dotlessj ȷ ' +
   'arrowhookleft ↩ arrowhookright ↪ harpoonleftup ↼ harpoonrightup ⇀ tie ⁀ vector ⃗ flat ♭ natural ♮ sharp ♯';
 
+/** Ligatures as the letters they join (Unicode's ligature code points would only be split again later). */
+const LIGATURES = 'ff ff fi fi fl fl ffi ffi ffl ffl ft ft st st';
+
 /** Big operators and delimiters of CMEX: sizes collapse to the plain symbol, extension pieces to nothing. */
-const EXTENSION: [RegExp, string][] = [
+export const EXTENSION: [RegExp, string][] = [
   [/^parenleft(big|Big|bigg|Bigg|tp)$/, '('],
   [/^parenright(big|Big|bigg|Bigg|tp)$/, ')'],
   [/^bracketleft(big|Big|bigg|Bigg|tp)$/, '['],
@@ -56,6 +57,47 @@ const EXTENSION: [RegExp, string][] = [
   [/^(hat|tilde)wide(r|st)?$/, ''],
 ];
 
+/**
+ * Advent 3B2 fonts (Elsevier, Cell Press, OUP, RSC, ACS), by base name without subset tag or the "+e1"-style
+ * Unicode-block suffix of their companion fonts. Each entry was read off the rendered page:
+ * - AdvP4C4E74 (math symbols; its C<n> names follow the TeX CMSY layout): "v−" strains, "3.3 × 10⁵", "mean ±
+ *   s.d.", "37 °C", "∼1-Mb scaffold"; its Latin-1 slots hold "quantum yield = 0.02" (¼), "CS2+" (þ),
+ *   "[(g/μL)/…650)]" (½ ð Þ C138) and "4′,6-diamidino" (zero). C15/C20/C21 follow the same layout.
+ * - AdvP4C4E46 (big delimiters): "∗ (6.022 ∗ 10²³)".
+ * - AdvP4C4E59 (text accents set before their letter): "Noé", "Baltrušis", "Cabañas", "Schäffer".
+ * - Arnhem (RSC body text, regular and bold) draws fi/fl/ft at Private Use codes: "fitness", "fluorescent",
+ *   "software"; Arno (ACS) an em dash: "the asymmetric unit—they are".
+ * The same C<n> name means something else in another Advent font, hence one table per font.
+ */
+export const PUBLISHER_FONTS: ReadonlyMap<string, ReadonlyMap<string, string>> = new Map([
+  [
+    'AdvP4C4E74',
+    table('C0 − C2 × C3 ∗ C6 ± C14 ° C15 • C20 ≤ C21 ≥ C24 ∼ C138 ] onequarter = onehalf [ thorn + eth ( Thorn ) zero ′'),
+  ],
+  ['AdvP4C4E46', table('C0 ( C1 )')],
+  ['AdvP4C4E59', table('C19 ´ C20 ˇ asciitilde ˜ Euro ¨')],
+  ['AdvOT999035f4', table('uniE09D ft uniE103 fi uniE104 fl')],
+  ['AdvOTaa6301a5.B', table('uniE09D ft uniE103 fi uniE104 fl')],
+  ['AdvOTd3e08a55', table('uniE0D5 —')],
+]);
+
+/** Spacing accents and the combining marks they put on the letter that follows them. */
+export const SPACING_ACCENTS: ReadonlyMap<string, string> = new Map([
+  ['´', '\u0301'],
+  ['`', '\u0300'],
+  ['ˆ', '\u0302'],
+  ['˜', '\u0303'],
+  ['¯', '\u0304'],
+  ['˘', '\u0306'],
+  ['˙', '\u0307'],
+  ['¨', '\u0308'],
+  ['˚', '\u030a'],
+  ['˝', '\u030b'],
+  ['ˇ', '\u030c'],
+  ['¸', '\u0327'],
+  ['˛', '\u0328'],
+]);
+
 function table(spec: string): Map<string, string> {
   const words = spec.split(' ');
   const m = new Map<string, string>();
@@ -63,52 +105,5 @@ function table(spec: string): Map<string, string> {
   return m;
 }
 
-const NAMES = new Map([...table(GREEK), ...table(SYMBOLS)]);
-
-/** What a TeX math glyph name stands for, or undefined where we do not know the name. */
-export function texGlyphText(name: string): string | undefined {
-  const known = NAMES.get(name);
-  if (known !== undefined) return known;
-  for (const [re, to] of EXTENSION) if (re.test(name)) return to;
-  return undefined;
-}
-
-export function isTexMathFont(fontName: string): boolean {
-  return TEX_MATH_FONT.test(fontName.replace(/^[A-Z]{6}\+/, ''));
-}
-
-/** The part of pdf.js's exported font data (fontExtraProperties) that the remap reads. */
-export interface FontData {
-  name?: string;
-  differences?: (string | null | undefined)[] | Record<number, string>;
-  toUnicode?: { _map?: (string | undefined)[] } | (string | undefined)[];
-}
-
-/**
- * pdf.js text -> corrected text for one font, or null when the font needs nothing. A character that two
- * named codes share with different meanings is left alone rather than guessed.
- */
-export function texRemap(font: FontData): Map<string, string> | null {
-  if (!font.name || !isTexMathFont(font.name) || !font.differences) return null;
-  const tu = Array.isArray(font.toUnicode) ? font.toUnicode : font.toUnicode?._map;
-  if (!tu) return null;
-  const map = new Map<string, string>();
-  const conflicts = new Set<string>();
-  for (const [code, name] of Object.entries(font.differences)) {
-    if (typeof name !== 'string') continue;
-    const want = texGlyphText(name);
-    const got = tu[Number(code)];
-    if (want === undefined || typeof got !== 'string' || got === want) continue;
-    const prev = map.get(got);
-    if (prev !== undefined && prev !== want) conflicts.add(got);
-    map.set(got, want);
-  }
-  for (const c of conflicts) map.delete(c);
-  return map.size ? map : null;
-}
-
-export function applyRemap(s: string, map: ReadonlyMap<string, string>): string {
-  let out = '';
-  for (const ch of s) out += map.get(ch) ?? ch;
-  return out;
-}
+/** Glyph names that mean the same in every font that uses them. */
+export const NAMES: ReadonlyMap<string, string> = new Map([...table(GREEK), ...table(SYMBOLS), ...table(LIGATURES)]);
