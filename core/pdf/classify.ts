@@ -1,5 +1,6 @@
 /** Kinds of text blocks beyond paragraphs: headings, footnotes and display equations. */
 import { simplifyTitle } from './normalize.js';
+import { monospaced } from './display-math.js';
 import { columnEdges, isCentered, type TextStats } from './paragraphs.js';
 import type { Block } from './types.js';
 
@@ -8,8 +9,9 @@ const NUMBERED_HEADING = /^(\d+(?:\.\d+)*\.?|[A-Z](?:\.\d+)*\.)\s+(\p{Lu}|\p{Lt}
 const NAMED_SECTION = /^(abstract|introduction|background|methods?|materials and methods|results|discussion|conclusions?|summary|references|bibliography|literature cited|acknowledge?ments?|appendix|appendices|related work|funding|data availability|author contributions|supplementary (material|information)|keywords?)\b/i;
 const FOOTNOTE_START = /^(\d{1,2}|[*†‡§¶‖]|[a-z])\s?\S/;
 const EQUATION_NUMBER = /\((\d+(?:\.\d+)?[a-z]?)\)$/;
-// '^' and '_' are left out: typeset math never shows them, identifiers in code and tables do.
-const MATHY = /[=+\u2212×∑∫≤≥≈∝∂∇√|∈∀∃→←⊗⊕αβγδεθλμσφψωΣΠΩ]/u;
+// '^' and '_' are left out: typeset math never shows them, identifiers in code and tables do. So are '+',
+// '|' and lone Greek letters: "KIR+ CD8", "View Journal | View Issue" and "α2,6" are labels, not formulas.
+const MATHY = /[=\u2212×∑∫≤≥≈∝∂∇√∈∀∃→←⊗⊕]/u;
 
 export interface HeadingInfo {
   number?: string;
@@ -74,31 +76,62 @@ export function classifyBlocks(blocks: Block[], stats: TextStats, pageHeight: nu
     }
     const e = edges.get(b.column);
     // Code and program output set in a typewriter font stay one listing paragraph, however mathy.
-    if (e && b.lines.length <= 4 && !monospaced(b, stats)) {
+    if (e && b.lines.length <= 4 && !monospaced(b.lines, stats)) {
       const em = b.size;
       const numbered = EQUATION_NUMBER.exec(b.text);
       const centered = b.lines.every((l) => isCentered(l, e, em) || (numbered !== null && l === b.lines[b.lines.length - 1]));
-      if ((centered && MATHY.test(b.text) && b.text.split(' ').length < 40) || (numbered && MATHY.test(b.text) && b.lines[0].bbox[0] - e.left > 2 * em)) {
+      if ((centered && MATHY.test(b.text) && !/https?:\/\/|www\./.test(b.text) && b.text.split(' ').length < 40) || (numbered && MATHY.test(b.text) && b.lines[0].bbox[0] - e.left > 2 * em)) {
         b.kind = 'equation';
         if (numbered) b.label = `Eq. (${numbered[1]})`;
       }
     }
   }
+  for (const b of blocks) {
+    const numbered = b.kind === 'equation' && !b.label ? EQUATION_NUMBER.exec(b.text) : null;
+    if (numbered) b.label = `Eq. (${numbered[1]})`;
+  }
   mergeBrokenHeadings(blocks, stats);
+  foldContinuedDisplays(blocks, edges);
 }
 
-function monospaced(b: Block, stats: TextStats): boolean {
-  if (!stats.monoFonts?.size) return false;
-  let mono = 0;
-  let all = 0;
-  for (const l of b.lines) {
-    for (const g of l.items) {
-      const n = g.text.replace(/\s/g, '').length;
-      all += n;
-      if (stats.monoFonts.has(g.font)) mono += n;
+/** Text after a display that goes on with the sentence around it: "where ...", "with ...", "Here, ...". */
+const CONTINUES_DISPLAY = /^(?:\p{Ll}|(?:Where|Whereas|Here|With)\b)/u;
+
+/**
+ * Text after a display formula that explains it ("where σ is ...") finishes the paragraph the formula
+ * interrupts: it joins that paragraph, and the formula (still its own equation unit, with its number)
+ * follows the paragraph in reading order. Without a paragraph just above in the same column (the formula
+ * opens a column or page), the explanation moves before the formula so it stays next to the text it
+ * continues. Text indented as a new paragraph, or starting a new sentence another way, changes nothing.
+ */
+function foldContinuedDisplays(blocks: Block[], edges: Map<number, { left: number; right: number }>): void {
+  const top = (b: Block): number => Math.min(...b.lines.map((l) => l.bbox[1]));
+  const bottom = (b: Block): number => Math.max(...b.lines.map((l) => l.bbox[3]));
+  for (let i = 0; i < blocks.length; i++) {
+    if (blocks[i].kind !== 'equation') continue;
+    const column = blocks[i].column;
+    let j = i;
+    while (j < blocks.length && blocks[j].kind === 'equation' && blocks[j].column === column) j++;
+    const after = blocks[j];
+    const e = edges.get(column);
+    const first = after?.lines[0];
+    const continues =
+      after !== undefined && after.kind === 'paragraph' && after.column === column && e !== undefined && CONTINUES_DISPLAY.test(after.text) && first.bbox[0] - e.left < 0.7 * first.size && top(after) >= bottom(blocks[j - 1]) - 1;
+    if (continues) {
+      const before = blocks[i - 1];
+      // A display right after a short line can rise beside it (TeX's short skip): compare tops, not edges.
+      if (before?.kind === 'paragraph' && before.column === column && top(before) < top(blocks[i])) {
+        before.lines.push(...after.lines);
+        before.text = `${before.text} ${after.text}`;
+        blocks.splice(j, 1);
+      } else {
+        blocks.splice(j, 1);
+        blocks.splice(i, 0, after);
+        j++;
+      }
     }
+    i = j - 1;
   }
-  return mono > 0.5 * all;
 }
 
 /** A heading set on two lines can come out as two blocks (a centred second line): join them back. */

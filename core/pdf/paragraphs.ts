@@ -1,6 +1,7 @@
 /** Lines in reading order -> paragraph blocks, split on spacing, indentation, font and size changes. */
 import { joinLines, simplifyTitle } from './normalize.js';
 import { captionStart } from './captions.js';
+import { attachScripts, displayText, findMathZones, notationHeight, proseLines, splitDisplay, wordless } from './display-math.js';
 import type { Block, Line } from './types.js';
 
 export interface TextStats {
@@ -46,14 +47,15 @@ export function isCentered(line: Line, edges: ColumnEdges, em: number): boolean 
   return l > 3 * em && r > 2 * em && Math.abs(l - r) < Math.max(l, r) * 0.8 + 2 * em;
 }
 
-function startsNewParagraph(prev: Line, line: Line, edges: ColumnEdges, stats: TextStats): boolean {
+/** `notation`: height of inline notation rows set between the two lines, not counted as spacing. */
+function startsNewParagraph(prev: Line, line: Line, edges: ColumnEdges, stats: TextStats, notation = 0): boolean {
   if (line.column !== prev.column) return true;
   if (line.bbox[1] < prev.bbox[1] - 1) return true; // moved up: a new column or band
   const em = Math.max(line.size, prev.size);
   const dy = line.baseline - prev.baseline;
   if (Math.abs(dy) < 0.3 * em) return false; // same visual line (an equation and its number, table cells)
   const expected = Math.max(stats.leading * (prev.size / stats.bodySize), prev.size * 1.05);
-  if (dy > expected * 1.45 + 0.5) return true;
+  if (dy - notation > expected * 1.45 + 0.5) return true;
   if (Math.abs(line.size - prev.size) > 0.8) return true;
   if (captionStart(line)) return true;
   // A code listing's continuation lines are indented at will; only spacing and font end a listing.
@@ -75,22 +77,63 @@ function startsNewParagraph(prev: Line, line: Line, edges: ColumnEdges, stats: T
   return false;
 }
 
-export function buildParagraphs(ordered: readonly Line[], page: number, stats: TextStats, outlineTitles: ReadonlySet<string> = new Set()): Block[] {
+export function buildParagraphs(lines: readonly Line[], page: number, stats: TextStats, outlineTitles: ReadonlySet<string> = new Set()): Block[] {
+  const ordered = attachScripts(lines);
   const edges = columnEdges(ordered);
   // A line that is exactly an outline entry is a heading line: it stands alone whatever the spacing.
   const titledLines = new Set(outlineTitles.size ? ordered.filter((l) => outlineTitles.has(simplifyTitle(l.text))) : []);
   const titled = (l: Line): boolean => titledLines.has(l);
+  const { decoration, leading, stray, displays } = findMathZones(ordered, proseLines(ordered, edges, stats), edges, stats);
   const blocks: Block[] = [];
   let cur: Line[] = [];
+  // Inline notation met before the line it belongs to waits for that line's paragraph.
+  let pending: Line[] = [];
+  let later: Line[] = [];
   const flush = (): void => {
-    if (cur.length) blocks.push(toBlock('paragraph', cur, page));
+    // Bars and brackets of inline formulas set apart from the words are highlighted with the paragraph
+    // but are no text (and must not stand between a word broken across two lines).
+    const text = cur.filter((l) => !decoration.has(l) || !wordless(l));
+    if (text.length) {
+      const b = toBlock('paragraph', cur, page);
+      if (text.length < cur.length) b.text = joinLines(text.map((l) => l.text));
+      // A block without text (only pieces of brackets) is nothing to read or cite.
+      if (b.text) blocks.push(b);
+    }
     cur = [];
+    const aside = later.length ? toBlock('paragraph', later, page) : null;
+    if (aside?.text) blocks.push(aside);
+    later = [];
   };
-  for (const line of ordered) {
-    const prev = cur[cur.length - 1];
-    if (prev && (titled(prev) || titled(line) || startsNewParagraph(prev, line, edges.get(line.column) ?? { left: 0, right: 1e9 }, stats))) flush();
-    cur.push(line);
+  for (let i = 0; i < ordered.length; i++) {
+    const end = displays.get(i);
+    if (end !== undefined) {
+      flush();
+      for (const group of splitDisplay(ordered.slice(i, end))) {
+        const b = toBlock('equation', group, page);
+        b.text = displayText(group);
+        if (b.text) blocks.push(b);
+      }
+      i = end - 1;
+      continue;
+    }
+    const line = ordered[i];
+    if (stray.has(line)) {
+      later.push(line);
+      continue;
+    }
+    if (decoration.has(line)) {
+      if (cur.length && !leading.has(line)) cur.push(line);
+      else pending.push(line);
+      continue;
+    }
+    const at = cur.findLastIndex((l) => !decoration.has(l));
+    const prev = cur[at];
+    const notation = prev ? notationHeight([...cur.slice(at + 1), ...pending], prev, line, stats) : 0;
+    if (prev && (titled(prev) || titled(line) || startsNewParagraph(prev, line, edges.get(line.column) ?? { left: 0, right: 1e9 }, stats, notation))) flush();
+    cur.push(...pending, line);
+    pending = [];
   }
+  cur.push(...pending);
   flush();
   return blocks;
 }
