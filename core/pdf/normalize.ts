@@ -35,10 +35,23 @@ export function normalizeText(s: string): string {
 const HYPHEN_END = /([\p{L}\p{N}])[-\u2010\u00ad]$/u;
 
 /**
+ * Whether a line-end hyphen after `lastWord` is a real one. The fragment before it must be a word piece
+ * for the typesetter to have broken it there, and no typesetter leaves a single letter ("p-" + "hydroxy...",
+ * "N-" + "terminal"). A compound of words that already holds a hyphen ("state-of-the-" + "art") most likely
+ * broke on a real hyphen too; one whose earlier parts are only one-letter or numeric prefixes (chemical
+ * locants: "p-hydrox-" + "ybenzylidene", "2,4-dinitro-" + "phenol") is one long word broken like any other.
+ */
+function realHyphen(lastWord: string): boolean {
+  const parts = lastWord.replace(/^[(["“‘']+/u, '').slice(0, -1).split('-');
+  const fragment = parts[parts.length - 1];
+  if ([...fragment].length === 1) return true;
+  return parts.slice(0, -1).some((p) => !/^(?:\p{L}|[\p{N},′']+)$/u.test(p));
+}
+
+/**
  * Joins line texts into one string. A line ending in a hyphen after a letter, followed by a line starting
- * with a lower-case letter, is a word broken by the typesetter: the hyphen goes. Compounds that already
- * contain a hyphen ("state-of-the-" + "art") keep it, since the break then most likely fell on a real hyphen,
- * and so do names continued by a capital or a digit ("COSA-" + "1").
+ * with a lower-case letter, is a word broken by the typesetter: the hyphen goes, unless it is a real one
+ * (realHyphen). Names continued by a capital or a digit ("COSA-" + "1") keep it too.
  */
 export function joinLines(lines: readonly string[]): string {
   let out = '';
@@ -52,10 +65,13 @@ export function joinLines(lines: readonly string[]): string {
     const m = HYPHEN_END.exec(out);
     if (m && /^\p{Ll}/u.test(line) && /\p{L}/u.test(m[1])) {
       const lastWord = /\S+$/.exec(out)?.[0] ?? '';
-      const compound = lastWord.slice(0, -1).includes('-');
-      out = compound ? out + line : out.slice(0, -1) + line;
+      out = realHyphen(lastWord) ? out + line : out.slice(0, -1) + line;
     } else if (/["'”’)]-$/u.test(out) && /^\p{Ll}/u.test(line)) {
       // '"zoo"-' + 'specific': a hyphen after a quote or parenthesis is part of a compound, kept and joined.
+      out += line;
+    } else if (/\p{L}$/u.test(out) && /^-\p{Ll}/u.test(line)) {
+      // "The p" + "-hydroxybenzylidene": runs that touch, cut into two lines at a column gutter. No line of
+      // running text opens with a hyphen glued to a word, so it goes on with the word before.
       out += line;
     } else if (m && /^[\p{Lu}\p{N}]/u.test(line)) {
       // "COSA-" + "1", "HIM-6-RMH-" + "1": a real hyphen at the break; the word continues without a space.
