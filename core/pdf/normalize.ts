@@ -19,9 +19,10 @@ const EXTRA_REPLACEMENTS: [RegExp, string][] = [
   [/\uf8fc/g, '}'],
   [/[\uf8e5-\uf8e7\uf8ec\uf8ed\uf8ef\uf8f0\uf8f2-\uf8f5\uf8f7\uf8f8\uf8fa\uf8fb\uf8fd\uf8fe]/g, ''],
   [/[\u2000-\u200a\u202f\u205f\u3000\u00a0]/g, ' '],
-  // Control codes come from glyphs whose font has no Unicode mapping: mark them as unknown, not as text.
+  // Control codes (C0 and C1) come from glyphs whose font has no Unicode mapping: mark them as unknown, not
+  // as text.
   // eslint-disable-next-line no-control-regex -- matching control codes is the point here
-  [/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd'],
+  [/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '\ufffd'],
 ];
 
 export function normalizeText(s: string): string {

@@ -41,6 +41,10 @@ describe('TeX math glyph names over pdf.js Unicode', () => {
     expect(map).toBeNull();
   });
 
+  it('marks C0 and C1 control codes left over as unknown characters', () => {
+    expect(normalizeText('a\u0002b\u0099c')).toBe('a\ufffdb\ufffdc');
+  });
+
   it('turns tall-delimiter pieces into the bracket they build', () => {
     expect(normalizeText('\uf8eba\uf8ecb\uf8ed\uf8f6\uf8f7\uf8f8')).toBe('(ab)');
     expect(normalizeText('\uf8ee\uf8ef\uf8f0x\uf8f9\uf8fa\uf8fb')).toBe('[x]');
