@@ -58,9 +58,16 @@ export function detectColumns(lines: readonly Line[], pageWidth: number, runGutt
   const ends = new Map<number, number>();
   for (const l of leftLines) for (const k of [Math.floor(l.bbox[2] / 3), Math.ceil(l.bbox[2] / 3)]) ends.set(k, (ends.get(k) ?? 0) + 1);
   const flush = Math.max(0, ...ends.values());
-  const median = (v: number[]): number => v.sort((a, b) => a - b)[Math.floor(v.length / 2)];
-  const leftReal = flush >= 0.3 * leftLines.length && median(leftLines.map((l) => l.bbox[2] - l.bbox[0])) >= 0.25 * pageWidth;
-  const rightReal = median(rightLines.map((l) => l.bbox[2] - l.bbox[0])) >= 0.25 * pageWidth;
+  // A column of running text: wide lines (at least a good share where the rest is a list of abbreviations
+  // or key resources) made of words; a table's figures are not.
+  const wide = (ls: readonly Line[]): boolean => {
+    const text = ls.map((l) => l.text).join('');
+    const letters = text.match(/\p{L}/gu)?.length ?? 0;
+    const digits = text.match(/\p{N}/gu)?.length ?? 0;
+    return ls.filter((l) => l.bbox[2] - l.bbox[0] >= 0.25 * pageWidth).length >= 0.3 * ls.length && letters >= digits;
+  };
+  const leftReal = flush >= 0.3 * leftLines.length && wide(leftLines);
+  const rightReal = wide(rightLines);
   // A ragged sidebar (affiliations, abbreviations in small print) beside one real column is a column too
   // when its lines keep their own baselines; a table's cells share their row's baseline.
   if (!(leftReal && rightReal) && (!(leftReal || rightReal) || sharedBaselines(leftLines, rightLines) >= 0.3)) return { columns: 1, gutters: [] };

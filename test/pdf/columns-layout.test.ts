@@ -272,6 +272,26 @@ describe('columns under full-width text', () => {
     expect(m.pages[0].columns).toBe('mixed');
   });
 
+  it('keeps two columns apart when one of them ends in a list of short entries', async () => {
+    const data = await makePdf([
+      (page, f) => {
+        const left = Array.from({ length: 40 }, (_, i) => padTo(f.regular, `Left methods text line ${pad(i)} goes on, `, 226));
+        lines(page, f.regular, left, 72, 80);
+        lines(page, f.regular, Array.from({ length: 12 }, (_, i) => padTo(f.regular, `Right column text line ${pad(i)} goes on, `, 236)), 320, 80);
+        run(page, f.bold, 'Abbreviations', 320, 240);
+        const abbr = ['CM Cardiomyocyte', 'DMD Duchenne muscular dystrophy', 'HDR Homology-directed repair', 'HTS High-throughput sequencing', 'Indels Insertions or deletions', 'ORF Open reading frame', 'PCR Polymerase chain reaction', 'SD Standard deviation', 'WT Wild type'];
+        lines(page, f.regular, [...abbr, ...abbr.map((a) => a.toLowerCase())], 320, 256);
+      },
+    ]);
+    const m = await parsePdf(data, 'abbreviations.pdf');
+    dump(m);
+    expect(m.pages[0].columns).toBe(2);
+    const right = unitWith(m, 'Right column text line 00') as Unit;
+    expect(right.text).toMatch(/Right column text line 11 goes on,/);
+    expect(right.text).not.toContain('Left');
+    expect(unitWith(m, 'Left methods text line 00')?.text).toMatch(/Left methods text line 39 goes on,/);
+  });
+
   it('reads a title and abstract over two of three columns before those columns, and the third after them', async () => {
     const data = await makePdf([
       (page, f) => {
@@ -347,6 +367,11 @@ describe.skipIf(!existsSync(evalDocs))('column layout on real papers in ../share
     const body = onPage(m, 1).find((u) => u.text.startsWith('Secondary DNA and RNA structures')) as Unit;
     expect(body.text).toMatch(/G-quadruplexes \(G4s\) increased in the last years\. G4s are non-canonical DNA and RNA secondary structures/);
     expect(body.text).not.toMatch(/Bonn|@/);
+    // Page 14: methods in two columns, the right one ending in a list of abbreviations.
+    const p14 = onPage(m, 14);
+    const plaque = p14.find((u) => u.text.startsWith('CaCo2 cells transfected with siRNA')) as Unit;
+    expect(plaque.text).not.toMatch(/Pulser|electroporat/);
+    expect(p14.find((u) => u.text.startsWith('One million cells were electroporated'))?.text).toContain('Gene Pulser Xcell Electroporation System');
   });
 
   it('qasper 2001.03131: the last line of the paragraph above Figure 1 stays in the paragraph', async () => {
