@@ -11,8 +11,27 @@ export interface ColumnLayout {
 /**
  * Looks for a vertical strip in the middle of the page that body lines do not cross while enough lines
  * sit fully on each side of it. Lines crossing it on such a page are full-width (titles, abstracts).
+ * A side wider than half the page is searched again: a title and abstract over two of three columns hide
+ * the gutter between those two from the page-wide search.
  */
 export function detectColumns(lines: readonly Line[], pageWidth: number, runGutters: readonly number[] = []): ColumnLayout {
+  const found = splitColumns(lines, pageWidth, runGutters);
+  if (found.gutters.length !== 1) return found;
+  const g = found.gutters[0];
+  const gutters = [g];
+  for (const [lo, hi] of [
+    [0, g],
+    [g, pageWidth],
+  ]) {
+    if (hi - lo <= 0.55 * pageWidth) continue;
+    const inside = lines.filter((l) => l.bbox[0] >= lo - 1 && l.bbox[2] <= hi + 1).map((l) => ({ ...l, bbox: [l.bbox[0] - lo, l.bbox[1], l.bbox[2] - lo, l.bbox[3]] as Line['bbox'] }));
+    const sub = splitColumns(inside, hi - lo);
+    if (sub.gutters.length === 1) gutters.push(sub.gutters[0] + lo);
+  }
+  return gutters.length > 1 ? { columns: 'mixed', gutters: gutters.sort((a, b) => a - b) } : found;
+}
+
+function splitColumns(lines: readonly Line[], pageWidth: number, runGutters: readonly number[] = []): ColumnLayout {
   const text = lines.filter((l) => l.text.length >= 3 && !l.items[0].vertical);
   if (text.length < 8) return { columns: 1, gutters: [] };
   if (runGutters.length >= 2) {
@@ -71,8 +90,12 @@ export function detectColumns(lines: readonly Line[], pageWidth: number, runGutt
   // A ragged sidebar (affiliations, abbreviations in small print) beside one real column is a column too
   // when its lines keep their own baselines; a table's cells share their row's baseline.
   if (!(leftReal && rightReal) && (!(leftReal || rightReal) || sharedBaselines(leftLines, rightLines) >= 0.3)) return { columns: 1, gutters: [] };
-  // Widen the strip to its real extent so lines ending just left of the probe are not miscounted.
-  return { columns: best.crossing > 0 ? 'mixed' : 2, gutters: [best.x] };
+  // The gutter is the middle of the clear strip between the columns, not where the probe stopped: a line
+  // ending a little right of the left column (an abstract's last line over a narrow sidebar) or starting a
+  // little left of the right one must not count as crossing it.
+  const lo = Math.max(...leftLines.map((l) => l.bbox[2]));
+  const hi = Math.min(...rightLines.map((l) => l.bbox[0]));
+  return { columns: best.crossing > 0 ? 'mixed' : 2, gutters: [(lo + hi) / 2] };
 }
 
 /** Share of the smaller side's lines that sit on a baseline of the other side (within a point). */
@@ -94,7 +117,7 @@ function columnsBelowOrAbove(text: readonly Line[], x: number, minSide: number):
     const inside = text.filter((l) => l.bbox[1] >= cuts[i - 1] - 1 && l.bbox[3] <= cuts[i] + 1 && l.bbox[3] > cuts[i - 1] + 1);
     const left = inside.filter((l) => l.bbox[2] <= x).length;
     const right = inside.filter((l) => l.bbox[0] >= x).length;
-    if (left >= minSide && right >= minSide) return true;
+    if (left >= Math.min(minSide, Math.max(4, 0.3 * inside.length)) && right >= Math.min(minSide, Math.max(4, 0.3 * inside.length))) return true;
   }
   return false;
 }
@@ -115,18 +138,23 @@ export function readingOrder(lines: Line[], layout: ColumnLayout): Line[] {
   }
   const all = layout.gutters;
   const across = (l: Line, x: number): boolean => l.bbox[0] < x - 1 && l.bbox[2] > x + 1;
-  // The short last line of a full-width paragraph stays with it: same left edge, one line down, ending
-  // well short of the gutter the paragraph crosses.
+  // The short last line of a full-width paragraph stays with it: same left edge, one line down, and either
+  // ending well short of the gutter the paragraph crosses or with no column line right below it (the first
+  // line of a column has the rest of the column under it).
   const tails = new Map<Line, Line>();
   let prev: Line | null = null;
-  for (const l of sorted) {
+  sorted.forEach((l, i) => {
     const g = prev ? all.find((x) => across(prev as Line, x)) : undefined;
     if (prev && g !== undefined && !all.some((x) => across(l, x))) {
       const dy = l.baseline - prev.baseline;
-      if (dy > 0.5 * prev.size && dy <= 1.6 * prev.size && Math.abs(l.bbox[0] - prev.bbox[0]) <= prev.size && l.bbox[2] < g - 2 * l.size) tails.set(l, prev);
+      if (dy > 0.5 * prev.size && dy <= 1.6 * prev.size && Math.abs(l.bbox[0] - prev.bbox[0]) <= prev.size) {
+        const below = sorted.slice(i + 1).find((n) => n.bbox[1] >= l.bbox[3] - 1 && n.bbox[0] < l.bbox[2] && n.bbox[2] > l.bbox[0]);
+        const alone = !below || all.some((x) => across(below, x)) || below.baseline - l.baseline > 1.6 * l.size;
+        if (alone || l.bbox[2] < g - 2 * l.size) tails.set(l, prev);
+      }
     }
     if (all.some((x) => across(l, x))) prev = l;
-  }
+  });
   const crosses = (l: Line, x: number): boolean => across(tails.get(l) ?? l, x);
   for (const l of lines) l.column = all.some((x) => crosses(l, x)) ? -1 : all.filter((x) => l.bbox[0] >= x - 1).length;
   return orderStrip(sorted, all, crosses).concat(sideways);

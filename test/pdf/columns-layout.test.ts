@@ -255,7 +255,10 @@ describe('columns under full-width text', () => {
     const data = await makePdf([
       (page, f) => {
         run(page, f.bold, 'A Paper Whose First Page Has a Sidebar', 72, 70, 16);
-        lines(page, f.regular, Array.from({ length: 12 }, (_, i) => `Abstract line ${pad(i)} runs across the whole page above both of the columns, and on.`), 72, 100);
+        // The abstract's last line is about as long as a sidebar line: it still ends the abstract.
+        const abstract = Array.from({ length: 11 }, (_, i) => `Abstract line ${pad(i)} runs across the whole page above both of the columns, and on`);
+        lines(page, f.regular, [...abstract, 'and the abstract ends on this short line.'], 72, 100);
+        lines(page, f.regular, ['Keywords: sidebars, columns, reading order, first pages'], 72, 248);
         const side = ['*Correspondence:', 'first.author@example.org', 'Second Author', 'second.author@example.org', '1 Institute of Clinical Chemistry,', 'University Hospital Bonn,', 'Venusberg-Campus 1, 53127 Bonn,', 'Germany', '2 Department of Oncology,', 'University Hospital Bonn,', 'Bonn, Germany', '3 Institute of Human Genetics,', 'University Hospital Bonn,', 'Germany', '4 German Centre for Infection', 'Research (DZIF), Bonn, Germany'];
         lines(page, f.regular, side, 72, 280, 7, 10);
         const body = Array.from({ length: 14 }, (_, i) => padTo(f.regular, `Body column line ${pad(i)} of the background, `, 236));
@@ -269,6 +272,7 @@ describe('columns under full-width text', () => {
     expect(bodyUnits).toHaveLength(1);
     expect(bodyUnits[0].text).toMatch(/^Body column line 00 .*Body column line 13 /);
     expect(bodyUnits[0].text).not.toMatch(/Institute|Germany|example\.org/);
+    expect(unitWith(m, 'Abstract line 00')?.text).toMatch(/line 10 runs .* and on and the abstract ends on this short line\.$/);
     expect(m.pages[0].columns).toBe('mixed');
   });
 
@@ -320,6 +324,27 @@ const evalDocs = join(import.meta.dirname, '..', '..', '..', 'shared', 'eval');
 const load = async (set: string, file: string): Promise<DocumentModel> => parsePdf(new Uint8Array(readFileSync(join(evalDocs, set, 'docs', file))), file);
 const onPage = (m: DocumentModel, page: number): Unit[] => m.units.filter((u) => u.page === page);
 
+describe('columns found within a side of the page', () => {
+  it('finds the gutter between two columns that a long title and abstract over both hide from the page-wide search', async () => {
+    const data = await makePdf([
+      (page, f) => {
+        run(page, f.bold, 'A Title Over Two of Three Columns', 40, 70, 16);
+        lines(page, f.regular, Array.from({ length: 22 }, (_, i) => `Abstract ${pad(i)} spans the two left columns of this page, then more`), 40, 100);
+        lines(page, f.regular, Array.from({ length: 14 }, (_, i) => padTo(f.regular, `First column ${pad(i)} text goes on `, 160)), 40, 390);
+        lines(page, f.regular, Array.from({ length: 14 }, (_, i) => padTo(f.regular, `Second column ${pad(i)} text goes on `, 160)), 215, 390);
+        lines(page, f.regular, Array.from({ length: 46 }, (_, i) => `Third column ${pad(i)} text goes on.`), 390, 70);
+      },
+    ]);
+    const m = await parsePdf(data, 'three-hidden.pdf');
+    dump(m);
+    const first = unitWith(m, 'First column 00') as Unit;
+    expect(first.text).toMatch(/First column 13 text goes on/);
+    expect(first.text).not.toContain('Second');
+    expect(unitWith(m, 'Second column 00')?.text).toMatch(/Second column 13 text goes on/);
+    expect(unitWith(m, 'Third column 00')?.text).toContain('Third column 45 text goes on.');
+  });
+});
+
 describe.skipIf(!existsSync(evalDocs))('column layout on real papers in ../shared/eval', () => {
   it('RSC two-column article: whole right-column paragraphs, no sidebar banner, the overrunning cell in its table', async () => {
     const m = await load('litqa2-dev', '10.1039_d1sc05088e.pdf');
@@ -360,6 +385,14 @@ describe.skipIf(!existsSync(evalDocs))('column layout on real papers in ../share
     const third = m.units.find((u) => u.text.startsWith('ically diverse and to display polyphenism')) as Unit;
     expect(third.text).toContain('sea methane seeps (12). They had a stalk-like shape');
     expect(third.text).toMatch(/larger than any previously described single-?celled prokaryote\.$/);
+    // A research article's first page: the two left columns under the abstract are read apart, left first.
+    const kir = await load('litqa2-dev', '10.1126_science.abi9591.pdf');
+    const p2 = onPage(kir, 2);
+    const left = p2.find((u) => u.text.startsWith('cephalomyelitis (EAE), a mouse model of')) as Unit;
+    expect(left.text).toMatch(/^cephalomyelitis \(EAE\), a mouse model of human multiple sclerosis \(MS\) \(2, 3\)\. In particular, disruption of Qa-1-CD8/);
+    expect(left.text).not.toContain('immunoglobulin');
+    const right = p2.find((u) => u.text.startsWith('EAE recognized peptides bound to H2-Db')) as Unit;
+    expect(p2.indexOf(left)).toBeLessThan(p2.indexOf(right));
   });
 
   it('BMC first page: the body column beside the affiliations sidebar reads as its own paragraph', async () => {
