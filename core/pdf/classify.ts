@@ -1,10 +1,9 @@
 /** Kinds of text blocks beyond paragraphs: headings, footnotes and display equations. */
 import { simplifyTitle } from './normalize.js';
 import { monospaced } from './display-math.js';
-import { columnEdges, isCentered, type TextStats } from './paragraphs.js';
+import { columnEdges, isCentered, NUMBERED_HEADING, type TextStats } from './paragraphs.js';
 import type { Block } from './types.js';
 
-const NUMBERED_HEADING = /^(\d+(?:\.\d+)*\.?|[A-Z](?:\.\d+)*\.)\s+(\p{Lu}|\p{Lt}|[a-z]*[A-Z])/u;
 /** Section names that papers use without numbers and often at body size. */
 const NAMED_SECTION = /^(abstract|introduction|background|methods?|materials and methods|results|discussion|conclusions?|summary|references|bibliography|literature cited|acknowledge?ments?|appendix|appendices|related work|funding|data availability|author contributions|supplementary (material|information)|keywords?)\b/i;
 const FOOTNOTE_START = /^(\d{1,2}|[*†‡§¶‖]|[a-z])\s?\S/;
@@ -18,37 +17,61 @@ export interface HeadingInfo {
   title: string;
 }
 
+/** A heading's number: arabic ("3.2"), a letter ("A", "A.1"), Roman ("IV") or an IEEE outline's "II-A". */
+const HEADING_NUMBER = /^(\d+(?:\.\d+)*|[A-Z](?:\.\d+)*|[IVX]{1,5}-[A-Z]|[IVX]{2,5})\.?\s+(.*)$/u;
+
+/**
+ * Number and title of a heading (or outline entry). Beyond NUMBERED_HEADING, a text already known to be a
+ * heading may go on in lower case after a dotted number ("3.1. strucchange: ...", a package name), and outline
+ * entries of IEEE papers number without a dot ("II Related work", "II-A Data").
+ */
 export function headingInfo(text: string): HeadingInfo {
-  const m = /^(\d+(?:\.\d+)*|[A-Z](?:\.\d+)*)\.?\s+(.*)$/u.exec(text);
-  if (m && NUMBERED_HEADING.test(text)) return { number: m[1], title: m[2].trim() };
+  const m = HEADING_NUMBER.exec(text);
+  const numbered = NUMBERED_HEADING.test(text) || /^\d+(?:\.\d+)+\.?\s+\p{Ll}/u.test(text) || /^(?:[IVX]{1,5}-[A-Z]|[IVX]{2,5})\s+\p{Lu}/u.test(text);
+  if (m && numbered) return { number: m[1], title: m[2].trim() };
   return { title: text.trim() };
 }
 
-/** Headings are words: not formulas, table rows or tick labels. */
-function wordy(text: string): boolean {
+/**
+ * Headings are words: not formulas, table rows or tick labels. `code`: names with underscores are words too
+ * (a numbered title naming a function, "Labels in the borders: labeling_text()").
+ */
+function wordy(text: string, code = false): boolean {
   const chars = text.replace(/\s/g, '');
   const letters = (chars.match(/\p{L}/gu) ?? []).length;
   const digits = (chars.match(/\d/g) ?? []).length;
   const tokens = text.split(/\s+/);
   const single = tokens.filter((t) => /^\p{L}$/u.test(t)).length;
-  if (!/\p{L}{3,}/u.test(text) || /[=<>|\\^_{}]/.test(text)) return false;
+  if (!/\p{L}{3,}/u.test(text) || (code ? /[=<>|\\^{}]/ : /[=<>|\\^_{}]/).test(text)) return false;
   return letters >= 0.6 * chars.length && digits <= 0.3 * chars.length && single <= 0.35 * tokens.length;
 }
 
 function looksLikeHeading(b: Block, stats: TextStats): boolean {
   if (b.lines.length > 3 || b.text.length > 160 || b.text.length < 2) return false;
-  if (!wordy(b.text) || /-$/.test(b.text)) return false;
+  const hasNumber = NUMBERED_HEADING.test(b.text);
+  // A numbered title is judged without the years it cites ("5.2. Petersen (2009)").
+  const words = hasNumber ? b.text.replace(/\(\d{4}[a-z]?\)/g, '') : b.text;
+  if (!wordy(words, hasNumber) || /-$/.test(b.text)) return false;
   if (/[,;]$/.test(b.text) || /^[\p{Ll}([]/u.test(b.text)) return false;
   const bigger = b.size >= stats.bodySize + 0.9;
   const otherFont = b.font !== stats.bodyFont;
-  const numbered = NUMBERED_HEADING.test(b.text) && !/\.\s*$/.test(b.text.replace(/^[\d.]+/, ''));
+  const numbered = hasNumber && !/\.\s*$/.test(b.text.replace(/^[\d.]+/, ''));
   if (bigger && b.lines.length <= 2 && !/[.:]$/.test(b.text)) return true;
   if (otherFont && numbered && b.size >= stats.bodySize - 0.5 && b.text.split(' ').length <= 14) return true;
   if (otherFont && NAMED_SECTION.test(b.text) && b.text.split(' ').length <= 6) return true;
   return false;
 }
 
-/** Reclassifies one page's flow blocks in place. */
+/**
+ * A block in lower case that reads like an outline entry is only a heading when set apart by its font: a
+ * table cell "spacing" in the body font, code "summary()" in the typewriter font or a paragraph's last line
+ * "flow cytometry." are not the sections "Spacing", "Summary" or "Flow cytometry".
+ */
+function notTitle(b: Block, stats: TextStats): boolean {
+  if (!/^\p{Ll}/u.test(b.text)) return false;
+  return b.font === stats.bodyFont || stats.monoFonts?.has(b.font) === true || /\.$/.test(b.text);
+}
+
 /**
  * Reclassifies one page's flow blocks in place. `outlineTitles` (simplified) are the PDF outline's entries:
  * a short block whose text is one of them is a heading whatever its font.
@@ -57,15 +80,18 @@ export function classifyBlocks(blocks: Block[], stats: TextStats, pageHeight: nu
   const edges = columnEdges(blocks.flatMap((b) => b.lines));
   for (const b of blocks) {
     if (b.kind !== 'paragraph') continue;
-    const inOutline = outlineTitles.size > 0 && b.lines.length <= 3 && b.text.length <= 200 && (outlineTitles.has(simplifyTitle(b.text)) || outlineTitles.has(simplifyTitle(headingInfo(b.text).title)));
-    if (inOutline || looksLikeHeading(b, stats)) {
+    const top = Math.min(...b.lines.map((l) => l.bbox[1]));
+    // A numbered section always has text after its heading on the same page: a last line at the foot of the
+    // page naming one is a running foot ("32.23. v1.0rc1 (13/12/2019)" beside the page number).
+    const foot = b === blocks[blocks.length - 1] && top > pageHeight * 0.9 && headingInfo(b.text).number !== undefined;
+    const inOutline = !foot && outlineTitles.size > 0 && !notTitle(b, stats) && b.lines.length <= 3 && b.text.length <= 200 && (outlineTitles.has(simplifyTitle(b.text)) || outlineTitles.has(simplifyTitle(headingInfo(b.text).title)));
+    if (inOutline || (!foot && looksLikeHeading(b, stats))) {
       b.kind = 'heading';
       const info = headingInfo(b.text);
       b.number = info.number;
       if (info.number) b.label = `Section ${info.number}`;
       continue;
     }
-    const top = Math.min(...b.lines.map((l) => l.bbox[1]));
     if (top > pageHeight * 0.6 && b.size <= stats.bodySize - 0.8 && FOOTNOTE_START.test(b.text)) {
       const small = b.lines[0].items[0].size < b.size - 0.5 || /^[*†‡§¶‖\d]/.test(b.text);
       if (small) {

@@ -41,14 +41,38 @@ export function columnEdges(lines: readonly Line[]): Map<number, ColumnEdges> {
 
 const SENTENCE_END = /[.!?:;]["'”’)\]]?$/;
 
+/** "3.2 Results", "4.1. Data", "A.1. Proofs", "IV. Experiments": a section number, then the title's first word. */
+export const NUMBERED_HEADING = /^(\d+(?:\.\d+)*\.?|[A-Z](?:\.\d+)*\.|[IVX]{2,5}\.)\s+(\p{Lu}|\p{Lt}|[a-z]*[A-Z])/u;
+
+/**
+ * A numbered heading set on its own line(s) at body size in a font of its own ("4.2 Causal Explanation
+ * Identification" in bold, then the body text after only a little extra space) ends there: `block` is the
+ * paragraph so far, `line` the next line. The heading lines carry no other font (a bold lead-in phrase that
+ * runs on into the text in the body font is a run-in heading and stays with its paragraph), the body font is
+ * not theirs, and the last one does not finish a sentence. Then either it stops well short of the column's
+ * right edge, or (a long title filling its line) some extra space sets it apart from the text below.
+ */
+function endsNumberedHeading(block: readonly Line[], line: Line, edges: ColumnEdges, stats: TextStats, spaced: boolean): boolean {
+  const prev = block[block.length - 1];
+  const font = block[0].font;
+  if (block.length > 3 || font === line.font || font === stats.bodyFont) return false;
+  if (block.some((l) => l.size < stats.bodySize - 0.5 || l.items.some((g) => g.font !== font && g.text.trim() !== ''))) return false;
+  const text = joinLines(block.map((l) => l.text));
+  if (!NUMBERED_HEADING.test(text) || /[.,;]$/.test(text) || text.length > 160) return false;
+  return spaced || edges.right - prev.bbox[2] > 2 * Math.max(prev.size, line.size);
+}
+
 export function isCentered(line: Line, edges: ColumnEdges, em: number): boolean {
   const l = line.bbox[0] - edges.left;
   const r = edges.right - line.bbox[2];
   return l > 3 * em && r > 2 * em && Math.abs(l - r) < Math.max(l, r) * 0.8 + 2 * em;
 }
 
-/** `notation`: height of inline notation rows set between the two lines, not counted as spacing. */
-function startsNewParagraph(prev: Line, line: Line, edges: ColumnEdges, stats: TextStats, notation = 0): boolean {
+/**
+ * `notation`: height of inline notation rows set between the two lines, not counted as spacing. `block`: the
+ * text lines of the paragraph so far (`prev` is its last).
+ */
+function startsNewParagraph(prev: Line, line: Line, edges: ColumnEdges, stats: TextStats, notation = 0, block: readonly Line[] = [prev]): boolean {
   if (line.column !== prev.column) return true;
   if (line.bbox[1] < prev.bbox[1] - 1) return true; // moved up: a new column or band
   const em = Math.max(line.size, prev.size);
@@ -58,6 +82,7 @@ function startsNewParagraph(prev: Line, line: Line, edges: ColumnEdges, stats: T
   if (dy - notation > expected * 1.45 + 0.5) return true;
   if (Math.abs(line.size - prev.size) > 0.8) return true;
   if (captionStart(line)) return true;
+  if (endsNumberedHeading(block, line, edges, stats, dy - notation > expected * 1.2)) return true;
   // A code listing's continuation lines are indented at will; only spacing and font end a listing.
   if (stats.monoFonts?.has(line.font) && stats.monoFonts.has(prev.font)) return false;
   const colWidth = edges.right - edges.left;
@@ -129,7 +154,8 @@ export function buildParagraphs(lines: readonly Line[], page: number, stats: Tex
     const at = cur.findLastIndex((l) => !decoration.has(l));
     const prev = cur[at];
     const notation = prev ? notationHeight([...cur.slice(at + 1), ...pending], prev, line, stats) : 0;
-    if (prev && (titled(prev) || titled(line) || startsNewParagraph(prev, line, edges.get(line.column) ?? { left: 0, right: 1e9 }, stats, notation))) flush();
+    const block = cur.filter((l) => !decoration.has(l));
+    if (prev && (titled(prev) || titled(line) || startsNewParagraph(prev, line, edges.get(line.column) ?? { left: 0, right: 1e9 }, stats, notation, block))) flush();
     cur.push(...pending, line);
     pending = [];
   }

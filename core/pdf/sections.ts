@@ -22,10 +22,11 @@ export function assignLevels(headings: Block[], outline: readonly OutlineEntry[]
     outlineLevel.set(simplify(o.title), o.level);
     outlineLevel.set(simplify(headingInfo(o.title).title), o.level);
   }
+  const depths = numberDepths(headings);
   const numberedSizes = new Map<number, number>();
   for (const h of headings) {
-    if (!h.number) continue;
-    const depth = h.number.split('.').length;
+    const depth = depths.get(h);
+    if (depth === undefined) continue;
     numberedSizes.set(depth, Math.max(numberedSizes.get(depth) ?? 0, h.size));
   }
   const unnumberedSizes = [...new Set(headings.filter((h) => !h.number).map((h) => h.size))].sort((a, b) => b - a);
@@ -40,7 +41,9 @@ export function assignLevels(headings: Block[], outline: readonly OutlineEntry[]
   for (const h of headings) {
     const outlined = fromOutline(h) ?? styleLevel.get(`${h.font}@${h.size}`);
     if (outlined !== undefined) h.level = outlined;
-    else if (h.number) h.level = h.number.split('.').length;
+    else if (h.number) h.level = depths.get(h) ?? 1;
+    // Larger than every numbered heading (the paper's title): the top level.
+    else if (numberedSizes.size && h.size > Math.max(...numberedSizes.values()) + 0.5) h.level = 1;
     else if (numberedSizes.size) {
       // Same size as the numbered level whose size is closest: "References" sits beside "5 Discussion".
       let best = 1;
@@ -57,12 +60,50 @@ export function assignLevels(headings: Block[], outline: readonly OutlineEntry[]
   }
 }
 
+const ROMAN: Record<string, number> = { I: 1, V: 5, X: 10 };
+
+function romanValue(s: string): number {
+  let v = 0;
+  for (let i = 0; i < s.length; i++) {
+    const d = ROMAN[s[i]];
+    const next = ROMAN[s[i + 1]] ?? 0;
+    v += d < next ? -d : d;
+  }
+  return v;
+}
+
+/**
+ * Depth of each numbered heading: "3.2" = 2, "A.1" = 2. Papers numbering sections in Roman numerals (IEEE:
+ * "II. Method", "A. Data", "B. Model", "III. Results") put the lettered ones a level below; "I", "V" and "X"
+ * are Roman when they come next in the count ("IV." then "V."), letters otherwise ("A.", "B.").
+ */
+function numberDepths(headings: readonly Block[]): Map<Block, number> {
+  const depths = new Map<Block, number>();
+  const romanPaper = headings.some((h) => h.number !== undefined && /^[IVX]{2,5}$/.test(h.number));
+  let roman = 0;
+  for (const h of headings) {
+    if (!h.number) continue;
+    const isRoman = romanPaper && /^[IVX]{1,5}$/.test(h.number) && (h.number.length > 1 || romanValue(h.number) === roman + 1);
+    if (isRoman) roman = romanValue(h.number);
+    const lettered = romanPaper && !isRoman && roman > 0 && /^[A-Z]\b/.test(h.number);
+    depths.set(h, h.number.split('.').length + (lettered ? 1 : 0));
+  }
+  return depths;
+}
+
 /** Builds the tree from heading units in reading order; outline entries no heading matched are added too. */
 export function buildTree(
   headings: { title: string; number?: string; level: number; page: number; unitId?: string }[],
   outline: readonly OutlineEntry[],
 ): SectionNode[] {
-  const matched = new Set(headings.flatMap((h) => [simplify(h.title), simplify(headingInfo(h.title).title)]));
+  // An outline entry can leave out what follows a colon in the heading ("Labels in the borders" for
+  // "4.1. Labels in the borders: labeling_text()"): it still names that heading.
+  const matched = new Set(
+    headings.flatMap((h) => {
+      const title = headingInfo(h.title).title;
+      return [simplify(h.title), simplify(title), simplify(title.replace(/:.*$/, ''))];
+    }),
+  );
   const extra = outline
     .filter((o) => !matched.has(simplify(o.title)) && !matched.has(simplify(headingInfo(o.title).title)))
     .map((o) => ({ title: o.title, level: o.level, page: o.page, number: headingInfo(o.title).number }));
