@@ -5,8 +5,12 @@ const FIG_TAB = /\b(Figures?|Figs?\.?|FIGURES?|FIGS?\.?|Tables?|TABLES?|Tabs?\.)
 const SECTION = /(?:\b(?:Sections?|Sects?\.|Secs?\.)|§)\s*(\d+(?:\.\d+)*)/g;
 const EQUATION = /\b(?:Equations?|Eqs?\.|Eqn\.?)\s*\(?(\d+(?:\.\d+)?[a-z]?)\)?/g;
 
+/** Cheap test before the three scans: most paragraphs mention nothing. */
+const ANY_MENTION = /Fig|FIG|Tab|TAB|Sec|§|Eq/;
+
 export function mentionedLabels(text: string): string[] {
   const out: string[] = [];
+  if (!ANY_MENTION.test(text)) return out;
   for (const m of text.matchAll(FIG_TAB)) {
     const kind = /^t/i.test(m[1]) ? 'Table' : 'Figure';
     const nums = m[2].split(/\s*(?:,|and|&)\s*/);

@@ -10,6 +10,7 @@
  * Every pass is linear in the lines of a page (a fixed window at most).
  */
 import { makeLine } from './lines.js';
+import { visibleLength } from './normalize.js';
 import type { TextStats } from './paragraphs.js';
 import type { Line } from './types.js';
 
@@ -32,12 +33,15 @@ export interface ColumnEdges {
   right: number;
 }
 
-/** Words of running text on a line: letters with lower case after the first, not function names. */
-export function proseWords(text: string): number {
+/**
+ * Words of running text on a line: letters with lower case after the first, not function names. Counting
+ * stops at `enough`: callers only tell none, one, two and several apart, and most lines are long.
+ */
+export function proseWords(text: string, enough = Infinity): number {
   let n = 0;
   for (const token of text.split(' ')) {
     const core = token.replace(/^[([{“"‘']+|[)\]}”"’',.;:!?]+$/gu, '');
-    if (/^\p{L}\p{Ll}{2,}(?:[-’']\p{L}+)*$/u.test(core) && !OPERATOR_NAMES.has(core.toLowerCase())) n++;
+    if (/^\p{L}\p{Ll}{2,}(?:[-’']\p{L}+)*$/u.test(core) && !OPERATOR_NAMES.has(core.toLowerCase()) && ++n >= enough) break;
   }
   return n;
 }
@@ -56,7 +60,7 @@ export function monospaced(lines: readonly Line[], stats: TextStats): boolean {
   let all = 0;
   for (const l of lines) {
     for (const g of l.items) {
-      const n = g.text.replace(/\s/g, '').length;
+      const n = visibleLength(g.text);
       all += n;
       if (stats.monoFonts.has(g.font)) mono += n;
     }
@@ -76,11 +80,14 @@ export function proseLines(ordered: readonly Line[], edges: Map<number, ColumnEd
     const l = ordered[i];
     const e = edges.get(l.column) ?? { left: 0, right: 1e9 };
     const em = Math.max(l.size, 1);
-    const words = proseWords(l.text);
-    const math = MATH_SIGN.test(l.text);
     const flushLeft = l.bbox[0] - e.left < 0.5 * em;
     const fullWidth = flushLeft && e.right - l.bbox[2] < 2 * em;
-    let prose = l.items[0].vertical || fullWidth || URL.test(l.text) || words >= 3 || (words >= 2 && !math) || (words === 1 && !math && flushLeft) || monospaced([l], stats) || numberRow(l.text);
+    let prose = l.items[0].vertical || fullWidth;
+    if (!prose) {
+      const words = proseWords(l.text, 3);
+      const math = MATH_SIGN.test(l.text);
+      prose = URL.test(l.text) || words >= 3 || (words >= 2 && !math) || (words === 1 && !math && flushLeft) || monospaced([l], stats) || numberRow(l.text);
+    }
     const prev = ordered[i - 1];
     if (!prose && prev && out[i - 1] && prev.column === l.column) {
       const dy = l.baseline - prev.baseline;

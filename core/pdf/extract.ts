@@ -2,15 +2,20 @@
  * One page from pdf.js: its text runs (getTextContent) and painted shapes (getOperatorList), both mapped
  * to the displayed page with the viewport transform so rotation and crop box are already applied.
  */
-import { AnnotationMode, OPS, type PDFPageProxy, type TextItem, type TextStyle } from './pdfjs.js';
+import { AnnotationMode, OPS, type PDFPageProxy, type TextContent, type TextItem, type TextStyle } from './pdfjs.js';
 import type { Rect } from '../model/geometry.js';
 import { multiply, transformRect, type Matrix } from './geometry.js';
 import { normalizeText } from './normalize.js';
 import { applyRemap, attachAccents, fontRemap, isPublisherFont, type FontData } from './glyph-repair.js';
 import type { Glyphs, Mark } from './types.js';
 
-export async function extractGlyphs(page: PDFPageProxy, viewport: Matrix): Promise<Glyphs[]> {
-  const content = await page.getTextContent({ disableNormalization: true });
+/** The text pass that extractGlyphs reads; started early, it runs in pdf.js's thread while this one works. */
+export function requestText(page: PDFPageProxy): Promise<TextContent> {
+  return page.getTextContent({ disableNormalization: true });
+}
+
+export async function extractGlyphs(page: PDFPageProxy, viewport: Matrix, text: Promise<TextContent> = requestText(page)): Promise<Glyphs[]> {
+  const content = await text;
   const items = content.items.filter((raw): raw is TextItem => 'str' in raw && !!raw.str);
   const remaps = await fontRemaps(page, items);
   const texts = items.map((item) => {

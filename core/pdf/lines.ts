@@ -1,4 +1,5 @@
 /** Text runs -> lines: runs on one baseline, split where a gap is wider than any word space (column gutters, table cells). */
+import { visibleLength } from './normalize.js';
 import type { Glyphs, Line } from './types.js';
 
 /** Baselines closer than this share of the font size belong to one line (sub/superscripts stay in it). */
@@ -236,7 +237,7 @@ export function makeLine(items: Glyphs[]): Line {
     y0 = Math.min(y0, g.y0);
     x1 = Math.max(x1, g.x1);
     y1 = Math.max(y1, g.y1);
-    const w = g.text.replace(/\s/g, '').length;
+    const w = visibleLength(g.text);
     const size = Math.round(g.size * 10) / 10;
     weightBySize.set(size, (weightBySize.get(size) ?? 0) + w);
     weightByFont.set(g.font, (weightByFont.get(g.font) ?? 0) + w);

@@ -25,6 +25,16 @@ const EXTRA_REPLACEMENTS: [RegExp, string][] = [
   [/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '\ufffd'],
 ];
 
+/** Characters that are not white space: how much ink a run carries (counted without building a string). */
+export function visibleLength(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 0xa0 && !(c >= 0x2000 && c <= 0x200a)) n++;
+  }
+  return n;
+}
+
 export function normalizeText(s: string): string {
   // Most runs are plain printable ASCII, which every step below leaves unchanged.
   if (/^[\x20-\x7e]*$/.test(s)) return s;

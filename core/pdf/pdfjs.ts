@@ -17,4 +17,4 @@ if (Array.prototype.push !== nativePush) {
 
 export const { getDocument, OPS, AnnotationMode, PDFDateString, version } = pdfjs;
 export type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
-export type { TextItem, TextStyle } from 'pdfjs-dist/types/src/display/api.js';
+export type { TextContent, TextItem, TextStyle } from 'pdfjs-dist/types/src/display/api.js';

@@ -30,6 +30,15 @@ export function textStats(pages: readonly RawPage[]): TextStats {
   return { bodySize, bodyFont: argmax(fonts) ?? '', leading: argmax(gaps) ?? bodySize * 1.2, monoFonts: monospaceFonts(pages) };
 }
 
+function threeLetters(s: string): boolean {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i) | 0x20;
+    if (c >= 0x61 && c <= 0x7a && ++n === 3) return true;
+  }
+  return false;
+}
+
 /**
  * Fonts are told monospace by their runs, not their names (subset names and pdf.js's flags are unreliable):
  * in a typewriter font every run's width per character per em is the same, whatever its letters. Digits
@@ -40,7 +49,7 @@ export function monospaceFonts(pages: readonly RawPage[]): Set<string> {
   for (const p of pages) {
     for (const l of p.lines) {
       for (const g of l.items) {
-        if (g.vertical || g.text.length < 3 || (g.text.match(/[A-Za-z]/g) ?? []).length < 3) continue;
+        if (g.vertical || g.text.length < 3 || !threeLetters(g.text)) continue;
         const byText = ratios.get(g.font) ?? new Map<string, number>();
         // Keyed by the letters alone: runs differing only in digits say nothing about letter widths.
         byText.set(g.text.replace(/[^A-Za-z]/g, ''), (g.x1 - g.x0) / (g.text.length * g.size));
