@@ -37,6 +37,8 @@ export interface DocumentSummary {
   error?: ErrorInfo;
   /** Pages without a text layer that text recognition could not read either (none, past the OCR page cap): they hold no evidence. */
   pagesWithoutText?: number[];
+  /** The parser version that made the stored units; opening the file again under a newer parser parses it anew. */
+  parser?: string;
 }
 
 export interface OpenResult {

@@ -20,7 +20,7 @@ import { WukongError, toWukongError } from '../errors.js';
 import type { DocumentModel } from '../model/document.js';
 import { ModelRegistry } from '../models/registry.js';
 import { addOcrUnits } from '../ocr/index.js';
-import { parsePdf, parsePdfInWorker, type ParseOptions } from '../pdf/index.js';
+import { PARSER_VERSION, parsePdf, parsePdfInWorker, type ParseOptions } from '../pdf/index.js';
 import { workerFile } from '../pdf/worker-client.js';
 import { extractiveAnswer, indexDocument, INDEX_VERSION, retrieveEvidence, type DocumentIndex, type RetrievalOptions } from '../retrieval/index.js';
 import { Engines } from './engines.js';
@@ -80,7 +80,8 @@ export class LocalService implements WukongService {
   async openDocument(source: DocumentSource, options: OpenOptions = {}): Promise<OpenResult> {
     const { id, fileName, bytes } = await loadSource(source, this.maxBytes);
     const existing = await this.library.getSummary(id);
-    if (existing && (existing.status === 'ready' || existing.jobId !== undefined && this.isRunning(existing.jobId))) {
+    const current = existing?.status === 'ready' && existing.parser === PARSER_VERSION;
+    if (existing && (current || (existing.jobId !== undefined && this.isRunning(existing.jobId)))) {
       return { document: existing };
     }
     const summary: DocumentSummary = {
@@ -132,6 +133,7 @@ export class LocalService implements WukongService {
       async (job) => {
         if (job.state === 'done' && model) {
           summary.title = model.title || model.meta.title?.trim() || summary.title;
+          summary.parser = model.parser.version;
           summary.pageCount = model.pageCount;
           // Pages that OCR read hold evidence now; only those it skipped (over the cap) still have none.
           const noText = model.pages.filter((p) => !p.hasText && !p.ocr).map((p) => p.number);

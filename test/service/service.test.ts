@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JobInfo, ServiceEvent } from '../../core/api.js';
@@ -46,6 +46,15 @@ describe('the service: opening documents', () => {
     const again = await service.openDocument({ bytes, fileName: 'copy.pdf' });
     expect(again.job).toBeUndefined();
     expect(again.document.id).toBe(document.id);
+    expect(summary.parser).toBe(model.parser.version);
+    // Units made by an older parser are made anew when the file is opened again; the document stays in place.
+    const file = join(home, 'library', document.id, 'summary.json');
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), parser: '0.9.0' }));
+    const upgraded = await service.openDocument({ bytes, fileName: 'copy.pdf' });
+    expect(upgraded.job?.kind).toBe('parse');
+    expect(upgraded.document).toMatchObject({ id: document.id, title: 'Mixed models' });
+    await service.waitForJob(upgraded.job!.id);
+    expect((await service.listDocuments())[0]).toMatchObject({ status: 'ready', parser: model.parser.version });
     await service.removeDocument(document.id);
     expect(await service.listDocuments()).toEqual([]);
     expect(existsSync(join(home, 'library', document.id))).toBe(false);
