@@ -107,7 +107,6 @@ export function dropLineNumbers(glyphs: readonly Glyphs[]): Glyphs[] {
   return drop.size ? glyphs.filter((g) => !drop.has(g)) : [...glyphs];
 }
 
-/** Groups runs into lines; `gutters` (from findGutters) are x positions no line may cross between runs. */
 /** A superscript or subscript (clearly smaller) sits up to half the larger em off the main baseline. */
 function baselineTolerance(a: Glyphs, b: Glyphs): number {
   const big = Math.max(a.size, b.size);
@@ -136,7 +135,58 @@ function baselineBands(glyphs: readonly Glyphs[]): Glyphs[][] {
   return bands;
 }
 
-export function buildLines(glyphs: readonly Glyphs[], gutters: readonly number[] = []): Line[] {
+/** A drop cap is at least this many times the size of the text beside it. */
+const DROP_CAP_RATIO = 1.8;
+
+interface DropCaps {
+  /** The runs with each drop cap replaced by a copy set on the baseline of the line it starts. */
+  glyphs: Glyphs[];
+  /** Leftmost runs of the further lines beside a drop cap -> the cap's left edge, where those lines begin. */
+  beside: Map<Glyphs, number>;
+}
+
+/**
+ * Drop caps: a single capital several lines tall opening a paragraph ("B" beside "acteria and archaea…").
+ * Its huge em would band the lines beside it into one, so it is moved onto the first of them (top aligned
+ * with its top), ending where that line's word goes on so the word reads whole ("Bacteria"). Figure panel
+ * letters have no stack of text lines starting right beside them at their top, and headings are more than
+ * one letter, so neither qualifies.
+ */
+function placeDropCaps(glyphs: readonly Glyphs[]): DropCaps {
+  const beside = new Map<Glyphs, number>();
+  const replaced = new Map<Glyphs, Glyphs>();
+  for (const cap of glyphs) {
+    if (cap.vertical || !/^\p{Lu}$/u.test(cap.text.trim())) continue;
+    // Nearest run to the right on each baseline within the cap's height (and a little above its top).
+    const capTop = cap.baseline - 0.7 * cap.size;
+    const rows: Glyphs[] = [];
+    for (const r of glyphs) {
+      if (r === cap || r.vertical || !r.text.trim() || r.size * DROP_CAP_RATIO > cap.size) continue;
+      if (r.x0 < cap.x1 - 0.5 || r.x0 - cap.x1 > 1.5 * r.size) continue;
+      if (r.baseline < capTop - 2 * r.size || r.baseline > cap.baseline + 0.5 * r.size) continue;
+      const row = rows.findIndex((o) => Math.abs(o.baseline - r.baseline) < 0.3 * Math.min(o.size, r.size));
+      if (row < 0) rows.push(r);
+      else if (r.x0 < rows[row].x0) rows[row] = r;
+    }
+    if (rows.length < 2) continue;
+    rows.sort((a, b) => a.baseline - b.baseline);
+    const first = rows[0];
+    const body = first.size;
+    // Body lines: all the same size, flush with one another, the first going on with the cap's word in
+    // lower case (icons and logos set as letters stand before whole words: "M Grab a strap…") and its top
+    // level with the cap's top.
+    if (rows.some((r) => Math.abs(r.size - body) > 0.1 * body || Math.abs(r.x0 - first.x0) > 0.3 * body)) continue;
+    if (!/^\p{Ll}/u.test(first.text)) continue;
+    if (Math.abs(first.baseline - 0.7 * body - capTop) > 0.6 * body + 0.1 * cap.size) continue;
+    replaced.set(cap, { ...cap, x1: Math.max(cap.x1, first.x0), y0: first.y0, y1: first.y1, baseline: first.baseline, size: first.size });
+    for (const r of rows.slice(1)) beside.set(r, cap.x0);
+  }
+  return { glyphs: replaced.size ? glyphs.map((g) => replaced.get(g) ?? g) : [...glyphs], beside };
+}
+
+/** Groups runs into lines; `gutters` (from findGutters) are x positions no line may cross between runs. */
+export function buildLines(all: readonly Glyphs[], gutters: readonly number[] = []): Line[] {
+  const { glyphs, beside } = placeDropCaps(all);
   // Columns are banded apart: small print in a neighbouring column must not pull a superscript away from
   // its own line.
   const byColumn = new Map<number, Glyphs[]>();
@@ -168,6 +218,10 @@ export function buildLines(glyphs: readonly Glyphs[], gutters: readonly number[]
       right = Math.max(right, g.x1);
     }
     if (cur.length) lines.push(makeLine(cur));
+  }
+  // The lines beside a drop cap begin where it does: they are flush with the paragraph, not indented.
+  if (beside.size) {
+    for (const l of lines) for (const g of l.items) if (beside.has(g)) l.bbox[0] = Math.min(l.bbox[0], beside.get(g) as number);
   }
   // Vertical runs each become their own line so figures can claim them as region text.
   for (const g of glyphs) if (g.vertical) lines.push(makeLine([g]));
