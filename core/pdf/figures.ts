@@ -7,7 +7,7 @@ import type { Rect } from '../model/geometry.js';
 import { captionStart, type CaptionStart } from './captions.js';
 import { centerInside, overlapShare } from './geometry.js';
 import { joinLines } from './normalize.js';
-import { toBlock, type TextStats } from './paragraphs.js';
+import { NUMBERED_HEADING, toBlock, type TextStats } from './paragraphs.js';
 import type { Block, Line, Mark } from './types.js';
 
 interface Caption {
@@ -127,6 +127,18 @@ function continuesProse(line: Line, lines: readonly Line[], stats: TextStats, cl
   return !!above && alone(above) && alone(line);
 }
 
+/**
+ * A body-size line past a table's last rule, a blank line away from it, that reads as the text resuming: a
+ * numbered heading ("VI. DISCUSSION") or a prose line. A table's rows lie between its rules or hug the last
+ * one (a note under the bottom rule), so neither can be one of its cells.
+ */
+function resumesText(line: Line, gap: number, width: number, stats: TextStats, clusters: readonly Mark[]): boolean {
+  if (mainSize(line) < stats.bodySize - 0.5 || gap < line.size) return false;
+  if (clusters.some((c) => centerInside(c.rect, line.bbox)) || betweenRules(line, clusters)) return false;
+  if (NUMBERED_HEADING.test(line.text) && line.text.split(' ').length <= 12) return true;
+  return isProse(line, width, stats, clusters);
+}
+
 /** The x-range a float may use: its column when the anchor sits inside one, else the whole page. */
 function columnRange(r: Rect, gutters: readonly number[], pageW: number): [number, number] {
   if (gutters.some((g) => r[0] < g - 2 && r[2] > g + 2)) return [0, pageW];
@@ -154,6 +166,8 @@ function grow(cap: Caption, dir: -1 | 1, lines: readonly Line[], clusters: reado
   let markArea = 0;
   let firstGap = Infinity;
   const got: Line[] = [];
+  // The far edge of the paint taken so far (a table's last rule).
+  let paintEdge: number | null = null;
   /**
    * A lone wide line with more of the drawing right beyond it (a panel title between two rows of plots) is
    * part of the figure: paragraph text beyond a figure's edge has more text behind it, not paint.
@@ -181,11 +195,18 @@ function grow(cap: Caption, dir: -1 | 1, lines: readonly Line[], clusters: reado
     if (g > (region ? maxGap : firstMaxGap) || it.barrier) break;
     if (it.line) {
       if (captionStart(it.line) || continuesProse(it.line, lines, stats, clusters, range)) break;
+      if (cap.start.kind === 'table' && paintEdge !== null) {
+        const past = dir < 0 ? paintEdge - it.rect[3] : it.rect[1] - paintEdge;
+        if (past > -1 && resumesText(it.line, g, width, stats, clusters)) break;
+      }
       if (isProse(it.line, width, stats, clusters) && !(region && centerInside(region, it.line.bbox)) && !betweenPaint(it.line.bbox, i)) break;
     }
     if (firstGap === Infinity) firstGap = Math.max(0, g);
     region = union(region, it.rect);
-    if (it.mark) markArea += (it.rect[2] - it.rect[0]) * (it.rect[3] - it.rect[1]);
+    if (it.mark) {
+      markArea += (it.rect[2] - it.rect[0]) * (it.rect[3] - it.rect[1]);
+      paintEdge = dir < 0 ? Math.min(paintEdge ?? Infinity, it.rect[1]) : Math.max(paintEdge ?? -Infinity, it.rect[3]);
+    }
     if (it.line) got.push(it.line);
     edge = dir < 0 ? Math.min(edge, it.rect[1]) : Math.max(edge, it.rect[3]);
   }
