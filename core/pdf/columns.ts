@@ -148,7 +148,11 @@ export function readingOrder(lines: Line[], layout: ColumnLayout): Line[] {
     if (prev && g !== undefined && !all.some((x) => across(l, x))) {
       const dy = l.baseline - prev.baseline;
       if (dy > 0.5 * prev.size && dy <= 1.6 * prev.size && Math.abs(l.bbox[0] - prev.bbox[0]) <= prev.size) {
-        const below = sorted.slice(i + 1).find((n) => n.bbox[1] >= l.bbox[3] - 1 && n.bbox[0] < l.bbox[2] && n.bbox[2] > l.bbox[0]);
+        let below: Line | undefined;
+        for (let k = i + 1; k < sorted.length && !below; k++) {
+          const n = sorted[k];
+          if (n.bbox[1] >= l.bbox[3] - 1 && n.bbox[0] < l.bbox[2] && n.bbox[2] > l.bbox[0]) below = n;
+        }
         const alone = !below || all.some((x) => across(below, x)) || below.baseline - l.baseline > 1.6 * l.size;
         if (alone || l.bbox[2] < g - 2 * l.size) tails.set(l, prev);
       }

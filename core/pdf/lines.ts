@@ -155,8 +155,12 @@ interface DropCaps {
 function placeDropCaps(glyphs: readonly Glyphs[]): DropCaps {
   const beside = new Map<Glyphs, number>();
   const replaced = new Map<Glyphs, Glyphs>();
+  // Only a capital well above the smallest text can be one; the common italic "X" or "N" of a formula is
+  // not, and skipping it keeps the scan below off most pages.
+  let smallest = Infinity;
+  for (const g of glyphs) if (!g.vertical && g.size < smallest) smallest = g.size;
   for (const cap of glyphs) {
-    if (cap.vertical || !/^\p{Lu}$/u.test(cap.text.trim())) continue;
+    if (cap.vertical || cap.size < DROP_CAP_RATIO * smallest || !/^\p{Lu}$/u.test(cap.text.trim())) continue;
     // Nearest run to the right on each baseline within the cap's height (and a little above its top).
     const capTop = cap.baseline - 0.7 * cap.size;
     const rows: Glyphs[] = [];

@@ -154,7 +154,10 @@ export function buildParagraphs(lines: readonly Line[], page: number, stats: Tex
     const at = cur.findLastIndex((l) => !decoration.has(l));
     const prev = cur[at];
     const notation = prev ? notationHeight([...cur.slice(at + 1), ...pending], prev, line, stats) : 0;
-    const block = cur.filter((l) => !decoration.has(l));
+    // The paragraph's text lines so far, but no more than four: only a block of up to three can be a
+    // heading (endsNumberedHeading), and copying every line of a long paragraph per line would be quadratic.
+    const block: Line[] = [];
+    for (const l of cur) if (!decoration.has(l) && block.push(l) > 3) break;
     if (prev && (titled(prev) || titled(line) || startsNewParagraph(prev, line, edges.get(line.column) ?? { left: 0, right: 1e9 }, stats, notation, block))) flush();
     cur.push(...pending, line);
     pending = [];

@@ -86,7 +86,8 @@ function numberDepths(headings: readonly Block[]): Map<Block, number> {
     const isRoman = romanPaper && /^[IVX]{1,5}$/.test(h.number) && (h.number.length > 1 || romanValue(h.number) === roman + 1);
     if (isRoman) roman = romanValue(h.number);
     const lettered = romanPaper && !isRoman && roman > 0 && /^[A-Z]\b/.test(h.number);
-    depths.set(h, h.number.split('.').length + (lettered ? 1 : 0));
+    // IEEE writes a subsection under a Roman section as "II-A": the hyphen is a level like the dot.
+    depths.set(h, h.number.split(/[.-]/).length + (lettered ? 1 : 0));
   }
   return depths;
 }

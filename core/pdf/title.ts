@@ -6,7 +6,8 @@
  */
 import type { DocumentMeta, Unit } from '../model/document.js';
 
-const JOB_NAME = /^(microsoft (word|powerpoint)|untitled|layout \d|document\d*$)|\.(docx?|tex|pdf|indd|dvi|ps|qxd|rtf)\b|\.\.\d|^[\w-]*\d{4,}[\w-]*(\s|$)/i;
+// A first word mixing letters with a long number is a job id ("OP-GENE210101"); a year opening a title is not.
+const JOB_NAME = /^(microsoft (word|powerpoint)|untitled|layout \d|document\d*$)|\.(docx?|tex|pdf|indd|dvi|ps|qxd|rtf)\b|\.\.\d|^(?=[\w-]*[a-z])[\w-]*\d{4,}[\w-]*(\s|$)/i;
 
 export function plausibleTitle(text: string | undefined): boolean {
   if (!text) return false;

@@ -182,6 +182,15 @@ describe('heading numbers and levels', () => {
       ['A', 2],
       ['V', 1],
     ]);
+    // The outline's spelling of a subsection, "II-A", is one level down as well.
+    const outlined = ['I. Introduction', 'II Method', 'II-A Data', 'III Results'].map((t) => h(t));
+    assignLevels(outlined, []);
+    expect(outlined.map((x) => [x.number, x.level])).toEqual([
+      ['I', 1],
+      ['II', 1],
+      ['II-A', 2],
+      ['III', 1],
+    ]);
     // Without Roman numerals, letters are appendices at the top level.
     const jss = ['1. Introduction', '2. Methods', 'A. Proofs', 'B. Data'].map((t) => h(t));
     assignLevels(jss, []);

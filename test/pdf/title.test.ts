@@ -24,6 +24,8 @@ describe('paper title', () => {
     expect(plausibleTitle('Fitting Linear Mixed-Effects Models using lme4')).toBe(true);
     for (const job of ['OP-GENE210101 1..14', 'Microsoft Word - draft3.docx', 'paper.tex', 'untitled', 'x']) expect(plausibleTitle(job)).toBe(false);
     expect(paperTitle([], { title: '  Mixed   models for all ' }, 792)).toBe('Mixed models for all');
+    // A year opening a title is no job number.
+    expect(plausibleTitle('2020 Census of Population and Housing')).toBe(true);
   });
 
   it('reads the largest text of the upper first page, skipping a margin stamp and joining a broken word', () => {
