@@ -1,13 +1,12 @@
 /** Kinds of text blocks beyond paragraphs: headings, footnotes and display equations. */
 import { simplifyTitle } from './normalize.js';
-import { monospaced } from './display-math.js';
-import { columnEdges, isCentered, NUMBERED_HEADING, type TextStats } from './paragraphs.js';
+import { EQUATION_NUMBER, monospaced } from './display-math.js';
+import { blockBottom, blockTop, columnEdges, isCentered, NUMBERED_HEADING, type TextStats } from './paragraphs.js';
 import type { Block } from './types.js';
 
 /** Section names that papers use without numbers and often at body size. */
 const NAMED_SECTION = /^(abstract|introduction|background|methods?|materials and methods|results|discussion|conclusions?|summary|references|bibliography|literature cited|acknowledge?ments?|appendix|appendices|related work|funding|data availability|author contributions|supplementary (material|information)|keywords?)\b/i;
 const FOOTNOTE_START = /^(\d{1,2}|[*†‡§¶‖]|[a-z])\s?\S/;
-const EQUATION_NUMBER = /\((\d+(?:\.\d+)?[a-z]?)\)$/;
 // '^' and '_' are left out: typeset math never shows them, identifiers in code and tables do. So are '+',
 // '|' and lone Greek letters: "KIR+ CD8", "View Journal | View Issue" and "α2,6" are labels, not formulas.
 const MATHY = /[=\u2212×∑∫≤≥≈∝∂∇√∈∀∃→←⊗⊕]/u;
@@ -131,8 +130,8 @@ const CONTINUES_DISPLAY = /^(?:\p{Ll}|(?:Where|Whereas|Here|With)\b)/u;
  * continues. Text indented as a new paragraph, or starting a new sentence another way, changes nothing.
  */
 function foldContinuedDisplays(blocks: Block[], edges: Map<number, { left: number; right: number }>): void {
-  const top = (b: Block): number => Math.min(...b.lines.map((l) => l.bbox[1]));
-  const bottom = (b: Block): number => Math.max(...b.lines.map((l) => l.bbox[3]));
+  const top = blockTop;
+  const bottom = blockBottom;
   for (let i = 0; i < blocks.length; i++) {
     if (blocks[i].kind !== 'equation') continue;
     const column = blocks[i].column;

@@ -7,7 +7,7 @@ import type { Rect } from '../model/geometry.js';
 import { captionStart, type CaptionStart } from './captions.js';
 import { centerInside, overlapShare } from './geometry.js';
 import { joinLines } from './normalize.js';
-import { NUMBERED_HEADING, toBlock, type TextStats } from './paragraphs.js';
+import { NUMBERED_HEADING, SENTENCE_END, toBlock, type TextStats } from './paragraphs.js';
 import type { Block, Line, Mark } from './types.js';
 
 interface Caption {
@@ -105,7 +105,6 @@ function isProse(line: Line, width: number, stats: TextStats, clusters: readonly
   return w >= Math.min(0.7 * width, 20 * line.size) && line.text.split(' ').length >= 6;
 }
 
-const SENTENCE_DONE = /[.!?:;]["'”’)\]]?$/;
 
 /**
  * A body-size line outside any drawing that carries on the sentence of the prose line right above it (same
@@ -122,7 +121,7 @@ function continuesProse(line: Line, lines: readonly Line[], stats: TextStats, cl
   const above = lines.find((p) => {
     const dy = line.baseline - p.baseline;
     if (p === line || dy < 0.5 * line.size || dy > step) return false;
-    return Math.abs(p.bbox[0] - line.bbox[0]) <= line.size && !SENTENCE_DONE.test(p.text) && isProse(p, 0, stats, clusters);
+    return Math.abs(p.bbox[0] - line.bbox[0]) <= line.size && !SENTENCE_END.test(p.text) && isProse(p, 0, stats, clusters);
   });
   return !!above && alone(above) && alone(line);
 }

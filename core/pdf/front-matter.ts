@@ -7,7 +7,7 @@
  * heading again, the pieces of a byline are one line, and no byline is a section heading.
  */
 import { makeLine } from './lines.js';
-import { toBlock } from './paragraphs.js';
+import { blockBottom, blockTop, toBlock } from './paragraphs.js';
 import type { Block, Line } from './types.js';
 
 /** Where the body starts: the abstract, a first section, or running prose. */
@@ -33,8 +33,8 @@ function bodyStarts(b: Block): boolean {
   return b.kind === 'paragraph' && b.text.split(/\s+/).length >= 40;
 }
 
-const top = (b: Block): number => Math.min(...b.lines.map((l) => l.bbox[1]));
-const bottom = (b: Block): number => Math.max(...b.lines.map((l) => l.bbox[3]));
+const top = blockTop;
+const bottom = blockBottom;
 
 /** Single-line blocks sharing one visual line. */
 function sameLine(a: Block, b: Block): boolean {

@@ -39,7 +39,7 @@ export function columnEdges(lines: readonly Line[]): Map<number, ColumnEdges> {
   return out;
 }
 
-const SENTENCE_END = /[.!?:;]["'”’)\]]?$/;
+export const SENTENCE_END = /[.!?:;]["'”’)\]]?$/;
 
 /** "3.2 Results", "4.1. Data", "A.1. Proofs", "IV. Experiments": a section number, then the title's first word. */
 export const NUMBERED_HEADING = /^(\d+(?:\.\d+)*\.?|[A-Z](?:\.\d+)*\.|[IVX]{2,5}\.)\s+(\p{Lu}|\p{Lt}|[a-z]*[A-Z])/u;
@@ -166,6 +166,10 @@ export function buildParagraphs(lines: readonly Line[], page: number, stats: Tex
   flush();
   return blocks;
 }
+
+/** Top and bottom of a text block: its highest and lowest line. */
+export const blockTop = (b: Block): number => Math.min(...b.lines.map((l) => l.bbox[1]));
+export const blockBottom = (b: Block): number => Math.max(...b.lines.map((l) => l.bbox[3]));
 
 export function toBlock(kind: Block['kind'], lines: Line[], page: number): Block {
   const sizes = new Map<number, number>();

@@ -170,9 +170,12 @@ describe('heading numbers and levels', () => {
 
   it('puts IEEE lettered subsections below their Roman section', () => {
     const h = (text: string, size = 10): Block => ({ kind: 'heading', page: 1, lines: [], text, size, font: 'b', column: 0, number: headingInfo(text).number });
-    const heads = ['I. INTRODUCTION', 'II. METHOD', 'A. Data', 'B. Model', 'III. RESULTS', 'IV. ANALYSIS', 'A. Errors', 'V. CONCLUSION'].map((t) => h(t));
-    assignLevels(heads, []);
-    expect(heads.map((x) => [x.number, x.level])).toEqual([
+    const levels = (texts: string[]): [string | undefined, number | undefined][] => {
+      const heads = texts.map((t) => h(t));
+      assignLevels(heads, []);
+      return heads.map((x) => [x.number, x.level]);
+    };
+    expect(levels(['I. INTRODUCTION', 'II. METHOD', 'A. Data', 'B. Model', 'III. RESULTS', 'IV. ANALYSIS', 'A. Errors', 'V. CONCLUSION'])).toEqual([
       ['I', 1],
       ['II', 1],
       ['A', 2],
@@ -183,18 +186,14 @@ describe('heading numbers and levels', () => {
       ['V', 1],
     ]);
     // The outline's spelling of a subsection, "II-A", is one level down as well.
-    const outlined = ['I. Introduction', 'II Method', 'II-A Data', 'III Results'].map((t) => h(t));
-    assignLevels(outlined, []);
-    expect(outlined.map((x) => [x.number, x.level])).toEqual([
+    expect(levels(['I. Introduction', 'II Method', 'II-A Data', 'III Results'])).toEqual([
       ['I', 1],
       ['II', 1],
       ['II-A', 2],
       ['III', 1],
     ]);
     // Without Roman numerals, letters are appendices at the top level.
-    const jss = ['1. Introduction', '2. Methods', 'A. Proofs', 'B. Data'].map((t) => h(t));
-    assignLevels(jss, []);
-    expect(jss.map((x) => x.level)).toEqual([1, 1, 1, 1]);
+    expect(levels(['1. Introduction', '2. Methods', 'A. Proofs', 'B. Data']).map(([, level]) => level)).toEqual([1, 1, 1, 1]);
   });
 
   it('matches an outline entry that leaves out what follows a colon in the heading', () => {
