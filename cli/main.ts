@@ -4,13 +4,14 @@ import { UsageError, formatHelp, parseArgs } from './args.js';
 import type { Command } from './command.js';
 import { askCommand } from './commands/ask.js';
 import { evalCommand } from './commands/eval.js';
+import { generateCommand } from './commands/generate.js';
 import { modelsCommand } from './commands/models.js';
 import { parseCommand } from './commands/parse.js';
 import { retrieveCommand } from './commands/retrieve.js';
 import { serveCommand } from './commands/serve.js';
 import { processIO, type CliIO } from './io.js';
 
-export const COMMANDS: Command[] = [parseCommand, retrieveCommand, askCommand, evalCommand, serveCommand, modelsCommand];
+export const COMMANDS: Command[] = [parseCommand, retrieveCommand, askCommand, generateCommand, evalCommand, serveCommand, modelsCommand];
 
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2 } as const;
 

@@ -114,6 +114,8 @@ export interface AskOptions extends RetrieveOptions {
   /** Answer with quoted evidence sentences only, no language model. */
   extractive?: boolean;
   history?: ChatTurn[];
+  /** Graph precision of the generator (default int4). */
+  precision?: Precision;
   signal?: AbortSignal;
 }
 
@@ -125,20 +127,98 @@ export interface Citation {
   page: number;
 }
 
+/** One sentence of a generated answer, checked against the evidence it cites. */
+export interface Claim {
+  /** Character offsets into Answer.text. */
+  start: number;
+  end: number;
+  /** The [n] numbers the sentence cites. */
+  citations: number[];
+  /** False when the sentence cites nothing, cites evidence that was not given, or shares no content word with what it cites. */
+  supported: boolean;
+  problem?: string;
+}
+
+/** How a generated answer was computed. */
+export interface GenerationStats {
+  promptTokens: number;
+  /** Prompt tokens whose model cache came from the previous question (follow-ups). */
+  reusedTokens: number;
+  generatedTokens: number;
+  ttftMs: number;
+  decodeTps: number;
+  /** Bytes of the model's key/value cache at the end of the answer. */
+  kvBytes: number;
+}
+
 export interface Answer {
   text: string;
   mode: 'extractive' | 'generated';
   /** False when the evidence does not hold an answer: the app shows "not answerable". */
   answerable: boolean;
   citations: Citation[];
+  /** Generated answers: each sentence and whether its citations support it. */
+  claims?: Claim[];
   model?: string;
+  stats?: GenerationStats;
   ms: number;
 }
 
 export type AskEvent =
   | { type: 'evidence'; evidence: Evidence[] }
+  /** Loading the language model (building its graph the first time). */
+  | { type: 'progress'; message: string; done: number; total: number }
   | { type: 'token'; text: string }
   | { type: 'done'; answer: Answer }
+  | { type: 'error'; error: ErrorInfo };
+
+// ---------------------------------------------------------------- raw generation
+
+export type Precision = 'fp32' | 'fp16' | 'int8' | 'int4';
+
+export interface GenerateOptions {
+  /** An installed generator id, or a model folder (Hugging Face layout); absent = the selected generator. */
+  model?: string;
+  /** A user message, laid out by the model's chat template. */
+  prompt?: string;
+  /** Raw token ids, fed with no template. */
+  ids?: number[];
+  maxTokens?: number;
+  greedy?: boolean;
+  temperature?: number;
+  topK?: number;
+  topP?: number;
+  repetitionPenalty?: number;
+  seed?: number;
+  stop?: string[];
+  /** Graph precision (default int4). */
+  precision?: Precision;
+  /** A DuoAttention head pattern file; absent = the model's installed pattern, if any. */
+  duo?: string;
+  /** Report the five best logits of each step. */
+  topLogits?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface GenerateResult {
+  model: string;
+  ids: number[];
+  text: string;
+  steps?: { top: [number, number][] }[];
+  promptTokens: number;
+  reusedTokens: number;
+  ttftMs: number;
+  decodeTps: number;
+  kvBytes: number;
+  stopReason: 'eos' | 'stop' | 'length' | 'cancelled';
+  /** Share of key/value heads that keep only sinks + a recent window. */
+  streamingShare: number;
+}
+
+export type GenerateEvent =
+  | { type: 'progress'; message: string; done: number; total: number }
+  | { type: 'token'; text: string }
+  | { type: 'done'; result: GenerateResult }
   | { type: 'error'; error: ErrorInfo };
 
 // ---------------------------------------------------------------- models
@@ -189,6 +269,8 @@ export interface WukongService {
 
   retrieve(scope: Scope, question: string, options?: RetrieveOptions): Promise<Evidence[]>;
   ask(scope: Scope, question: string, options?: AskOptions): AsyncIterable<AskEvent>;
+  /** Text (or token ids) in, tokens out, with the local language model: for the CLI and benchmarks. */
+  generate(options: GenerateOptions): AsyncIterable<GenerateEvent>;
 
   listModels(): Promise<ModelInfo[]>;
   installModel(folder: string, id?: string): Promise<ModelInfo>;

@@ -14,6 +14,7 @@
  * permuting the q/k/v rows and o columns once here, so each group is one contiguous block.
  */
 import { writeFileSync } from 'node:fs';
+import type { Precision } from '../api.js';
 import { WukongError } from '../errors.js';
 import { ropeInverseFrequencies, type DecoderConfig } from './config.js';
 import { assertPatternFits, type DuoPattern } from './duo-pattern.js';
@@ -21,7 +22,7 @@ import { DT, GraphWriter } from './onnx/graph.js';
 import { quantizeRows } from './quantize.js';
 import { floatToHalf, type Checkpoint } from './safetensors.js';
 
-export type Precision = 'fp32' | 'fp16' | 'int8' | 'int4';
+export type { Precision };
 export const PRECISIONS: Precision[] = ['fp32', 'fp16', 'int8', 'int4'];
 
 export interface BuildOptions {

@@ -4,6 +4,8 @@ import type {
   DocumentSource,
   DocumentSummary,
   Evidence,
+  GenerateEvent,
+  GenerateOptions,
   JobInfo,
   ModelInfo,
   ModelRole,
@@ -23,7 +25,9 @@ import { addOcrUnits } from '../ocr/index.js';
 import { PARSER_VERSION, parsePdf, parsePdfInWorker, type ParseOptions } from '../pdf/index.js';
 import { workerFile } from '../pdf/worker-client.js';
 import { extractiveAnswer, indexDocument, INDEX_VERSION, retrieveEvidence, type DocumentIndex, type RetrievalOptions } from '../retrieval/index.js';
+import { answerWithModel, type Conversation } from './answer.js';
 import { Engines } from './engines.js';
+import { Generators, noGenerator } from './generators.js';
 import { Emitter } from './events.js';
 import { JobRunner, type JobContext } from './jobs.js';
 import { Library } from './library.js';
@@ -64,11 +68,15 @@ export class LocalService implements WukongService {
   private readonly parse: ReturnType<typeof parserFor>;
   /** Parsed documents and their indexes stay in memory once used: retrieval must not re-read JSON per question. */
   private readonly loaded = new Map<string, { doc: DocumentModel; index: DocumentIndex }>();
+  private readonly generators: Generators;
+  /** The latest generated conversation of each scope: its evidence stays the prompt's prefix for follow-ups. */
+  private readonly conversations = new Map<string, Conversation>();
 
   constructor(options: ServiceOptions) {
     this.library = new Library(options.home);
     this.models = new ModelRegistry(options.home, options.manifestPath);
     this.engines = new Engines(this.models);
+    this.generators = new Generators(this.models, options.home);
     this.librarySearch = new LibrarySearch(join(options.home, 'library-index'));
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.parse = parserFor(options.parseInWorker);
@@ -330,17 +338,50 @@ export class LocalService implements WukongService {
   async *ask(scope: Scope, question: string, options: AskOptions = {}): AsyncIterable<AskEvent> {
     const started = performance.now();
     try {
-      const evidence = await this.retrieve(scope, question, options);
-      yield { type: 'evidence', evidence };
-      if (options.signal?.aborted) throw new WukongError('CANCELLED');
-      const generator = options.extractive ? null : await this.models.generatorFor(options.model);
-      if (generator) {
-        throw new WukongError('NOT_IMPLEMENTED', 'Generated answers are not available in this version yet; use extractive answers.');
+      if (typeof question !== 'string' || question.trim() === '') throw new WukongError('BAD_REQUEST', 'The question is empty.');
+      const target = options.extractive ? null : await this.generators.resolve(options.model);
+      if (!target) {
+        const evidence = await this.retrieve(scope, question, options);
+        yield { type: 'evidence', evidence };
+        if (options.signal?.aborted) throw new WukongError('CANCELLED');
+        const answer = extractiveAnswer(question, evidence);
+        answer.ms = Math.round(performance.now() - started);
+        yield { type: 'token', text: answer.text };
+        yield { type: 'done', answer };
+        return;
       }
-      const answer = extractiveAnswer(question, evidence);
-      answer.ms = Math.round(performance.now() - started);
-      yield { type: 'token', text: answer.text };
-      yield { type: 'done', answer };
+      yield* answerWithModel({
+        question,
+        options,
+        started,
+        scopeKey: JSON.stringify(scope),
+        conversations: this.conversations,
+        retrieve: () => this.retrieve(scope, question, options),
+        host: (onBuild) => this.generators.host(target, { precision: options.precision }, { onBuild, signal: options.signal }),
+        modelId: target.id,
+      });
+    } catch (err) {
+      yield { type: 'error', error: toWukongError(err).toJSON() };
+    }
+  }
+
+  async *generate(options: GenerateOptions): AsyncIterable<GenerateEvent> {
+    try {
+      const { model, prompt, ids, precision, duo, signal, topLogits, ...sampling } = options;
+      if (prompt === undefined && ids === undefined) throw new WukongError('BAD_REQUEST', 'Give a prompt or token ids.');
+      const target = await this.generators.resolve(model);
+      if (!target) throw noGenerator();
+      const progress: GenerateEvent[] = [];
+      const host = await this.generators.host(target, { precision, duo }, {
+        signal,
+        onBuild: (done, total) => progress.push({ type: 'progress', message: `Building the model graph: ${done} of ${total}`, done, total }),
+      });
+      yield* progress;
+      const request = { ...sampling, ids, messages: prompt !== undefined ? [{ role: 'user' as const, content: prompt }] : undefined, topK5: topLogits };
+      for await (const e of host.generate(request, signal)) {
+        if (e.type === 'token') yield { type: 'token', text: e.text };
+        else yield { type: 'done', result: { ...e.result, model: target.id, streamingShare: host.info.streamingShare } };
+      }
     } catch (err) {
       yield { type: 'error', error: toWukongError(err).toJSON() };
     }
@@ -377,5 +418,6 @@ export class LocalService implements WukongService {
   async close(): Promise<void> {
     await this.jobs.cancelAll();
     await this.engines.close();
+    await this.generators.close();
   }
 }

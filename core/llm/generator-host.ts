@@ -1,0 +1,139 @@
+/** The caller's side of core/llm/worker.ts: one loaded model in a worker thread, requests queued. */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { WukongError } from '../errors.js';
+import type { GenerateEvent, GenerateRequest, LoadOptions } from './local-model.js';
+import type { FromWorker, ToWorker, WorkerInit } from './worker.js';
+
+/** The worker must be compiled JavaScript; from the TypeScript sources the dist/ copy is used. */
+function workerFile(): string {
+  const here = fileURLToPath(import.meta.url);
+  const sibling = here.replace(/generator-host\.(ts|js)$/, 'worker.js');
+  if (here.endsWith('.js') && existsSync(sibling)) return sibling;
+  const dist = here.replace(/([\\/])core([\\/])llm([\\/])generator-host\.ts$/, '$1dist$1core$2llm$3worker.js');
+  if (dist !== here && existsSync(dist)) return dist;
+  throw new WukongError('INTERNAL', undefined, `Generator worker script not found (looked for ${sibling} and ${dist}); run tsc first.`);
+}
+
+export class GeneratorHost {
+  private queue: Promise<unknown> = Promise.resolve();
+  private listener?: (m: FromWorker) => void;
+  private dead?: WukongError;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly cancel: Int32Array,
+    readonly id: string,
+    readonly info: { buildMs: number; layers: number; streamingShare: number },
+  ) {
+    worker.on('message', (m: FromWorker) => this.listener?.(m));
+    const die = (why: string) => {
+      this.dead = new WukongError('INTERNAL', 'The language model stopped unexpectedly.', why);
+      this.listener?.({ type: 'error', error: this.dead.toJSON() });
+    };
+    worker.on('error', (err) => die(err.message));
+    worker.on('exit', (code) => die(`worker exited with code ${code}`));
+  }
+
+  /** Loads (building the graph first when needed) a model folder in a new worker. */
+  static async start(folder: string, id: string, load: WorkerInit['load'], o: { onBuild?: (done: number, total: number) => void; signal?: AbortSignal } = {}): Promise<GeneratorHost> {
+    const shared = new SharedArrayBuffer(4);
+    const cancel = new Int32Array(shared);
+    const init: WorkerInit = { folder, id, load, cancel: shared };
+    const worker = new Worker(workerFile(), { workerData: init });
+    const onAbort = () => Atomics.store(cancel, 0, 1);
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const info = await new Promise<GeneratorHost['info']>((resolve, reject) => {
+        worker.on('message', (m: FromWorker) => {
+          if (m.type === 'build') o.onBuild?.(m.done, m.total);
+          else if (m.type === 'ready') resolve(m);
+          else if (m.type === 'error') reject(new WukongError(m.error.code, m.error.message, m.error.detail));
+        });
+        worker.once('error', (err) => reject(new WukongError('INTERNAL', 'The language model could not be started.', err.message)));
+        worker.once('exit', (code) => reject(new WukongError('INTERNAL', 'The language model could not be started.', `worker exited with code ${code}`)));
+      });
+      worker.removeAllListeners('message');
+      worker.removeAllListeners('error');
+      worker.removeAllListeners('exit');
+      return new GeneratorHost(worker, cancel, id, info);
+    } catch (err) {
+      await worker.terminate();
+      throw err;
+    } finally {
+      o.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Streams one generation; aborting the signal stops it within one decode step. */
+  generate(request: GenerateRequest, signal?: AbortSignal): AsyncIterable<GenerateEvent> {
+    const self = this;
+    return {
+      async *[Symbol.asyncIterator]() {
+        const turn = self.queue;
+        let release!: () => void;
+        self.queue = new Promise<void>((r) => (release = r));
+        await turn;
+        try {
+          yield* self.run(request, signal);
+        } finally {
+          release();
+        }
+      },
+    };
+  }
+
+  private async *run(request: GenerateRequest, signal?: AbortSignal): AsyncGenerator<GenerateEvent> {
+    if (this.dead) throw this.dead;
+    const inbox: FromWorker[] = [];
+    let wake: (() => void) | undefined;
+    this.listener = (m) => {
+      inbox.push(m);
+      wake?.();
+    };
+    const onAbort = () => Atomics.store(this.cancel, 0, 1);
+    Atomics.store(this.cancel, 0, 0);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    const next = async (): Promise<FromWorker> => {
+      while (!inbox.length) await new Promise<void>((r) => (wake = r));
+      return inbox.shift()!;
+    };
+    let finished = false;
+    try {
+      this.worker.postMessage({ type: 'generate', request } satisfies ToWorker);
+      for (;;) {
+        const m = await next();
+        if (m.type === 'event') yield m.event;
+        else if (m.type === 'end' || m.type === 'error') {
+          finished = true;
+          if (m.type === 'error') throw new WukongError(m.error.code, m.error.message, m.error.detail);
+          return;
+        }
+      }
+    } finally {
+      // A caller that stopped reading early: stop the worker and let its last messages drain, so
+      // they never reach the next request.
+      if (!finished && !this.dead) {
+        onAbort();
+        for (let m = await next(); m.type !== 'end' && m.type !== 'error'; m = await next());
+      }
+      signal?.removeEventListener('abort', onAbort);
+      this.listener = undefined;
+    }
+  }
+
+  /** Forgets cached prompt states. */
+  reset(): void {
+    this.worker.postMessage({ type: 'reset' } satisfies ToWorker);
+  }
+
+  async close(): Promise<void> {
+    this.worker.removeAllListeners('exit');
+    this.worker.removeAllListeners('error');
+    await this.worker.terminate();
+  }
+}
+
+export type { LoadOptions };

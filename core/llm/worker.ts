@@ -1,0 +1,60 @@
+/**
+ * Worker thread that holds one loaded language model, so generation (seconds of CPU) never blocks
+ * the service. Cancel is a shared flag the generation loop reads before every step.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { toWukongError } from '../errors.js';
+import { LocalModel, type GenerateRequest, type LoadOptions } from './local-model.js';
+
+export interface WorkerInit {
+  folder: string;
+  id: string;
+  load: Omit<LoadOptions, 'onBuildProgress' | 'shouldStop'>;
+  /** Int32Array over a SharedArrayBuffer: [0] = 1 asks the running job to stop. */
+  cancel: SharedArrayBuffer;
+}
+
+export type ToWorker = { type: 'generate'; request: GenerateRequest } | { type: 'reset' };
+
+export type FromWorker =
+  | { type: 'build'; done: number; total: number }
+  | { type: 'ready'; buildMs: number; layers: number; streamingShare: number }
+  | { type: 'event'; event: import('./local-model.js').GenerateEvent }
+  | { type: 'end' }
+  | { type: 'error'; error: import('../errors.js').ErrorInfo };
+
+const port = parentPort;
+if (port) {
+  const init = workerData as WorkerInit;
+  const cancel = new Int32Array(init.cancel);
+  const stopped = () => Atomics.load(cancel, 0) === 1;
+  const post = (m: FromWorker) => port.postMessage(m);
+  let model: LocalModel | undefined;
+  try {
+    model = await LocalModel.load(init.folder, init.id, {
+      ...init.load,
+      onBuildProgress: (done, total) => post({ type: 'build', done, total }),
+      shouldStop: stopped,
+    });
+    const flat = model.pattern.layers.flat();
+    post({ type: 'ready', buildMs: model.buildMs, layers: model.config.layers, streamingShare: flat.filter((v) => v === 0).length / flat.length });
+  } catch (err) {
+    post({ type: 'error', error: toWukongError(err).toJSON() });
+  }
+  // One request at a time: the client queues them.
+  port.on('message', (m: ToWorker) => {
+    if (!model) return;
+    if (m.type === 'reset') {
+      model.reset();
+      return;
+    }
+    void (async () => {
+      try {
+        for await (const event of model.generate(m.request, stopped)) post({ type: 'event', event });
+        post({ type: 'end' });
+      } catch (err) {
+        post({ type: 'error', error: toWukongError(err).toJSON() });
+      }
+    })();
+  });
+}

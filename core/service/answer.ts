@@ -1,0 +1,100 @@
+/**
+ * A generated, cited answer: evidence in, the model's tokens streamed out, then the answer's
+ * citations mapped to units and each sentence checked against what it cites.
+ * A follow-up question in the same conversation keeps the earlier evidence (and its numbers)
+ * as the prompt's prefix, so the model's cache of it is reused; evidence new to the question is
+ * numbered after it.
+ */
+import type { AskEvent, AskOptions, ChatTurn, Evidence } from '../api.js';
+import { checkAnswer } from '../answer/check.js';
+import { answerMessages, type PromptMessage } from '../answer/prompt.js';
+import { WukongError } from '../errors.js';
+import type { GeneratorHost } from '../llm/generator-host.js';
+
+export interface Conversation {
+  messages: PromptMessage[];
+  evidence: Evidence[];
+  turns: ChatTurn[];
+}
+
+export interface AnswerContext {
+  question: string;
+  options: AskOptions;
+  started: number;
+  scopeKey: string;
+  conversations: Map<string, Conversation>;
+  retrieve: () => Promise<Evidence[]>;
+  host: (onBuild: (done: number, total: number) => void) => Promise<GeneratorHost>;
+  modelId: string;
+}
+
+/** Answers are short; a cap keeps a looping model from running for minutes. */
+const MAX_ANSWER_TOKENS = 384;
+
+export async function* answerWithModel(ctx: AnswerContext): AsyncGenerator<AskEvent> {
+  const { question, options } = ctx;
+  const retrieved = await ctx.retrieve();
+  const history = options.history ?? [];
+  const prev = ctx.conversations.get(ctx.scopeKey);
+  const followUp = prev && history.length > 0 && sameTurns(prev.turns, history) ? prev : undefined;
+  let evidence: Evidence[];
+  let messages: PromptMessage[];
+  if (followUp) {
+    const known = new Set(followUp.evidence.map((e) => e.unitId));
+    const fresh = retrieved.filter((e) => !known.has(e.unitId)).map((e, i) => ({ ...e, rank: followUp.evidence.length + i + 1 }));
+    evidence = [...followUp.evidence, ...fresh];
+    const next = answerMessages(question, [], [], fresh);
+    messages = [...followUp.messages, next[next.length - 1]];
+  } else {
+    evidence = retrieved;
+    messages = answerMessages(question, retrieved, history);
+  }
+  yield { type: 'evidence', evidence };
+  if (options.signal?.aborted) throw new WukongError('CANCELLED');
+
+  const building: AskEvent[] = [];
+  const host = await ctx.host((done, total) => building.push({ type: 'progress', message: `Preparing the language model (${done} of ${total})`, done, total }));
+  yield* building;
+  let text = '';
+  let stats;
+  for await (const e of host.generate({ messages, maxTokens: MAX_ANSWER_TOKENS, snapshotMessages: 1 }, options.signal)) {
+    if (e.type === 'token') {
+      text += e.text;
+      yield { type: 'token', text: e.text };
+    } else {
+      text = e.result.text;
+      if (e.result.stopReason === 'cancelled') throw new WukongError('CANCELLED');
+      stats = {
+        promptTokens: e.result.promptTokens,
+        reusedTokens: e.result.reusedTokens,
+        generatedTokens: e.result.ids.length,
+        ttftMs: e.result.ttftMs,
+        decodeTps: e.result.decodeTps,
+        kvBytes: e.result.kvBytes,
+      };
+    }
+  }
+  const checked = checkAnswer(text, evidence);
+  ctx.conversations.set(ctx.scopeKey, {
+    messages: [...messages, { role: 'assistant', content: text }],
+    evidence,
+    turns: [...(followUp ? followUp.turns : history), { role: 'user', text: question }, { role: 'assistant', text }],
+  });
+  yield {
+    type: 'done',
+    answer: {
+      text,
+      mode: 'generated',
+      answerable: checked.answerable,
+      citations: checked.answerable ? checked.citations : [],
+      claims: checked.answerable ? checked.claims : [],
+      model: ctx.modelId,
+      stats,
+      ms: Math.round(performance.now() - ctx.started),
+    },
+  };
+}
+
+function sameTurns(a: ChatTurn[], b: ChatTurn[]): boolean {
+  return a.length === b.length && a.every((t, i) => t.role === b[i].role && t.text.trim() === b[i].text.trim());
+}

@@ -1,0 +1,74 @@
+/**
+ * The loaded language model: one at a time (a 0.5-1.7B model takes hundreds of MB), in its own
+ * worker thread, kept loaded between questions so the cache of a conversation's prefix survives.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { ModelInfo, Precision } from '../api.js';
+import { WukongError } from '../errors.js';
+import { readDuoPattern, type DuoPattern } from '../llm/duo-pattern.js';
+import { GeneratorHost } from '../llm/generator-host.js';
+import type { ModelRegistry } from '../models/registry.js';
+
+export interface GeneratorRequest {
+  /** Installed id or a model folder. */
+  model?: string;
+  precision?: Precision;
+  /** Pattern file; absent = `<model>/duo-pattern.json` when the model has one. */
+  duo?: string;
+}
+
+export class Generators {
+  private current?: { key: string; host: Promise<GeneratorHost> };
+
+  constructor(
+    private readonly models: ModelRegistry,
+    private readonly home: string,
+  ) {}
+
+  /** The installed (or folder) model a request names, or null when no generator is installed. */
+  async resolve(model?: string): Promise<{ id: string; folder: string; cacheDir: string } | null> {
+    if (model && !/^[a-z0-9][a-z0-9._-]*$/.test(model) && existsSync(model) && statSync(model).isDirectory()) {
+      const folder = resolve(model);
+      const hash = createHash('sha256').update(folder).digest('hex').slice(0, 16);
+      return { id: folder, folder, cacheDir: join(this.home, 'cache', 'graphs', hash) };
+    }
+    const info: ModelInfo | null = await this.models.generatorFor(model);
+    if (!info?.path) return null;
+    return { id: info.id, folder: info.path, cacheDir: join(info.path, 'onnx') };
+  }
+
+  async host(
+    target: { id: string; folder: string; cacheDir: string },
+    req: GeneratorRequest,
+    o: { onBuild?: (done: number, total: number) => void; signal?: AbortSignal } = {},
+  ): Promise<GeneratorHost> {
+    const precision = req.precision ?? 'int4';
+    const patternPath = req.duo ?? join(target.folder, 'duo-pattern.json');
+    let pattern: DuoPattern | undefined;
+    if (req.duo || existsSync(patternPath)) pattern = readDuoPattern(patternPath);
+    const key = JSON.stringify([target.folder, precision, pattern ?? null]);
+    if (this.current?.key !== key) {
+      const old = this.current;
+      this.current = undefined;
+      if (old) await (await old.host.catch(() => null))?.close();
+      const host = GeneratorHost.start(target.folder, target.id, { precision, pattern, cacheDir: target.cacheDir }, o);
+      this.current = { key, host };
+      host.catch(() => {
+        if (this.current?.host === host) this.current = undefined;
+      });
+    }
+    return this.current.host;
+  }
+
+  async close(): Promise<void> {
+    const cur = this.current;
+    this.current = undefined;
+    if (cur) await (await cur.host.catch(() => null))?.close();
+  }
+}
+
+export function noGenerator(): WukongError {
+  return new WukongError('MODEL_MISSING', 'No language model is installed. Install one with `wukong models download <id>` or `wukong models install <folder>`, or answer with quoted evidence (--no-model).');
+}
