@@ -37,10 +37,10 @@ export class GeneratorHost {
   }
 
   /** Loads (building the graph first when needed) a model folder in a new worker. */
-  static async start(folder: string, id: string, load: WorkerInit['load'], o: { onBuild?: (done: number, total: number) => void; signal?: AbortSignal } = {}): Promise<GeneratorHost> {
+  static async start(folder: string, id: string, load: WorkerInit['load'], o: { onBuild?: (done: number, total: number) => void; signal?: AbortSignal; buildOnly?: boolean } = {}): Promise<GeneratorHost> {
     const shared = new SharedArrayBuffer(4);
     const cancel = new Int32Array(shared);
-    const init: WorkerInit = { folder, id, load, cancel: shared };
+    const init: WorkerInit = { folder, id, load, cancel: shared, buildOnly: o.buildOnly };
     const worker = new Worker(workerFile(), { workerData: init });
     const onAbort = () => Atomics.store(cancel, 0, 1);
     o.signal?.addEventListener('abort', onAbort, { once: true });
@@ -52,7 +52,9 @@ export class GeneratorHost {
           else if (m.type === 'error') reject(new WukongError(m.error.code, m.error.message, m.error.detail));
         });
         worker.once('error', (err) => reject(new WukongError('INTERNAL', 'The language model could not be started.', err.message)));
-        worker.once('exit', (code) => reject(new WukongError('INTERNAL', 'The language model could not be started.', `worker exited with code ${code}`)));
+        worker.once('exit', (code) =>
+          reject(o.signal?.aborted ? new WukongError('CANCELLED') : new WukongError('INTERNAL', 'The language model could not be started.', `worker exited with code ${code}`)),
+        );
       });
       worker.removeAllListeners('message');
       worker.removeAllListeners('error');
@@ -67,21 +69,16 @@ export class GeneratorHost {
   }
 
   /** Streams one generation; aborting the signal stops it within one decode step. */
-  generate(request: GenerateRequest, signal?: AbortSignal): AsyncIterable<GenerateEvent> {
-    const self = this;
-    return {
-      async *[Symbol.asyncIterator]() {
-        const turn = self.queue;
-        let release!: () => void;
-        self.queue = new Promise<void>((r) => (release = r));
-        await turn;
-        try {
-          yield* self.run(request, signal);
-        } finally {
-          release();
-        }
-      },
-    };
+  async *generate(request: GenerateRequest, signal?: AbortSignal): AsyncGenerator<GenerateEvent> {
+    const turn = this.queue;
+    let release!: () => void;
+    this.queue = new Promise<void>((r) => (release = r));
+    await turn;
+    try {
+      yield* this.run(request, signal);
+    } finally {
+      release();
+    }
   }
 
   private async *run(request: GenerateRequest, signal?: AbortSignal): AsyncGenerator<GenerateEvent> {
@@ -134,6 +131,20 @@ export class GeneratorHost {
     this.worker.removeAllListeners('error');
     await this.worker.terminate();
   }
+}
+
+/**
+ * Builds a model folder's decoder graph off the caller's thread (installing a model): minutes for
+ * a 1.5B model, with progress, cancellable.
+ */
+export async function buildGraphInWorker(
+  folder: string,
+  load: WorkerInit['load'] & { cacheDir: string },
+  o: { onBuild?: (done: number, total: number) => void; signal?: AbortSignal } = {},
+): Promise<number> {
+  const host = await GeneratorHost.start(folder, folder, load, { ...o, buildOnly: true });
+  await host.close();
+  return host.info.buildMs;
 }
 
 export type { LoadOptions };

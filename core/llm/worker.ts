@@ -4,6 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { toWukongError } from '../errors.js';
+import { ensureGraph } from './graph-store.js';
 import { LocalModel, type GenerateRequest, type LoadOptions } from './local-model.js';
 
 export interface WorkerInit {
@@ -12,6 +13,8 @@ export interface WorkerInit {
   load: Omit<LoadOptions, 'onBuildProgress' | 'shouldStop'>;
   /** Int32Array over a SharedArrayBuffer: [0] = 1 asks the running job to stop. */
   cancel: SharedArrayBuffer;
+  /** Build (or find) the graph and stop: what installing a model does. */
+  buildOnly?: boolean;
 }
 
 export type ToWorker = { type: 'generate'; request: GenerateRequest } | { type: 'reset' };
@@ -31,13 +34,18 @@ if (port) {
   const post = (m: FromWorker) => port.postMessage(m);
   let model: LocalModel | undefined;
   try {
-    model = await LocalModel.load(init.folder, init.id, {
+    if (init.buildOnly) {
+      const built = ensureGraph(init.folder, init.load.cacheDir!, { ...init.load, precision: init.load.precision ?? 'int4' }, { onProgress: (done, total) => post({ type: 'build', done, total }), shouldStop: stopped });
+      post({ type: 'ready', buildMs: built.buildMs, layers: 0, streamingShare: 0 });
+    } else {
+      model = await LocalModel.load(init.folder, init.id, {
       ...init.load,
       onBuildProgress: (done, total) => post({ type: 'build', done, total }),
       shouldStop: stopped,
-    });
-    const flat = model.pattern.layers.flat();
-    post({ type: 'ready', buildMs: model.buildMs, layers: model.config.layers, streamingShare: flat.filter((v) => v === 0).length / flat.length });
+      });
+      const flat = model.pattern.layers.flat();
+      post({ type: 'ready', buildMs: model.buildMs, layers: model.config.layers, streamingShare: flat.filter((v) => v === 0).length / flat.length });
+    }
   } catch (err) {
     post({ type: 'error', error: toWukongError(err).toJSON() });
   }
