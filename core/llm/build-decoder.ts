@@ -53,8 +53,14 @@ export const MASKED = NEG;
 export function buildDecoderGraph(ck: Checkpoint, c: DecoderConfig, onnxPath: string, dataPath: string, opts: BuildOptions): void {
   assertPatternFits(opts.pattern, c);
   const g = new GraphWriter(dataPath);
-  const b = new Builder(g, ck, c, opts);
-  const bytes = b.build();
+  let bytes: Uint8Array;
+  try {
+    bytes = new Builder(g, ck, c, opts).build();
+  } catch (err) {
+    // A cancelled or refused build must not keep its (possibly gigabytes of) data file open.
+    g.close();
+    throw err;
+  }
   writeFileSync(onnxPath, bytes);
 }
 

@@ -65,7 +65,7 @@ export function parseDecoderConfig(raw: Raw): DecoderConfig {
   if (heads % kvHeads !== 0) throw unsupported(`${heads} attention heads over ${kvHeads} key/value heads`);
   const headDim = raw.head_dim === undefined || raw.head_dim === null ? hiddenSize / heads : int(raw, 'head_dim');
   if (!Number.isInteger(headDim) || headDim % 2 !== 0) throw unsupported(`head size ${headDim}`);
-  if (modelType === 'qwen2' && raw.use_sliding_window === true) throw unsupported('sliding-window attention');
+  if (modelType !== 'llama' && raw.use_sliding_window === true) throw unsupported('sliding-window attention');
   const eos = raw.eos_token_id;
   return {
     modelType: modelType as ModelType,
@@ -80,7 +80,9 @@ export function parseDecoderConfig(raw: Raw): DecoderConfig {
     rmsEps: typeof raw.rms_norm_eps === 'number' ? raw.rms_norm_eps : 1e-6,
     ropeTheta: typeof raw.rope_theta === 'number' ? raw.rope_theta : 10000,
     ropeScaling: parseRopeScaling(raw.rope_scaling),
-    tiedEmbeddings: raw.tie_word_embeddings !== false,
+    // LlamaConfig, Qwen2Config and Qwen3Config all default to untied; the builder still falls back
+    // to the embeddings when a checkpoint has no lm_head.weight.
+    tiedEmbeddings: raw.tie_word_embeddings === true,
     qkvBias: modelType === 'qwen2' || raw.attention_bias === true,
     qkNorm: modelType === 'qwen3',
     bosTokenId: typeof raw.bos_token_id === 'number' ? raw.bos_token_id : undefined,

@@ -35,6 +35,7 @@ export class GraphWriter {
   private readonly fd: number;
   private readonly dataName: string;
   private offset = 0;
+  private closed = false;
   private counter = 0;
   private readonly constants = new Map<string, string>();
 
@@ -125,9 +126,16 @@ export class GraphWriter {
     return name;
   }
 
+  /** Closes the data file (idempotent); a build that fails calls it instead of finish(). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    closeSync(this.fd);
+  }
+
   /** Finishes the data file and returns the encoded ModelProto. */
   finish(opts: { opset: number; msOpset?: number; producer: string; doc?: string }): Uint8Array {
-    closeSync(this.fd);
+    this.close();
     const opsets = [{ domain: '', version: opts.opset }];
     if (opts.msOpset) opsets.push({ domain: 'com.microsoft', version: opts.msOpset });
     const model = onnx.ModelProto.create({
