@@ -116,6 +116,11 @@ export interface AskOptions extends RetrieveOptions {
   history?: ChatTurn[];
   /** Graph precision of the generator (default int4). */
   precision?: Precision;
+  /**
+   * Feed the whole paper to the model instead of the top passages (one document only). Absent =
+   * decided from the question ("summarise", "main contributions", "limitations", ...).
+   */
+  wholePaper?: boolean;
   signal?: AbortSignal;
 }
 
@@ -161,6 +166,8 @@ export interface Answer {
   claims?: Claim[];
   model?: string;
   stats?: GenerationStats;
+  /** The model read the whole paper (in reading order) rather than the top passages; `truncated` when it did not fit its context. */
+  wholePaper?: { passages: number; truncated: boolean };
   ms: number;
 }
 

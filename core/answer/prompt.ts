@@ -24,7 +24,7 @@ export interface PromptMessage {
 export function evidenceBlock(evidence: Evidence[]): string {
   return evidence
     .map((e) => {
-      const where = [e.section, e.label, `page ${e.page}`].filter(Boolean).join(', ');
+      const where = [e.section.at(-1), e.label, `page ${e.page}`].filter(Boolean).join(', ');
       return `[${e.rank}] (${where}) ${e.text.replace(/\s+/g, ' ').trim()}`;
     })
     .join('\n\n');

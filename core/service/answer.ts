@@ -5,7 +5,7 @@
  * as the prompt's prefix, so the model's cache of it is reused; evidence new to the question is
  * numbered after it.
  */
-import type { AskEvent, AskOptions, ChatTurn, Evidence } from '../api.js';
+import type { Answer, AskEvent, AskOptions, ChatTurn, Evidence } from '../api.js';
 import { checkAnswer } from '../answer/check.js';
 import { answerMessages, type PromptMessage } from '../answer/prompt.js';
 import { WukongError } from '../errors.js';
@@ -23,7 +23,7 @@ export interface AnswerContext {
   started: number;
   scopeKey: string;
   conversations: Map<string, Conversation>;
-  retrieve: () => Promise<Evidence[]>;
+  retrieve: () => Promise<{ evidence: Evidence[]; wholePaper?: Answer['wholePaper'] }>;
   host: (onBuild: (done: number, total: number) => void) => Promise<GeneratorHost>;
   modelId: string;
 }
@@ -33,10 +33,10 @@ const MAX_ANSWER_TOKENS = 384;
 
 export async function* answerWithModel(ctx: AnswerContext): AsyncGenerator<AskEvent> {
   const { question, options } = ctx;
-  const retrieved = await ctx.retrieve();
+  const { evidence: retrieved, wholePaper } = await ctx.retrieve();
   const history = options.history ?? [];
   const prev = ctx.conversations.get(ctx.scopeKey);
-  const followUp = prev && history.length > 0 && sameTurns(prev.turns, history) ? prev : undefined;
+  const followUp = !wholePaper && prev && history.length > 0 && sameTurns(prev.turns, history) ? prev : undefined;
   let evidence: Evidence[];
   let messages: PromptMessage[];
   if (followUp) {
@@ -90,6 +90,7 @@ export async function* answerWithModel(ctx: AnswerContext): AsyncGenerator<AskEv
       claims: checked.answerable ? checked.claims : [],
       model: ctx.modelId,
       stats,
+      wholePaper,
       ms: Math.round(performance.now() - ctx.started),
     },
   };

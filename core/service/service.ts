@@ -25,6 +25,8 @@ import { addOcrUnits } from '../ocr/index.js';
 import { PARSER_VERSION, parsePdf, parsePdfInWorker, type ParseOptions } from '../pdf/index.js';
 import { workerFile } from '../pdf/worker-client.js';
 import { extractiveAnswer, indexDocument, INDEX_VERSION, retrieveEvidence, type DocumentIndex, type RetrievalOptions } from '../retrieval/index.js';
+import { isWholePaperQuestion, wholePaperEvidence } from '../answer/whole-paper.js';
+import { readDecoderConfig } from '../llm/config.js';
 import { answerWithModel, type Conversation } from './answer.js';
 import { Engines } from './engines.js';
 import { Generators, noGenerator } from './generators.js';
@@ -350,13 +352,23 @@ export class LocalService implements WukongService {
         yield { type: 'done', answer };
         return;
       }
+      const whole = options.wholePaper ?? isWholePaperQuestion(question);
+      const single = 'docIds' in scope && Array.isArray(scope.docIds) && scope.docIds.length === 1 ? scope.docIds[0] : undefined;
+      if (options.wholePaper && !single) throw new WukongError('BAD_REQUEST', 'A whole-paper question needs exactly one document.');
       yield* answerWithModel({
         question,
         options,
         started,
         scopeKey: JSON.stringify(scope),
         conversations: this.conversations,
-        retrieve: () => this.retrieve(scope, question, options),
+        retrieve: async () => {
+          if (!whole || !single) return { evidence: await this.retrieve(scope, question, options) };
+          const { doc } = await this.loadReady(single);
+          // The whole text, up to the model's context less the instructions and the answer.
+          const budget = readDecoderConfig(target.folder).maxPositions - 1024;
+          const { evidence, truncated } = wholePaperEvidence(doc, single, await this.engines.tokenCounter(), budget);
+          return { evidence, wholePaper: { passages: evidence.length, truncated } };
+        },
         host: (onBuild) => this.generators.host(target, { precision: options.precision }, { onBuild, signal: options.signal }),
         modelId: target.id,
       });

@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type {
-  AskEvent, AskOptions, DocumentModel, DocumentSource, DocumentSummary, ErrorInfo, Evidence, JobInfo, OpenOptions, OpenResult,
+  AskEvent, AskOptions,
+  GenerateEvent, DocumentModel, DocumentSource, DocumentSummary, ErrorInfo, Evidence, JobInfo, OpenOptions, OpenResult,
   Scope, ServiceEvent, WukongService,
 } from '../../core/api.js';
 import { WukongError } from '../../core/errors.js';
@@ -156,6 +157,10 @@ export function createFakeService(options: FakeOptions = {}): FakeService {
           ms: 3,
         },
       };
+    },
+    // eslint-disable-next-line require-yield -- the web app never generates raw text; the contract needs the method.
+    async *generate(): AsyncIterable<GenerateEvent> {
+      throw new WukongError('NOT_IMPLEMENTED');
     },
     async listModels() {
       return [];
