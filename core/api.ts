@@ -249,6 +249,29 @@ export interface ModelInfo {
   source?: { repo: string; revision: string };
 }
 
+export interface ProfileOptions {
+  /** Share of key/value heads to make streaming (0..1). */
+  streaming: number;
+  /** Attention sinks and recent window of the streaming heads (default 64 and 256). */
+  sink?: number;
+  recent?: number;
+  /** Length of the repeated random block the heads are scored on (default 2 x recent). */
+  block?: number;
+  precision?: Precision;
+  /** Passkey trials per streaming share (default 5). */
+  trials?: number;
+  /** A DuoAttention gate file (TSV, layers x key/value heads) to cut the pattern from instead of profiling. */
+  importTsv?: string;
+}
+
+export interface ProfileReport {
+  /** Where the pattern was written: the model's duo-pattern.json, used by default from then on. */
+  path: string;
+  pattern: { sink: number; recent: number; layers: number[][]; scores?: number[][] };
+  /** Greedy passkey retrieval accuracy with the profiled patterns at 0 / 25 / 50 / 75% streaming (empty for imports). */
+  passkey: { streaming: number; accuracy: number }[];
+}
+
 export interface VerifyReport {
   modelId: string;
   ok: boolean;
@@ -284,6 +307,8 @@ export interface WukongService {
   downloadModel(id: string): Promise<JobInfo>;
   selectModel(role: ModelRole, id: string | null): Promise<void>;
   verifyModel(id: string): Promise<VerifyReport>;
+  /** Scores a generator's attention heads and writes its DuoAttention pattern (minutes for a real model). */
+  profileModel(id: string, options: ProfileOptions): Promise<ProfileReport>;
 
   close(): Promise<void>;
 }

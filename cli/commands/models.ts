@@ -4,15 +4,16 @@ import { UsageError } from '../args.js';
 import { jsonFlag, printJson, type Command } from '../command.js';
 import type { CliIO } from '../io.js';
 import { cliService } from '../open.js';
+import { profile, profileFlags } from './models-profile.js';
 
-const ACTIONS = ['list', 'install', 'download', 'verify', 'select'] as const;
+const ACTIONS = ['list', 'install', 'download', 'verify', 'select', 'profile'] as const;
 
 export const modelsCommand: Command = {
   name: 'models',
   summary:
-    'Manage local models: list | install <folder> [--id ID] | download <id> | verify [id] | select <role> <id|none>.',
+    'Manage local models: list | install <folder> [--id ID] | download <id> | verify [id] | select <role> <id|none> | profile <id> [--streaming 0.5].',
   positionals: ['action', 'arg?', 'arg2?'],
-  flags: { id: { type: 'string', description: 'id to install a folder under (default: the folder name)' }, ...jsonFlag },
+  flags: { id: { type: 'string', description: 'id to install a folder under (default: the folder name)' }, ...profileFlags, ...jsonFlag },
   examples: [
     'wukong models list',
     'wukong models install ~/Downloads/all-MiniLM-L6-v2 --id all-minilm-l6-v2',
@@ -46,6 +47,9 @@ export const modelsCommand: Command = {
           return await download(service, arg, io, json);
         case 'verify':
           return await verify(service, arg, io, json);
+        case 'profile':
+          if (!arg) throw new UsageError('models profile needs an <id>');
+          return await profile(service, arg, args.flags, io, json);
         case 'select': {
           if (!arg || !arg2) throw new UsageError('models select needs <role> and <id> (or "none")');
           if (!['embedder', 'generator', 'vision'].includes(arg)) throw new UsageError(`role must be embedder, generator or vision`);

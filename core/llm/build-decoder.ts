@@ -32,6 +32,8 @@ export interface BuildOptions {
   pattern: DuoPattern;
   onProgress?: (done: number, total: number) => void;
   shouldStop?: () => boolean;
+  /** Also output each layer's attention probabilities from logits_start on (`attn.L.group`), for head profiling. */
+  probe?: boolean;
 }
 
 export type Group = 'full' | 'stream';
@@ -94,6 +96,7 @@ class Builder {
     const ids = g.input('input_ids', DT.INT64, [1, 'seq']);
     const pos = g.input('position_ids', DT.INT64, [1, 'seq']);
     const logitsStart = g.input('logits_start', DT.INT64, [1]);
+    this.logitsStart = logitsStart;
     const usesGroup = { full: false, stream: false };
     for (let l = 0; l < c.layers; l++) {
       const heads = groupHeads(this.opts.pattern, l);
@@ -142,6 +145,7 @@ class Builder {
   }
 
   private embedName?: string;
+  private logitsStart = 'logits_start';
 
   private lmHead(x: string, weight: string): void {
     const { g, c } = this;
@@ -260,6 +264,11 @@ class Builder {
       const keys = g.op('Unsqueeze', [g.op('Transpose', [presentK], { perm: [0, 1, 3, 2] }), g.constInt64([2])]);
       const scores = g.op('Add', [g.op('MatMul', [q, keys]), masks[grp]!]);
       const probs = g.op('Softmax', [scores], { axis: -1 });
+      if (this.opts.probe) {
+        const name = `attn.${l}.${grp}`;
+        g.node('Slice', [probs, this.logitsStart, g.constInt64([2 ** 62]), g.constInt64([3])], { outputs: [name] });
+        g.output(name, DT.FLOAT, [1, n, G, 'rows', `total_${grp}`]);
+      }
       const ctx = g.op('MatMul', [probs, g.op('Unsqueeze', [presentV, g.constInt64([2])])]);
       const back = g.op('Transpose', [ctx], { perm: [0, 3, 1, 2, 4] });
       contexts.push(g.op('Reshape', [back, g.constInt64([1, -1, n * G * D])]));

@@ -31,6 +31,8 @@ export interface StepResult {
   /** [rows, vocab] logits, rows = the positions from logitsFrom on. */
   logits: Float32Array;
   rows: number;
+  /** Probe graphs only: attention probabilities per layer and group, [1, h, G, rows, keys]. */
+  attention: Map<string, Tensor>;
 }
 
 export interface SessionOptions {
@@ -123,10 +125,13 @@ export class DecoderSession {
       }
     }
     const logits = out.logits;
+    const attention = new Map<string, Tensor>();
+    for (const [name, t] of Object.entries(out)) if (name.startsWith('attn.')) attention.set(name, t);
     return {
       state: { length, streamPositions: keep.map((i) => streamKeys[i]), tensors, ids: [...state.ids, ...ids] },
       logits: logits.data as Float32Array,
       rows: logits.dims[1],
+      attention,
     };
   }
 

@@ -20,6 +20,8 @@ export interface GraphRequest {
   /** Absent = every head keeps the full cache. */
   pattern?: DuoPattern;
   accuracyLevel?: 0 | 4;
+  /** A profiling graph that also outputs attention probabilities. */
+  probe?: boolean;
 }
 
 export interface BuiltGraph {
@@ -41,7 +43,7 @@ interface BuildRecord {
 
 export function graphKey(req: GraphRequest, pattern: DuoPattern): string {
   const p = createHash('sha256').update(JSON.stringify({ s: pattern.sink, w: pattern.recent, l: pattern.layers })).digest('hex').slice(0, 10);
-  return `decoder-${req.precision}-a${req.accuracyLevel ?? 4}-${p}`;
+  return `decoder-${req.precision}-a${req.accuracyLevel ?? 4}-${p}${req.probe ? '-probe' : ''}`;
 }
 
 export function ensureGraph(
@@ -71,6 +73,7 @@ export function ensureGraph(
       precision: req.precision,
       accuracyLevel: req.accuracyLevel ?? 4,
       pattern,
+      probe: req.probe,
       onProgress: hooks.onProgress,
       shouldStop: hooks.shouldStop,
     });

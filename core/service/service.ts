@@ -11,6 +11,8 @@ import type {
   ModelRole,
   OpenOptions,
   OpenResult,
+  ProfileOptions,
+  ProfileReport,
   RetrieveOptions,
   Scope,
   ServiceEvent,
@@ -30,6 +32,7 @@ import { readDecoderConfig } from '../llm/config.js';
 import { answerWithModel, type Conversation } from './answer.js';
 import { Engines } from './engines.js';
 import { Generators, noGenerator } from './generators.js';
+import { profileAndSave } from './profile.js';
 import { Emitter } from './events.js';
 import { JobRunner, type JobContext } from './jobs.js';
 import { Library } from './library.js';
@@ -425,6 +428,14 @@ export class LocalService implements WukongService {
 
   verifyModel(id: string): Promise<VerifyReport> {
     return this.models.verify(id);
+  }
+
+  async profileModel(id: string, options: ProfileOptions): Promise<ProfileReport> {
+    const target = await this.generators.resolve(id);
+    if (!target) throw new WukongError('MODEL_MISSING', `The model ${id} is not installed.`);
+    // The running model may hold the pattern being replaced.
+    await this.generators.close();
+    return profileAndSave(target.folder, target.cacheDir, options);
   }
 
   async close(): Promise<void> {
