@@ -140,7 +140,7 @@ function openOptions(v: unknown): { password?: string } {
 
 const PRECISIONS = ['fp32', 'fp16', 'int8', 'int4'] as const;
 
-function installOptions(v: unknown): InstallOptions {
+export function installOptions(v: unknown): InstallOptions {
   if (v === undefined || v === null) return {};
   if (!isObject(v)) bad('options must be an object');
   onlyKeys(v, ['precision'], 'options');
