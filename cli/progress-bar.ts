@@ -1,12 +1,6 @@
 /** Download progress for people: a bar on a terminal, a plain line now and then elsewhere. */
 import type { JobInfo } from '../core/api.js';
-
-export function formatBytes(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} GB`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(0)} kB`;
-  return `${n} B`;
-}
+import { formatBytes } from '../core/util/format.js';
 
 /** `[#########...........]  45%  120.3 MB / 988.1 MB  12.4 MB/s` */
 export function formatBar(done: number, total: number, bytesPerSecond: number | null, width = 24): string {

@@ -4,7 +4,8 @@ import { UsageError } from '../args.js';
 import { jsonFlag, printJson, type Command } from '../command.js';
 import type { CliIO } from '../io.js';
 import { cliService } from '../open.js';
-import { downloadReporter, formatBytes } from '../progress-bar.js';
+import { formatBytes } from '../../core/util/format.js';
+import { downloadReporter } from '../progress-bar.js';
 
 const ACTIONS = ['list', 'install', 'download', 'verify', 'select'] as const;
 const PRECISIONS: readonly Precision[] = ['fp32', 'fp16', 'int8', 'int4'];
