@@ -4,7 +4,7 @@
  * names that commit, so the files can never mix two versions of a model. What was fetched is
  * remembered in the folder, so a cancelled or interrupted download resumes where it stopped.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WukongError } from '../errors.js';
 import { readJsonOr, writeJsonAtomic } from '../util/fs.js';
@@ -57,6 +57,11 @@ export async function downloadRepo(dir: string, req: RepoRequest): Promise<RepoR
   const ref = req.revision ?? 'main';
   // Parts left by an earlier try belong to the commit that try resolved: resume on it.
   const resumable = saved?.repo === req.repo && (!pinned || saved.commit === pinned);
+  if (saved && !resumable) {
+    // Parts of another commit would be resumed into the wrong file: start from an empty folder.
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+  }
   const state: State = resumable ? saved : { repo: req.repo, commit: pinned, fetched: [] };
   const at = (path: string): string => resolveUrl(req.mirror, req.repo, state.commit ?? ref, path);
   const retry = req.retry ?? DEFAULT_RETRY;

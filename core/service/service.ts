@@ -369,6 +369,9 @@ export class LocalService implements WukongService {
   }
 
   async downloadModel(id: string): Promise<JobInfo> {
+    // Two downloads of one model would write the same partial files.
+    const running = this.jobs.list().find((j) => j.kind === 'download' && j.modelId === id && j.state === 'running');
+    if (running) return running;
     const plan = await this.models.planDownload(id);
     return this.jobs.start('download', { modelId: id }, ({ signal, progress }) => this.models.download(plan, { signal, onProgress: progress }));
   }

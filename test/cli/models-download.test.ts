@@ -122,6 +122,7 @@ describe('download progress display', () => {
       const events: JobInfo[] = [];
       service.onEvent((e) => e.type === 'job' && events.push(e.job));
       const job = await service.downloadModel('smollm2-360m-instruct');
+      expect((await service.downloadModel('smollm2-360m-instruct')).id).toBe(job.id);
       await expect.poll(() => events.some((e) => e.unit === 'bytes' && e.done > 100_000), { timeout: 10_000 }).toBe(true);
       await service.cancelJob(job.id);
       const end = await service.waitForJob(job.id);

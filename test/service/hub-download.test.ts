@@ -134,6 +134,17 @@ describe('model download from a Hub imitation', () => {
     expect(readFileSync(join(home, 'models', 'tiny', 'model.safetensors')).equals(weights.bytes)).toBe(true);
   });
 
+  it('does not resume parts left by a download of another repo or commit', async () => {
+    const home = tempHome();
+    const partial = join(home, 'models', '.downloading-tiny');
+    mkdirSync(partial, { recursive: true });
+    writeFileSync(join(partial, '.wukong-download.json'), JSON.stringify({ repo: 'org/elsewhere', commit: COMMIT_B, fetched: [] }));
+    writeFileSync(join(partial, 'model.safetensors.part'), Buffer.alloc(50_000, 0xee));
+    await download(registry(home), 'tiny');
+    expect(hub.requests('cdn').map((s) => s.range)).toEqual([undefined]);
+    expect(readFileSync(join(home, 'models', 'tiny', 'model.safetensors')).equals(weights.bytes)).toBe(true);
+  });
+
   it('starts over when the server answers a Range request with the whole file (200)', async () => {
     const home = tempHome();
     const partial = join(home, 'models', '.downloading-tiny');
