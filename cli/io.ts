@@ -4,6 +4,8 @@ export interface CliIO {
   err(text: string): void;
   /** Progress for people: overwritten in place on a terminal, silent otherwise. */
   progress(text: string): void;
+  /** stderr is a terminal: progress can be redrawn in place (else plain lines, if any). */
+  readonly interactive?: boolean;
 }
 
 export const processIO: CliIO = {
@@ -13,5 +15,8 @@ export const processIO: CliIO = {
     if (!process.stderr.isTTY) return;
     process.stderr.write(`\r\x1b[2K${t}`);
     if (t === '') process.stderr.write('\r');
+  },
+  get interactive() {
+    return Boolean(process.stderr.isTTY);
   },
 };

@@ -5,7 +5,8 @@ import { createService, defaultHome } from '../core/service/index.js';
 import type { CliIO } from './io.js';
 
 export async function cliService(env: NodeJS.ProcessEnv): Promise<WukongService> {
-  return createService({ home: defaultHome(env) });
+  const mirror = env.WUKONG_MODEL_MIRROR || env.HF_ENDPOINT || undefined;
+  return createService({ home: defaultHome(env), hub: { mirror, token: env.HF_TOKEN || undefined } });
 }
 
 /** Opens a PDF in the library (reusing an earlier parse), shows progress, and returns its id once ready. */

@@ -49,7 +49,7 @@ export interface OpenResult {
 
 // ---------------------------------------------------------------- jobs
 
-export type JobKind = 'parse' | 'index' | 'download';
+export type JobKind = 'parse' | 'index' | 'download' | 'install';
 export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
 
 export interface JobInfo {
@@ -61,6 +61,8 @@ export interface JobInfo {
   /** Progress in the job's own unit (pages, units, bytes): done <= total; total 0 = unknown. */
   done: number;
   total: number;
+  /** Set when done/total count bytes (a download), so front ends can show sizes and a rate. */
+  unit?: 'bytes';
   /** What a person sees next to the progress bar: "Parsing page 12 of 51". */
   message: string;
   error?: ErrorInfo;
@@ -181,8 +183,6 @@ export type AskEvent =
 
 // ---------------------------------------------------------------- raw generation
 
-export type Precision = 'fp32' | 'fp16' | 'int8' | 'int4';
-
 export interface GenerateOptions {
   /** An installed generator id, or a model folder (Hugging Face layout); absent = the selected generator. */
   model?: string;
@@ -232,6 +232,13 @@ export type GenerateEvent =
 
 export type ModelRole = 'embedder' | 'generator' | 'vision';
 
+/** How a generator's graph is built at install: fp32 is exact, int4 is smallest and fastest. */
+export type Precision = 'fp32' | 'fp16' | 'int8' | 'int4';
+
+export interface InstallOptions {
+  precision?: Precision;
+}
+
 export interface ModelInfo {
   id: string;
   role: ModelRole;
@@ -245,8 +252,20 @@ export interface ModelInfo {
   builtin: boolean;
   /** Where the files are, once installed. */
   path?: string;
-  /** Pinned origin, from the manifest. */
-  source?: { repo: string; revision: string };
+  /**
+   * Where it downloads from: the Hub repo and, once pinned, the commit (from the manifest, or the
+   * one its first download resolved).
+   */
+  source?: { repo: string; revision?: string };
+  /** A generator the app recommends: shown with its size, RAM and licence. */
+  recommended?: boolean;
+  licence?: string;
+  /** Memory needed to answer with it, in bytes. */
+  ramBytes?: number;
+  /** sizeBytes and ramBytes are estimates (not yet measured on this machine's copy). */
+  approx?: boolean;
+  /** The precision its graph was built at, for installed generators. */
+  precision?: Precision;
 }
 
 export interface ProfileOptions {
@@ -275,6 +294,8 @@ export interface ProfileReport {
 export interface VerifyReport {
   modelId: string;
   ok: boolean;
+  /** The commit the files were downloaded from, when known. */
+  revision?: string;
   files: { path: string; ok: boolean; expectedSha256?: string; actualSha256?: string; problem?: string }[];
 }
 
@@ -303,7 +324,7 @@ export interface WukongService {
   generate(options: GenerateOptions): AsyncIterable<GenerateEvent>;
 
   listModels(): Promise<ModelInfo[]>;
-  installModel(folder: string, id?: string): Promise<ModelInfo>;
+  installModel(folder: string, id?: string, options?: InstallOptions): Promise<ModelInfo>;
   downloadModel(id: string): Promise<JobInfo>;
   selectModel(role: ModelRole, id: string | null): Promise<void>;
   verifyModel(id: string): Promise<VerifyReport>;

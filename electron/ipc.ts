@@ -1,12 +1,13 @@
 /**
  * The main-process side of the bridge. Every handler checks who is calling (our window, on our
  * app:// origin) and validates every argument before the service sees it. The page cannot open
- * arbitrary paths: files come only from the native dialog or from files the person dropped.
+ * arbitrary paths: files come only from the native dialog or from files the person dropped, and
+ * model folders only from the native folder dialog.
  */
 import { ipcMain, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import type { AskEvent, OpenResult } from '../core/api.js';
 import { WukongError, toWukongError } from '../core/errors.js';
-import { askArgs, id, isRequestMethod, validateRequest } from '../web/validate.js';
+import { askArgs, id, installOptions, isRequestMethod, validateRequest } from '../web/validate.js';
 import { isAppUrl } from './app-protocol.js';
 import { IPC, type Reply } from './bridge-types.js';
 import { checkPdfPaths } from './pdf-paths.js';
@@ -18,6 +19,8 @@ export interface IpcContext {
   contents(): WebContents | undefined;
   showOpenDialog(): Promise<OpenResult[]>;
   openPaths(paths: string[]): Promise<OpenResult[]>;
+  /** The native folder dialog; null when cancelled. */
+  chooseModelFolder(): Promise<string | null>;
 }
 
 function guard(ctx: IpcContext, event: IpcMainEvent | IpcMainInvokeEvent): void {
@@ -36,8 +39,10 @@ export function registerIpc(ctx: IpcContext): void {
   ipcMain.handle(IPC.request, (event, method: unknown, args: unknown) =>
     reply(async () => {
       guard(ctx, event);
-      // Opening goes through the dialog or a drop (openPaths), never a path the page makes up.
-      if (typeof method !== 'string' || !isRequestMethod(method) || method === 'openDocument') throw new WukongError('BAD_REQUEST', undefined, `method ${String(method)}`);
+      // Opening and installing go through a dialog or a drop (openPaths), never a path the page makes up.
+      if (typeof method !== 'string' || !isRequestMethod(method) || method === 'openDocument' || method === 'installModel') {
+        throw new WukongError('BAD_REQUEST', undefined, `method ${String(method)}`);
+      }
       return ctx.connection.call(method, validateRequest(method, args));
     }),
   );
@@ -60,6 +65,15 @@ export function registerIpc(ctx: IpcContext): void {
     reply(async () => {
       guard(ctx, event);
       return ctx.openPaths(await checkPdfPaths(paths));
+    }),
+  );
+
+  ipcMain.handle(IPC.installModelDialog, (event, options: unknown) =>
+    reply(async () => {
+      guard(ctx, event);
+      const checked = installOptions(options);
+      const folder = await ctx.chooseModelFolder();
+      return folder === null ? null : ctx.connection.call('installModel', [folder, undefined, checked]);
     }),
   );
 

@@ -3,7 +3,7 @@
  * Electron) before it reaches the service: the service trusts its callers, the transports do not.
  * Unknown keys are refused rather than ignored so a typo never silently changes behaviour.
  */
-import type { AskOptions, DocumentSource, RequestMethod, RetrieveOptions, Scope } from '../core/api.js';
+import type { AskOptions, DocumentSource, InstallOptions, Precision, RequestMethod, RetrieveOptions, Scope } from '../core/api.js';
 import { REQUEST_METHODS } from '../core/api.js';
 import { WukongError } from '../core/errors.js';
 
@@ -138,6 +138,17 @@ function openOptions(v: unknown): { password?: string } {
   return v.password === undefined ? {} : { password: text(v.password, 'options.password', 1_000) };
 }
 
+const PRECISIONS = ['fp32', 'fp16', 'int8', 'int4'] as const;
+
+export function installOptions(v: unknown): InstallOptions {
+  if (v === undefined || v === null) return {};
+  if (!isObject(v)) bad('options must be an object');
+  onlyKeys(v, ['precision'], 'options');
+  if (v.precision === undefined) return {};
+  if (!PRECISIONS.includes(v.precision as Precision)) bad(`options.precision must be one of ${PRECISIONS.join(', ')}`);
+  return { precision: v.precision as Precision };
+}
+
 /** Returns the arguments to pass on, checked and copied (never the caller's own objects). */
 export function validateRequest(method: RequestMethod, args: unknown, rules: SourceRules = { allowBytes: false }): unknown[] {
   if (!Array.isArray(args)) bad('args must be an array');
@@ -165,8 +176,9 @@ export function validateRequest(method: RequestMethod, args: unknown, rules: Sou
       arity(args, 2, 3, method);
       return [scope(args[0]), text(args[1], 'question'), retrieveOptions(args[2])];
     case 'installModel':
-      arity(args, 1, 2, method);
-      return [text(args[0], 'folder', MAX_PATH), optional(args[1], (v) => id(v, 'modelId'))];
+      arity(args, 1, 3, method);
+      // JSON turns a skipped id into null when options follow it.
+      return [text(args[0], 'folder', MAX_PATH), args[1] === null ? undefined : optional(args[1], (v) => id(v, 'modelId')), installOptions(args[2])];
     case 'downloadModel':
     case 'verifyModel':
       arity(args, 1, 1, method);

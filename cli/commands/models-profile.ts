@@ -12,7 +12,6 @@ export const profileFlags = {
   block: { type: 'number', value: 'N', description: 'profile: length of the repeated random block heads are scored on (default 2 x recent)' },
   trials: { type: 'number', value: 'N', description: 'profile: passkey trials per streaming share (default 5)' },
   import: { type: 'string', value: 'GATES.tsv', description: "profile: cut the pattern from DuoAttention's published gates instead" },
-  precision: { type: 'string', value: 'P', description: 'graph precision: fp32, fp16, int8 or int4 (default int4)' },
 } as const;
 
 export async function profile(service: WukongService, id: string, flags: ParsedArgs['flags'], io: CliIO, json: boolean): Promise<number> {

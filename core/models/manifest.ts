@@ -6,9 +6,14 @@ import { WukongError } from '../errors.js';
 
 export interface ManifestFile {
   path: string;
-  /** null until the file is pinned: such a model can be installed from a folder but not downloaded. */
+  /**
+   * null when not pinned: the Hub's own answer gives the size and (for LFS files) the sha256 at
+   * download time, and the first download records them.
+   */
   size: number | null;
   sha256: string | null;
+  /** Fetched instead when `path` is not in the repo (404): a single weights file vs a sharded index. */
+  alternative?: string;
 }
 
 export interface ManifestEntry {
@@ -18,13 +23,28 @@ export interface ManifestEntry {
   description: string;
   builtin?: boolean;
   package?: string;
+  /**
+   * Where the files come from. revision null = not pinned in this manifest (it cannot be, offline):
+   * the first download pins the commit the Hub resolved "main" to, and later downloads use it.
+   */
   source?: { repo: string; revision: string | null };
   files?: ManifestFile[];
+  /** Shown as a recommended generator, with its size, RAM and licence. */
+  recommended?: boolean;
+  /** SPDX id or the model's own licence name. */
+  licence?: string;
+  /** Total download size in bytes. */
+  sizeBytes?: number;
+  /** Memory the app needs to answer with it (int4 build, 4k-token context), in bytes. */
+  ramBytes?: number;
+  /** True when sizeBytes and ramBytes are estimates from public listings, not measured pins. */
+  approx?: boolean;
 }
-
 export interface Manifest {
   version: number;
   mirror: string;
+  /** Why revisions are null and what is approximate: for people reading the file. */
+  revisionNote?: string;
   models: ManifestEntry[];
 }
 
@@ -49,11 +69,4 @@ export function loadManifest(path = defaultManifestPath()): Manifest {
   } catch (err) {
     throw new WukongError('INTERNAL', 'The model manifest could not be read.', String(err));
   }
-}
-
-/** A model can be downloaded only when its revision and every file's size and sha256 are pinned. */
-export function isPinned(entry: ManifestEntry): boolean {
-  return Boolean(
-    entry.source?.revision && entry.files?.length && entry.files.every((f) => f.size !== null && f.sha256 !== null),
-  );
 }

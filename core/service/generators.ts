@@ -19,6 +19,8 @@ export interface GeneratorRequest {
   duo?: string;
 }
 
+export const DEFAULT_PRECISION: Precision = 'int4';
+
 export class Generators {
   private current?: { key: string; host: Promise<GeneratorHost> };
 
@@ -28,7 +30,7 @@ export class Generators {
   ) {}
 
   /** The installed (or folder) model a request names, or null when no generator is installed. */
-  async resolve(model?: string): Promise<{ id: string; folder: string; cacheDir: string } | null> {
+  async resolve(model?: string): Promise<{ id: string; folder: string; cacheDir: string; precision?: Precision } | null> {
     if (model && !/^[a-z0-9][a-z0-9._-]*$/.test(model) && existsSync(model) && statSync(model).isDirectory()) {
       const folder = resolve(model);
       const hash = createHash('sha256').update(folder).digest('hex').slice(0, 16);
@@ -36,15 +38,16 @@ export class Generators {
     }
     const info: ModelInfo | null = await this.models.generatorFor(model);
     if (!info?.path) return null;
-    return { id: info.id, folder: info.path, cacheDir: join(info.path, 'onnx') };
+    return { id: info.id, folder: info.path, cacheDir: join(info.path, 'onnx'), precision: info.precision };
   }
 
   async host(
-    target: { id: string; folder: string; cacheDir: string },
+    target: { id: string; folder: string; cacheDir: string; precision?: Precision },
     req: GeneratorRequest,
     o: { onBuild?: (done: number, total: number) => void; signal?: AbortSignal } = {},
   ): Promise<GeneratorHost> {
-    const precision = req.precision ?? 'int4';
+    // The precision it was installed at: that graph is already built.
+    const precision = req.precision ?? target.precision ?? DEFAULT_PRECISION;
     const patternPath = req.duo ?? join(target.folder, 'duo-pattern.json');
     let pattern: DuoPattern | undefined;
     if (req.duo || existsSync(patternPath)) pattern = readDuoPattern(patternPath);

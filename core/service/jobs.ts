@@ -4,7 +4,7 @@ import { WukongError, toWukongError } from '../errors.js';
 
 export interface JobContext {
   signal: AbortSignal;
-  progress(done: number, total: number, message: string): void;
+  progress(done: number, total: number, message: string, unit?: JobInfo['unit']): void;
 }
 
 interface RunningJob {
@@ -40,10 +40,12 @@ export class JobRunner {
     };
     const ctx: JobContext = {
       signal: controller.signal,
-      progress: (done, total, message) => {
+      progress: (done, total, message, unit) => {
         info.done = done;
         info.total = total;
         info.message = message;
+        if (unit) info.unit = unit;
+        else delete info.unit;
         const now = Date.now();
         if (done === total || now - (this.lastEmit.get(info.id) ?? 0) >= 100) {
           this.lastEmit.set(info.id, now);

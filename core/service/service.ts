@@ -7,6 +7,7 @@ import type {
   GenerateEvent,
   GenerateOptions,
   JobInfo,
+  InstallOptions,
   ModelInfo,
   ModelRole,
   OpenOptions,
@@ -22,7 +23,7 @@ import type {
 import { join } from 'node:path';
 import { WukongError, toWukongError } from '../errors.js';
 import type { DocumentModel } from '../model/document.js';
-import { ModelRegistry } from '../models/registry.js';
+import { installId, ModelRegistry, type PrepareHook } from '../models/registry.js';
 import { addOcrUnits } from '../ocr/index.js';
 import { PARSER_VERSION, parsePdf, parsePdfInWorker, type ParseOptions } from '../pdf/index.js';
 import { workerFile } from '../pdf/worker-client.js';
@@ -32,6 +33,7 @@ import { readDecoderConfig } from '../llm/config.js';
 import { answerWithModel, type Conversation } from './answer.js';
 import { Engines } from './engines.js';
 import { Generators, noGenerator } from './generators.js';
+import { buildGeneratorGraph } from './prepare-model.js';
 import { profileAndSave } from './profile.js';
 import { Emitter } from './events.js';
 import { JobRunner, type JobContext } from './jobs.js';
@@ -48,6 +50,10 @@ export interface ServiceOptions {
   manifestPath?: string;
   /** Parse in a worker thread so the service keeps answering (default true when the compiled worker exists). */
   parseInWorker?: boolean;
+  /** Builds a generator's runnable graph after its files are in place and before it is installed. */
+  prepareModel?: PrepareHook;
+  /** Hub address and access token for downloads (default: from the environment, see ModelRegistry). */
+  hub?: { mirror?: string; token?: string };
 }
 
 /** The worker needs the compiled script; without it (running from sources) parsing stays in-process. */
@@ -79,7 +85,7 @@ export class LocalService implements WukongService {
 
   constructor(options: ServiceOptions) {
     this.library = new Library(options.home);
-    this.models = new ModelRegistry(options.home, options.manifestPath);
+    this.models = new ModelRegistry(options.home, { manifestPath: options.manifestPath, prepare: options.prepareModel ?? buildGeneratorGraph, ...options.hub });
     this.engines = new Engines(this.models);
     this.generators = new Generators(this.models, options.home);
     this.librarySearch = new LibrarySearch(join(options.home, 'library-index'));
@@ -408,18 +414,23 @@ export class LocalService implements WukongService {
     return this.models.list();
   }
 
-  installModel(folder: string, id?: string): Promise<ModelInfo> {
-    return this.models.installFromFolder(folder, id);
+  /** Runs as a job too, so front ends can show a generator's graph build as it goes. */
+  async installModel(folder: string, id?: string, options: InstallOptions = {}): Promise<ModelInfo> {
+    let installed: ModelInfo | undefined;
+    const job = this.jobs.start('install', { modelId: installId(folder, id) }, async ({ signal, progress }) => {
+      installed = await this.models.installFromFolder(folder, id, options, { signal, onProgress: progress });
+    });
+    const end = await this.jobs.wait(job.id);
+    if (!installed) throw new WukongError(end.error?.code ?? 'INTERNAL', end.error?.message, end.error?.detail);
+    return installed;
   }
 
   async downloadModel(id: string): Promise<JobInfo> {
+    // Two downloads of one model would write the same partial files.
+    const running = this.jobs.list().find((j) => j.kind === 'download' && j.modelId === id && j.state === 'running');
+    if (running) return running;
     const plan = await this.models.planDownload(id);
-    return this.jobs.start('download', { modelId: id }, ({ signal, progress }) =>
-      this.models.download(plan, {
-        signal,
-        onProgress: (done, total) => progress(done, total, `Downloading ${id}: ${Math.round(done / 1e6)} of ${Math.round(total / 1e6)} MB`),
-      }),
-    );
+    return this.jobs.start('download', { modelId: id }, ({ signal, progress }) => this.models.download(plan, { signal, onProgress: progress }));
   }
 
   selectModel(role: ModelRole, id: string | null): Promise<void> {

@@ -36,6 +36,8 @@ function fakeBridge(service: WukongService): WukongBridge {
     onCommand: () => () => {},
     showOpenDialog: async () => ({ ok: true, value: [] }),
     openFiles: async () => ({ ok: true, value: [] }),
+    // The main process would show a folder dialog; here it "chooses" a fixed folder.
+    installModelFromDialog: (options) => reply(() => service.installModel('/chosen/folder', undefined, options)),
   };
 }
 
@@ -48,6 +50,13 @@ describe('Electron bridge client', () => {
     const err = await client.getDocument('missing').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WukongError);
     expect((err as WukongError).code).toBe('NOT_FOUND');
+  });
+
+  it("installs from the host's folder dialog, passing the precision and keeping the error code", async () => {
+    const service = createFakeService();
+    const client = createBridgeClient(fakeBridge(service));
+    await expect(client.installModelFromDialog!({ precision: 'int8' })).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'Folder not found: /chosen/folder' });
+    expect(service.installs).toEqual([['/chosen/folder', undefined, { precision: 'int8' }]]);
   });
 
   it('streams an answer in order and ends with done', async () => {

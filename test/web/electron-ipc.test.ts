@@ -30,6 +30,8 @@ const ours = { sender: ourContents, senderFrame: { url: 'app://wukong/index.html
 const calls: [string, unknown[]][] = [];
 const asks: unknown[][] = [];
 const opened: string[][] = [];
+/** What the stand-in folder dialog answers next (null = cancelled). */
+const folders: (string | null)[] = [];
 
 const connection = {
   call: async (method: string, args: unknown[]) => {
@@ -50,6 +52,7 @@ describe('Electron IPC handlers', () => {
       contents: () => ourContents as never,
       showOpenDialog: async () => [],
       openPaths: async (paths) => (opened.push(paths), []),
+      chooseModelFolder: async () => folders.shift() ?? null,
     });
   });
 
@@ -70,7 +73,7 @@ describe('Electron IPC handlers', () => {
 
   it('validates arguments and never lets the page open a path of its choosing', async () => {
     const count = calls.length;
-    for (const [method, args] of [['getDocument', [{}]], ['openDocument', [{ path: '/etc/passwd' }]], ['close', []], ['retrieve', [{ library: true }, 'q', { evil: 1 }]]] as const) {
+    for (const [method, args] of [['getDocument', [{}]], ['openDocument', [{ path: '/etc/passwd' }]], ['installModel', ['/etc']], ['close', []], ['retrieve', [{ library: true }, 'q', { evil: 1 }]]] as const) {
       const reply = (await handlers.get(IPC.request)!(ours, method, args)) as { ok: boolean; error?: { code: string } };
       expect(reply, method).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     }
@@ -81,6 +84,16 @@ describe('Electron IPC handlers', () => {
     await writeFile(pdf, '%PDF-1.4');
     expect(await handlers.get(IPC.openPaths)!(ours, [pdf])).toEqual({ ok: true, value: [] });
     expect(opened).toEqual([[pdf]]);
+  });
+
+  it('installs a model only from the folder the native dialog gave', async () => {
+    folders.push('/home/me/Qwen2.5-0.5B-Instruct', null);
+    expect(await handlers.get(IPC.installModelDialog)!(ours, { precision: 'int4' })).toEqual({ ok: true, value: null });
+    expect(calls.at(-1)).toEqual(['installModel', ['/home/me/Qwen2.5-0.5B-Instruct', undefined, { precision: 'int4' }]]);
+    const count = calls.length;
+    expect(await handlers.get(IPC.installModelDialog)!(ours, {})).toEqual({ ok: true, value: null });
+    expect(await handlers.get(IPC.installModelDialog)!(ours, { precision: 'int3' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(calls.length).toBe(count);
   });
 
   it('streams ask events back to the asking window, and reports bad questions as error events', () => {

@@ -8,9 +8,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type {
-  AskEvent, AskOptions,
-  GenerateEvent, DocumentModel, DocumentSource, DocumentSummary, ErrorInfo, Evidence, JobInfo, OpenOptions, OpenResult,
-  Scope, ServiceEvent, WukongService,
+  AskEvent, AskOptions, DocumentModel, DocumentSource, DocumentSummary, ErrorInfo, Evidence, GenerateEvent, InstallOptions, JobInfo, ModelInfo,
+  ModelRole, OpenOptions, OpenResult, Scope, ServiceEvent, WukongService,
 } from '../../core/api.js';
 import { WukongError } from '../../core/errors.js';
 
@@ -27,6 +26,8 @@ export interface FakeOptions {
    * Decided again on every open, so a test can check re-opening (with a password).
    */
   outcome?: (fileName: string, options: OpenOptions) => ErrorInfo | undefined;
+  /** Models to list; a download of one runs `steps` byte-counted steps and can be cancelled. */
+  models?: ModelInfo[];
 }
 
 export interface FakeService extends WukongService {
@@ -35,6 +36,8 @@ export interface FakeService extends WukongService {
   /** The options of every openDocument call, in order. */
   opens: OpenOptions[];
   calls: string[];
+  /** Every installModel call's arguments. */
+  installs: [string, string | undefined, InstallOptions | undefined][];
 }
 
 export function createFakeService(options: FakeOptions = {}): FakeService {
@@ -47,9 +50,32 @@ export function createFakeService(options: FakeOptions = {}): FakeService {
   const emit = (e: ServiceEvent): void => listeners.forEach((l) => l(e));
   const list = (): DocumentSummary[] => [...docs.values()].map((d) => ({ ...d.summary }));
 
+  const models = (options.models ?? []).map((m) => ({ ...m }));
+  const cancelled = new Set<string>();
+
+  /** A download that moves 1/steps of the model's size per step, honouring cancelJob. */
+  function startDownload(model: ModelInfo): JobInfo {
+    const job: JobInfo = { id: `job${++jobCount}`, kind: 'download', state: 'running', modelId: model.id, done: 0, total: model.sizeBytes, unit: 'bytes', message: `Downloading ${model.id}`, startedAt: new Date().toISOString() };
+    jobs.set(job.id, job);
+    void (async () => {
+      for (let i = 1; i <= steps && !cancelled.has(job.id); i++) {
+        await new Promise((r) => setTimeout(r, stepMs));
+        if (cancelled.has(job.id)) break;
+        Object.assign(job, { done: Math.round((model.sizeBytes * i) / steps), message: `Downloading ${model.id} (model.safetensors)` });
+        emit({ type: 'job', job: { ...job } });
+      }
+      const stopped = cancelled.has(job.id);
+      Object.assign(job, stopped ? { state: 'cancelled', error: new WukongError('CANCELLED').toJSON(), message: 'The job was cancelled.' } : { state: 'done', message: 'Done' }, { endedAt: new Date().toISOString() });
+      if (!stopped) model.installed = true;
+      emit({ type: 'job', job: { ...job } });
+    })();
+    return { ...job };
+  }
+
   const service: FakeService = {
     calls: [],
     opens: [],
+    installs: [],
     async reopenDocument(docId: string, openOptions: OpenOptions = {}): Promise<OpenResult> {
       const doc = docs.get(docId);
       if (!doc) throw new WukongError('NOT_FOUND');
@@ -112,6 +138,8 @@ export function createFakeService(options: FakeOptions = {}): FakeService {
     async cancelJob(jobId: string) {
       const job = jobs.get(jobId);
       if (!job) throw new WukongError('NOT_FOUND');
+      // Only downloads stop here; parse jobs end by their `outcome`, as the tests choose.
+      if (job.kind === 'download') cancelled.add(jobId);
     },
     async waitForJob(jobId: string) {
       const job = jobs.get(jobId);
@@ -162,16 +190,24 @@ export function createFakeService(options: FakeOptions = {}): FakeService {
     async *generate(): AsyncIterable<GenerateEvent> {
       throw new WukongError('NOT_IMPLEMENTED');
     },
+    async profileModel() {
+      throw new WukongError('NOT_IMPLEMENTED');
+    },
     async listModels() {
-      return [];
+      return models.map((m) => ({ ...m }));
     },
-    async installModel() {
-      throw new WukongError('NOT_IMPLEMENTED');
+    async installModel(folder: string, id?: string, installOptions?: InstallOptions) {
+      service.installs.push([folder, id, installOptions]);
+      throw new WukongError('NOT_FOUND', `Folder not found: ${folder}`);
     },
-    async downloadModel() {
-      throw new WukongError('NOT_IMPLEMENTED');
+    async downloadModel(id: string) {
+      const model = models.find((m) => m.id === id);
+      if (!model) throw new WukongError('NOT_FOUND', `No model with id ${id}.`);
+      return startDownload(model);
     },
-    async selectModel() {},
+    async selectModel(role: ModelRole, id: string | null) {
+      for (const m of models) if (m.role === role) m.selected = m.id === id;
+    },
     async verifyModel() {
       throw new WukongError('NOT_IMPLEMENTED');
     },

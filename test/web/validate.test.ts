@@ -21,6 +21,8 @@ describe('transport argument validation', () => {
     expect(args).toEqual([{ docIds: ['abc'] }, 'why?', { k: 3, retriever: 'bm25' }]);
     expect(args[0]).not.toBe(scope);
     expect(validateRequest('selectModel', ['generator', null])).toEqual(['generator', null]);
+    expect(validateRequest('installModel', ['/m', null, { precision: 'int4' }])).toEqual(['/m', undefined, { precision: 'int4' }]);
+    expect(validateRequest('installModel', ['/m'])).toEqual(['/m', undefined, {}]);
     expect(validateRequest('openDocument', [{ path: '/tmp/a.pdf' }])).toEqual([{ path: '/tmp/a.pdf' }, {}]);
   });
 
@@ -35,6 +37,8 @@ describe('transport argument validation', () => {
     expect(code(() => validateRequest('openDocument', [{ path: '/a.pdf', extra: 1 }]))).toBe('BAD_REQUEST');
     expect(code(() => validateRequest('selectModel', ['admin', 'x']))).toBe('BAD_REQUEST');
     expect(code(() => validateRequest('listJobs', 'nope' as unknown as unknown[]))).toBe('BAD_REQUEST');
+    expect(code(() => validateRequest('installModel', ['/m', 'id', { precision: 'int3' }]))).toBe('BAD_REQUEST');
+    expect(code(() => validateRequest('installModel', ['/m', 'id', { precision: 'int4', build: true }]))).toBe('BAD_REQUEST');
   });
 
   it('checks ask options and strips nothing silently', () => {

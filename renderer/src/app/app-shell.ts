@@ -15,6 +15,7 @@ import '../library/library-sidebar.js';
 import { loadPdf, type PDFDocumentProxy } from '../pdf/pdfjs.js';
 import type { PdfViewer } from '../viewer/pdf-viewer.js';
 import '../viewer/pdf-viewer.js';
+import '../models/models-page.js';
 import { renderRegion } from '../viewer/region.js';
 import { installShortcuts } from './shortcuts.js';
 import type { ReopenRequest } from './doc-problem.js';
@@ -34,6 +35,7 @@ export class AppShell extends LitElement {
     activeUnit: { state: true },
     place: { state: true },
     reopening: { state: true },
+    modelsOpen: { state: true },
   };
 
   declare client: AppClient | undefined;
@@ -48,6 +50,7 @@ export class AppShell extends LitElement {
   /** Where the viewer is in the document on screen; the status bar shows it when there is no message. */
   declare place: Place | null;
   declare reopening: boolean;
+  declare modelsOpen: boolean;
   private conversations = new Conversations();
   /** Passwords given this session, so the viewer can open what the service could; never stored. */
   private passwords = new Map<string, string>();
@@ -79,6 +82,7 @@ export class AppShell extends LitElement {
     this.activeUnit = '';
     this.place = null;
     this.reopening = false;
+    this.modelsOpen = false;
   }
 
   private get viewer(): PdfViewer {
@@ -138,10 +142,17 @@ export class AppShell extends LitElement {
     this.disposers.push(client.onEvent((e) => this.onServiceEvent(e)));
     this.disposers.push(client.onCommand((c) => this.onCommand(c)));
     void this.refresh();
-    void client.listModels().then(
-      (models) => (this.extractive = !models.some((m) => m.role === 'generator' && m.installed && m.selected)),
-      () => undefined,
-    );
+    void this.checkGenerator();
+  }
+
+  /** Whether answers are written by a model or quoted: the ask panel says which. */
+  private async checkGenerator(): Promise<void> {
+    try {
+      const models = await this.client!.listModels();
+      this.extractive = !models.some((m) => m.role === 'generator' && m.installed && m.selected);
+    } catch {
+      // The ask panel keeps its last state; the models page shows the error.
+    }
   }
 
   private async refresh(): Promise<void> {
@@ -305,7 +316,8 @@ export class AppShell extends LitElement {
       <wk-library .documents=${this.documents} .jobs=${this.jobs} selectedId=${this.selectedId}
         @select=${(e: CustomEvent<string>) => void this.select(e.detail)}
         @remove=${(e: CustomEvent<string>) => void this.removeDocument(e.detail)}
-        @open-request=${() => void this.openRequest()}></wk-library>
+        @open-request=${() => void this.openRequest()}
+        @models-request=${() => (this.modelsOpen = true)}></wk-library>
       <wk-viewer .pdf=${this.pdf} label=${doc?.title ?? ''}
         @page-change=${(e: CustomEvent<{ page: number }>) => this.onPageChange(e.detail.page)}
         @pdf-ready=${() => (this.place = { page: 1, section: [] })}>
@@ -320,6 +332,10 @@ export class AppShell extends LitElement {
         activeUnit=${this.activeUnit} @show-evidence=${(e: CustomEvent<Evidence>) => this.showEvidence(e.detail)}></wk-ask>
       <div class="status" role="status" aria-live="polite">${this.message || placeText(doc, this.pdf ? this.place : null)}</div>
       ${this.dragging ? html`<div class="drop">Drop a PDF to open it</div>` : ''}
+      ${this.modelsOpen
+        ? html`<wk-models .client=${this.client} @close=${() => (this.modelsOpen = false)}
+            @models-changed=${() => void this.checkGenerator()}></wk-models>`
+        : ''}
       <input type="file" accept="application/pdf,.pdf" multiple aria-hidden="true" tabindex="-1"
         @change=${(e: Event) => {
           const input = e.target as HTMLInputElement;

@@ -3,7 +3,7 @@
  * (HTTP in web mode, the preload bridge in Electron), plus the few things a window needs from
  * its host (opening files the person chose, menu commands).
  */
-import type { OpenResult, RequestMethod, WukongService } from '../../../core/api.js';
+import type { InstallOptions, ModelInfo, OpenResult, RequestMethod, WukongService } from '../../../core/api.js';
 import type { HostCommand } from '../../../electron/bridge-types.js';
 
 export type { HostCommand };
@@ -14,6 +14,8 @@ export interface AppClient extends Pick<WukongService, RequestMethod | 'getDocum
   openFiles(files: File[]): Promise<OpenResult[]>;
   /** A native Open dialog, where the host has one (Electron); web mode uses a file input. */
   showOpenDialog?(): Promise<OpenResult[]>;
+  /** Installs a model folder chosen in a native folder dialog (Electron); web mode types a path. null = cancelled. */
+  installModelFromDialog?(options: InstallOptions): Promise<ModelInfo | null>;
   onCommand(listener: (command: HostCommand) => void): () => void;
 }
 

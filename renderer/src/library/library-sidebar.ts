@@ -55,7 +55,10 @@ export class LibrarySidebar extends LitElement {
     return html`
       <header>
         <h2 id="library-heading">Library</h2>
-        <button @click=${() => this.emit('open-request')} aria-label="Open a PDF" title="Open (Ctrl+O)">Open…</button>
+        <span>
+          <button class="models" @click=${() => this.emit('models-request')} aria-label="Models" title="Models for answers and search">Models</button>
+          <button @click=${() => this.emit('open-request')} aria-label="Open a PDF" title="Open (Ctrl+O)">Open…</button>
+        </span>
       </header>
       ${this.documents.length === 0 ? html`<div class="empty">No documents yet. Open a PDF or drop one on the window.</div>` : ''}
       <ul aria-labelledby="library-heading">
