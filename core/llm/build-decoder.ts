@@ -5,9 +5,14 @@
  *   inputs  input_ids [1,T] int64, position_ids [1,T] int64 (absolute positions: rotary never
  *           counts from the cache length, so a compacted streaming cache stays exact),
  *           logits_start [1] int64 (logits only from this position on: 0 for all, T-1 for the last),
- *           mask_full [T, Pf+T] / mask_stream [T, Ps+T] float additive masks (0 or -1e30),
- *           past.L.full.key/value [1,h,Pf,D], past.L.stream.key/value [1,h,Ps,D]
- *   outputs logits [1,T',V], present.L.{full,stream}.{key,value} = past ++ new keys (after RoPE).
+ *           past.L.G.key/value [1,h,cap_G,D]: the cache buffers of group G ("full" or "stream"),
+ *           owned by the caller, keys after RoPE; slots past what is filled are masked,
+ *           mask_past_G [T, cap_G] and mask_new_G [T, T]: additive masks (0 or -1e30) over the
+ *           cached keys and over the chunk's own keys.
+ *   outputs logits [1,T',V], new.L.G.key/value [1,h,T,D]: this chunk's keys (after RoPE) and values,
+ *           which the caller writes into its buffers.
+ * Attention is computed in two blocks (cached keys, chunk keys) joined by one softmax, so the
+ * cache is never copied inside the graph: each step reads it once and the caller appends in place.
  * The masks carry every attention rule (causal, sinks + recent window), so the graph is the same
  * for prefill, chunked prefill and decode, and the cache manager owns the DuoAttention semantics.
  * Each layer's key/value heads are split into a retrieval ("full") and a streaming group by
@@ -37,7 +42,10 @@ export interface BuildOptions {
 }
 
 export type Group = 'full' | 'stream';
-export const MASK_NAME: Record<Group, string> = { full: 'mask_full', stream: 'mask_stream' };
+export const MASK_NAME: Record<Group, { past: string; new: string }> = {
+  full: { past: 'mask_past_full', new: 'mask_new_full' },
+  stream: { past: 'mask_past_stream', new: 'mask_new_stream' },
+};
 
 /** Key/value heads of each group in one layer, in graph order. */
 export function groupHeads(pattern: DuoPattern, layer: number): Record<Group, number[]> {
@@ -45,7 +53,7 @@ export function groupHeads(pattern: DuoPattern, layer: number): Record<Group, nu
   return { full: row.flatMap((v, h) => (v === 1 ? [h] : [])), stream: row.flatMap((v, h) => (v === 0 ? [h] : [])) };
 }
 
-export function cacheName(kind: 'past' | 'present', layer: number, group: Group, kv: 'key' | 'value'): string {
+export function cacheName(kind: 'past' | 'new', layer: number, group: Group, kv: 'key' | 'value'): string {
   return `${kind}.${layer}.${group}.${kv}`;
 }
 
@@ -103,9 +111,14 @@ class Builder {
       if (heads.full.length) usesGroup.full = true;
       if (heads.stream.length) usesGroup.stream = true;
     }
-    const masks: Partial<Record<Group, string>> = {};
-    if (usesGroup.full) masks.full = g.input(MASK_NAME.full, DT.FLOAT, ['seq', 'full_total']);
-    if (usesGroup.stream) masks.stream = g.input(MASK_NAME.stream, DT.FLOAT, ['seq', 'stream_total']);
+    const masks: Partial<Record<Group, { past: string; new: string }>> = {};
+    for (const grp of ['full', 'stream'] as Group[]) {
+      if (!usesGroup[grp]) continue;
+      masks[grp] = {
+        past: g.input(MASK_NAME[grp].past, DT.FLOAT, ['seq', `cap_${grp}`]),
+        new: g.input(MASK_NAME[grp].new, DT.FLOAT, ['seq', 'seq']),
+      };
+    }
 
     const { cos, sin } = this.rotary(pos);
     let h = this.embed(ids);
@@ -198,7 +211,7 @@ class Builder {
     return g.op('Mul', [g.op('Mul', [x, inv]), w]);
   }
 
-  private attention(l: number, x: string, cos: string, sin: string, masks: Partial<Record<Group, string>>): string {
+  private attention(l: number, x: string, cos: string, sin: string, masks: Partial<Record<Group, { past: string; new: string }>>): string {
     const { g, c, D, G } = this;
     const p = `model.layers.${l}.self_attn`;
     const heads = groupHeads(this.opts.pattern, l);
@@ -252,24 +265,29 @@ class Builder {
       q = this.rope(q, cos5, sin5);
       k = this.rope(k, cos4, sin4);
       q = g.op('Mul', [g.op('Transpose', [q], { perm: [0, 2, 3, 1, 4] }), g.constFloat([1 / Math.sqrt(D)], [])]);
-      const kT = g.op('Transpose', [k], { perm: [0, 2, 1, 3] });
-      const vT = g.op('Transpose', [v], { perm: [0, 2, 1, 3] });
-      const cacheDims = [1, n, `past_${grp}`, D];
+      const kNew = g.node('Transpose', [k], { outputs: [cacheName('new', l, grp, 'key')], attrs: { perm: [0, 2, 1, 3] } })[0];
+      const vNew = g.node('Transpose', [v], { outputs: [cacheName('new', l, grp, 'value')], attrs: { perm: [0, 2, 1, 3] } })[0];
+      g.output(kNew, DT.FLOAT, [1, n, 'seq', D]);
+      g.output(vNew, DT.FLOAT, [1, n, 'seq', D]);
+      const cacheDims = [1, n, `cap_${grp}`, D];
       const pastK = g.input(cacheName('past', l, grp, 'key'), DT.FLOAT, cacheDims);
       const pastV = g.input(cacheName('past', l, grp, 'value'), DT.FLOAT, cacheDims);
-      const presentK = g.node('Concat', [pastK, kT], { outputs: [cacheName('present', l, grp, 'key')], attrs: { axis: 2 } })[0];
-      const presentV = g.node('Concat', [pastV, vT], { outputs: [cacheName('present', l, grp, 'value')], attrs: { axis: 2 } })[0];
-      g.output(presentK, DT.FLOAT, [1, n, `total_${grp}`, D]);
-      g.output(presentV, DT.FLOAT, [1, n, `total_${grp}`, D]);
-      const keys = g.op('Unsqueeze', [g.op('Transpose', [presentK], { perm: [0, 1, 3, 2] }), g.constInt64([2])]);
-      const scores = g.op('Add', [g.op('MatMul', [q, keys]), masks[grp]!]);
-      const probs = g.op('Softmax', [scores], { axis: -1 });
+      const five = (t: string) => g.op('Unsqueeze', [t, g.constInt64([2])]);
+      // Scores against the cached keys and against the chunk's own keys, joined by one softmax.
+      const s1 = g.op('Add', [g.op('FusedMatMul', [q, five(pastK)], { transB: 1 }, 'com.microsoft'), masks[grp]!.past]);
+      const s2 = g.op('Add', [g.op('FusedMatMul', [q, five(kNew)], { transB: 1 }, 'com.microsoft'), masks[grp]!.new]);
+      const m = g.op('Max', [g.op('ReduceMax', [s1], { axes: [-1], keepdims: 1 }), g.op('ReduceMax', [s2], { axes: [-1], keepdims: 1 })]);
+      const e1 = g.op('Exp', [g.op('Sub', [s1, m])]);
+      const e2 = g.op('Exp', [g.op('Sub', [s2, m])]);
+      const last = g.constInt64([-1]);
+      const denom = g.op('Add', [g.op('ReduceSum', [e1, last], { keepdims: 1 }), g.op('ReduceSum', [e2, last], { keepdims: 1 })]);
       if (this.opts.probe) {
+        // Profiling reads a whole prompt from an empty cache: every key is in the chunk block.
         const name = `attn.${l}.${grp}`;
-        g.node('Slice', [probs, this.logitsStart, g.constInt64([2 ** 62]), g.constInt64([3])], { outputs: [name] });
-        g.output(name, DT.FLOAT, [1, n, G, 'rows', `total_${grp}`]);
+        g.node('Slice', [g.op('Div', [e2, denom]), this.logitsStart, g.constInt64([2 ** 62]), g.constInt64([3])], { outputs: [name] });
+        g.output(name, DT.FLOAT, [1, n, G, 'rows', 'seq']);
       }
-      const ctx = g.op('MatMul', [probs, g.op('Unsqueeze', [presentV, g.constInt64([2])])]);
+      const ctx = g.op('Div', [g.op('Add', [g.op('MatMul', [e1, five(pastV)]), g.op('MatMul', [e2, five(vNew)])]), denom]);
       const back = g.op('Transpose', [ctx], { perm: [0, 3, 1, 2, 4] });
       contexts.push(g.op('Reshape', [back, g.constInt64([1, -1, n * G * D])]));
       for (const kv of heads[grp]) for (let qh = kv * G; qh < kv * G + G; qh++) oCols.push(...range(qh * D, qh * D + D));

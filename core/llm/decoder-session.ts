@@ -4,8 +4,11 @@
  * next token, compacted after each step. Every attention rule lives in the masks built here, so
  * one-shot prefill, chunked prefill and decode give the same logits.
  *
- * A cache state is immutable (each step returns a new one), so a state kept as a snapshot (the
- * evidence prefix, the end of an answer) can be continued from later at no cost.
+ * The cache lives in buffers owned here, passed to the graph as they are (no copy) and appended
+ * in place with each step's new keys and values. A state can be continued more than once: the
+ * full buffers are append-only and copied only when a state older than their end is continued
+ * (a follow-up question from a snapshot); streaming buffers are compacted in place, so a state
+ * kept for later must be `retain`ed, which makes the next step work on a copy of them.
  */
 import { availableParallelism } from 'node:os';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
@@ -16,14 +19,27 @@ import { streamingSees, type DuoPattern } from './duo-pattern.js';
 
 type Ort = typeof import('onnxruntime-node');
 
+/** One group's cache buffers across layers: [heads, cap, D] each. */
+interface Store {
+  bufs: Map<string, Float32Array>;
+  cap: number;
+  /** Positions written (full stores: shared by every state that reads a prefix of them). */
+  filled: number;
+  /** Streaming stores: the state whose contents they hold. */
+  owner?: CacheState;
+}
+
 export interface CacheState {
   /** Tokens seen so far: the next token's absolute position. */
   readonly length: number;
   /** Absolute positions held by the streaming caches (the same in every layer). */
   readonly streamPositions: readonly number[];
-  readonly tensors: ReadonlyMap<string, Tensor>;
   /** The token ids this state has read, for prefix reuse. */
   readonly ids: readonly number[];
+  readonly full?: Store;
+  readonly stream?: Store;
+  /** Kept for later (a snapshot): continuing it works on a copy of its streaming buffers. */
+  retained?: boolean;
 }
 
 export interface StepResult {
@@ -43,6 +59,7 @@ export class DecoderSession {
   readonly vocab: number;
   private readonly groups: { layer: number; group: Group; heads: number }[] = [];
   private readonly uses: Record<Group, boolean> = { full: false, stream: false };
+  private readonly streamCap: number;
 
   private constructor(
     private readonly ort: Ort,
@@ -59,6 +76,7 @@ export class DecoderSession {
         this.uses[group] = true;
       }
     }
+    this.streamCap = Math.max(1, pattern.sink + pattern.recent - 1);
   }
 
   static async load(onnxPath: string, config: DecoderConfig, pattern: DuoPattern, opts: SessionOptions = {}): Promise<DecoderSession> {
@@ -78,19 +96,19 @@ export class DecoderSession {
   }
 
   empty(): CacheState {
-    const tensors = new Map<string, Tensor>();
-    for (const { layer, group, heads } of this.groups) {
-      for (const kv of ['key', 'value'] as const) {
-        tensors.set(cacheName('past', layer, group, kv), new this.ort.Tensor('float32', new Float32Array(0), [1, heads, 0, this.config.headDim]));
-      }
-    }
-    return { length: 0, streamPositions: [], tensors, ids: [] };
+    return { length: 0, streamPositions: [], ids: [] };
   }
 
-  /** Bytes held by a state's caches. */
+  /** Marks a state to be continued again later (see the class comment). */
+  retain(state: CacheState): void {
+    state.retained = true;
+  }
+
+  /** Bytes of keys and values a state holds. */
   kvBytes(state: CacheState): number {
+    const D = this.config.headDim;
     let n = 0;
-    for (const t of state.tensors.values()) n += (t.data as Float32Array).byteLength;
+    for (const { group, heads } of this.groups) n += 2 * heads * D * 4 * (group === 'full' ? state.length : state.streamPositions.length);
     return n;
   }
 
@@ -102,37 +120,78 @@ export class DecoderSession {
     const T = ids.length;
     if (T === 0) throw new Error('step needs at least one token');
     const start = state.length;
+    const D = this.config.headDim;
+    const full = this.uses.full ? this.fullStoreFor(state, start + T) : undefined;
+    const stream = this.uses.stream ? this.streamStoreFor(state) : undefined;
     const feeds: Record<string, Tensor> = {
       input_ids: new this.ort.Tensor('int64', BigInt64Array.from(ids, (v) => BigInt(v)), [1, T]),
       position_ids: new this.ort.Tensor('int64', BigInt64Array.from({ length: T }, (_, i) => BigInt(start + i)), [1, T]),
       logits_start: new this.ort.Tensor('int64', BigInt64Array.of(BigInt(logitsFrom)), [1]),
     };
-    for (const [name, t] of state.tensors) feeds[name] = t;
-    if (this.uses.full) feeds[MASK_NAME.full] = this.fullMask(start, T);
-    const streamKeys = [...state.streamPositions, ...Array.from({ length: T }, (_, i) => start + i)];
-    if (this.uses.stream) feeds[MASK_NAME.stream] = this.streamMask(start, T, streamKeys);
+    for (const { layer, group, heads } of this.groups) {
+      const store = group === 'full' ? full! : stream!;
+      for (const kv of ['key', 'value'] as const) {
+        const name = cacheName('past', layer, group, kv);
+        feeds[name] = new this.ort.Tensor('float32', store.bufs.get(name)!, [1, heads, store.cap, D]);
+      }
+    }
+    if (full) {
+      feeds[MASK_NAME.full.past] = this.bandMask(T, full.cap, () => start);
+      feeds[MASK_NAME.full.new] = this.bandMask(T, T, (i) => i + 1);
+    }
+    const { sink, recent } = this.pattern;
+    if (stream) {
+      const held = state.streamPositions;
+      feeds[MASK_NAME.stream.past] = this.mask(T, stream.cap, (i, j) => j < held.length && streamingSees(start + i, held[j], sink, recent));
+      feeds[MASK_NAME.stream.new] = this.mask(T, T, (i, j) => streamingSees(start + i, start + j, sink, recent));
+    }
     const out = await this.session.run(feeds);
     const length = start + T;
-    const { sink, recent } = this.pattern;
-    // What a query at `length` or later can still see: the sinks and the last recent - 1 positions.
-    const keep = streamKeys.map((p, i) => (p < sink || p > length - recent ? i : -1)).filter((i) => i >= 0);
-    const tensors = new Map<string, Tensor>();
-    for (const { layer, group } of this.groups) {
+    // Append this chunk to the full buffers.
+    for (const { layer, group, heads } of this.groups) {
+      if (group !== 'full') continue;
       for (const kv of ['key', 'value'] as const) {
-        let t = out[cacheName('present', layer, group, kv)];
-        if (group === 'stream' && keep.length < streamKeys.length) t = this.gatherPositions(t, keep);
-        tensors.set(cacheName('past', layer, group, kv), t);
+        const src = out[cacheName('new', layer, group, kv)].data as Float32Array;
+        const dst = full!.bufs.get(cacheName('past', layer, group, kv))!;
+        for (let h = 0; h < heads; h++) dst.set(src.subarray(h * T * D, (h + 1) * T * D), (h * full!.cap + start) * D);
       }
+    }
+    if (full) full.filled = length;
+    // Streaming buffers keep what a query at `length` or later can still see: sinks and the last recent - 1.
+    const held = state.streamPositions;
+    const keepOld = held.flatMap((p, i) => (p < sink || p > length - recent ? [i] : []));
+    const keepNew = Array.from({ length: T }, (_, i) => i).filter((i) => start + i < sink || start + i > length - recent);
+    const next: CacheState = {
+      length,
+      streamPositions: [...keepOld.map((i) => held[i]), ...keepNew.map((i) => start + i)],
+      ids: [...state.ids, ...ids],
+      full,
+      stream,
+    };
+    if (stream) {
+      for (const { layer, group, heads } of this.groups) {
+        if (group !== 'stream') continue;
+        for (const kv of ['key', 'value'] as const) {
+          const buf = stream.bufs.get(cacheName('past', layer, group, kv))!;
+          const src = out[cacheName('new', layer, group, kv)].data as Float32Array;
+          for (let h = 0; h < heads; h++) {
+            const base = h * stream.cap * D;
+            let w = 0;
+            // Survivors keep their order, so moving them forward never overwrites one not yet moved.
+            for (const i of keepOld) {
+              if (i !== w) buf.copyWithin(base + w * D, base + i * D, base + (i + 1) * D);
+              w++;
+            }
+            for (const i of keepNew) buf.set(src.subarray((h * T + i) * D, (h * T + i + 1) * D), base + w++ * D);
+          }
+        }
+      }
+      stream.owner = next;
     }
     const logits = out.logits;
     const attention = new Map<string, Tensor>();
     for (const [name, t] of Object.entries(out)) if (name.startsWith('attn.')) attention.set(name, t);
-    return {
-      state: { length, streamPositions: keep.map((i) => streamKeys[i]), tensors, ids: [...state.ids, ...ids] },
-      logits: logits.data as Float32Array,
-      rows: logits.dims[1],
-      attention,
-    };
+    return { state: next, logits: logits.data as Float32Array, rows: logits.dims[1], attention };
   }
 
   /**
@@ -147,6 +206,59 @@ export class DecoderSession {
     }
     if (!result) throw new Error('prefill needs at least one token');
     return result;
+  }
+
+  /** The full store a step from `state` appends to: in place, or a copy when it must grow or fork. */
+  private fullStoreFor(state: CacheState, need: number): Store {
+    const cur = state.full;
+    if (cur && cur.filled === state.length && cur.cap >= need) return cur;
+    // Room for a quarter more, in steps of 256 positions: few regrowths, little unused.
+    const cap = Math.max(256, Math.ceil((need * 1.25) / 256) * 256);
+    const D = this.config.headDim;
+    const bufs = new Map<string, Float32Array>();
+    for (const { layer, group, heads } of this.groups) {
+      if (group !== 'full') continue;
+      for (const kv of ['key', 'value'] as const) {
+        const name = cacheName('past', layer, group, kv);
+        const buf = new Float32Array(heads * cap * D);
+        const old = cur?.bufs.get(name);
+        if (old) for (let h = 0; h < heads; h++) buf.set(old.subarray(h * cur!.cap * D, (h * cur!.cap + state.length) * D), h * cap * D);
+        bufs.set(name, buf);
+      }
+    }
+    return { bufs, cap, filled: state.length };
+  }
+
+  private streamStoreFor(state: CacheState): Store {
+    const cur = state.stream;
+    if (cur && cur.owner !== state) {
+      throw new WukongError('INTERNAL', undefined, 'a cache state was continued twice without being retained');
+    }
+    if (cur && !state.retained) return cur;
+    const D = this.config.headDim;
+    const bufs = new Map<string, Float32Array>();
+    for (const { layer, group, heads } of this.groups) {
+      if (group !== 'stream') continue;
+      for (const kv of ['key', 'value'] as const) {
+        const name = cacheName('past', layer, group, kv);
+        const old = cur?.bufs.get(name);
+        bufs.set(name, old ? old.slice() : new Float32Array(heads * this.streamCap * D));
+      }
+    }
+    return { bufs, cap: this.streamCap, filled: 0 };
+  }
+
+  /** Row i sees columns [0, end(i)): the full heads' masks, built with fills (they can be 512 x 20k). */
+  private bandMask(rows: number, cols: number, end: (i: number) => number): Tensor {
+    const m = new Float32Array(rows * cols);
+    for (let i = 0; i < rows; i++) m.fill(MASKED, i * cols + Math.min(cols, end(i)), (i + 1) * cols);
+    return new this.ort.Tensor('float32', m, [rows, cols]);
+  }
+
+  private mask(rows: number, cols: number, visible: (i: number, j: number) => boolean): Tensor {
+    const m = new Float32Array(rows * cols);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) if (!visible(i, j)) m[i * cols + j] = MASKED;
+    return new this.ort.Tensor('float32', m, [rows, cols]);
   }
 
   async close(): Promise<void> {

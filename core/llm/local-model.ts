@@ -191,6 +191,7 @@ export class LocalModel {
   }
 
   private remember(state: CacheState): void {
+    this.session.retain(state);
     this.snapshots = [state, ...this.snapshots.filter((s) => s !== state && s.length !== state.length)].slice(0, MAX_SNAPSHOTS);
   }
 }
