@@ -5,7 +5,7 @@
  * read, speed, cache reuse).
  */
 import { LitElement, css, html } from 'lit';
-import type { Answer, AskOptions, Claim, Evidence, Scope } from '../../../core/api.js';
+import type { Answer, AskOptions, Evidence, Scope } from '../../../core/api.js';
 import { toWukongError } from '../../../core/errors.js';
 import type { AppClient } from '../client/app-client.js';
 import type { RegionRenderer } from '../evidence/evidence-list.js';
@@ -184,8 +184,9 @@ export class AskPanel extends LitElement {
       const parts = this.renderSegments(turn, segments);
       if (!claim) return parts;
       if (claim.supported) return html`<span class="claim" data-supported="true">${parts}</span>`;
-      const why = unsupportedReason(claim);
-      return html`<span class="claim unsupported" data-supported="false" title=${why}>${parts}</span><span class="flag" title=${why}>unsupported<span class="sr-only">: ${why}</span></span>`;
+      const problem = claim.problem ?? (claim.citations.length ? 'not backed by the evidence it cites' : 'no citation');
+      const title = `Unsupported: ${problem}`;
+      return html`<span class="claim unsupported" data-supported="false" title=${title}>${parts}</span><span class="flag" title=${title}>unsupported<span class="sr-only">: ${problem}</span></span>`;
     });
   }
 
@@ -250,11 +251,6 @@ export class AskPanel extends LitElement {
 }
 
 const plural = (n: number, word: string): string => `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
-
-function unsupportedReason(claim: Claim): string {
-  const problem = claim.problem ?? (claim.citations.length ? 'not backed by the evidence it cites' : 'no citation');
-  return `Not supported: ${problem}.`;
-}
 
 /** The quiet line under an answer: how it was made. */
 function renderMode(answer: Answer, passages: number) {
