@@ -80,13 +80,17 @@ export function retrieveOptions(v: unknown, extraKeys: readonly string[] = []): 
 
 /** AskOptions without `signal`: the transport owns cancellation (disconnect, cancel call). */
 export function askOptions(v: unknown): Omit<AskOptions, 'signal'> {
-  const out: AskOptions = retrieveOptions(v, ['model', 'extractive', 'history']);
+  const out: AskOptions = retrieveOptions(v, ['model', 'extractive', 'history', 'wholePaper']);
   if (v === undefined) return out;
   const o = v as Record<string, unknown>;
   if (o.model !== undefined) out.model = id(o.model, 'options.model');
   if (o.extractive !== undefined) {
     if (typeof o.extractive !== 'boolean') bad('options.extractive must be a boolean');
     out.extractive = o.extractive;
+  }
+  if (o.wholePaper !== undefined) {
+    if (typeof o.wholePaper !== 'boolean') bad('options.wholePaper must be a boolean');
+    out.wholePaper = o.wholePaper;
   }
   if (o.history !== undefined) {
     if (!Array.isArray(o.history) || o.history.length > 100) bad('options.history must be an array of at most 100 turns');

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type {
-  AskEvent, AskOptions, DocumentModel, DocumentSource, DocumentSummary, ErrorInfo, Evidence, GenerateEvent, InstallOptions, JobInfo, ModelInfo,
+  Answer, AskEvent, AskOptions, Claim, DocumentModel, DocumentSource, DocumentSummary, ErrorInfo, Evidence, GenerateEvent, InstallOptions, JobInfo, ModelInfo,
   ModelRole, OpenOptions, OpenResult, Scope, ServiceEvent, WukongService,
 } from '../../core/api.js';
 import { WukongError } from '../../core/errors.js';
@@ -38,6 +38,43 @@ export interface FakeService extends WukongService {
   calls: string[];
   /** Every installModel call's arguments. */
   installs: [string, string | undefined, InstallOptions | undefined][];
+  /** Every ask call's question and options (without the signal), in order. */
+  askCalls: { question: string; options: Omit<AskOptions, 'signal'> }[];
+}
+
+/**
+ * A generated answer over the test's evidence, as the real service gives one: three sentences,
+ * the last citing evidence it shares no word with (unsupported), with stats; a follow-up (history
+ * given) reports its reused prefix, a whole-paper question the passages it read.
+ */
+export function fakeGeneratedAnswer(evidence: Evidence[], opts: AskOptions): Answer {
+  const [first, second = first] = evidence;
+  const sentences = [
+    `${first.text.split('. ')[0]} [${first.rank}].`,
+    `${second.label ?? second.text.split('. ')[0]} shows the fitted curves [${second.rank}].`,
+    `Zebras migrate across Kenya every winter [${first.rank}].`,
+  ];
+  const text = sentences.join(' ');
+  const claims: Claim[] = [];
+  let from = 0;
+  sentences.forEach((sentence, i) => {
+    const start = text.indexOf(sentence, from);
+    from = start + sentence.length;
+    const cited = Number(/\[(\d+)\]/.exec(sentence)![1]);
+    claims.push({ start, end: from, citations: [cited], supported: i < 2, ...(i < 2 ? {} : { problem: 'shares no content word with the cited evidence' }) });
+  });
+  const promptTokens = opts.wholePaper ? 7_412 : 1_040;
+  return {
+    text,
+    mode: 'generated',
+    answerable: true,
+    citations: [...new Map(evidence.map((e) => [e.rank, { n: e.rank, docId: e.docId, unitId: e.unitId, page: e.page }])).values()],
+    claims,
+    model: 'qwen2.5-0.5b-instruct',
+    stats: { promptTokens, reusedTokens: opts.history?.length ? 812 : 0, generatedTokens: 41, ttftMs: 640, decodeTps: 18.4, kvBytes: 12_582_912 },
+    ...(opts.wholePaper ? { wholePaper: { passages: 42, truncated: false } } : {}),
+    ms: 2_950,
+  };
 }
 
 export function createFakeService(options: FakeOptions = {}): FakeService {
@@ -76,6 +113,7 @@ export function createFakeService(options: FakeOptions = {}): FakeService {
     calls: [],
     opens: [],
     installs: [],
+    askCalls: [],
     async reopenDocument(docId: string, openOptions: OpenOptions = {}): Promise<OpenResult> {
       const doc = docs.get(docId);
       if (!doc) throw new WukongError('NOT_FOUND');
@@ -158,8 +196,29 @@ export function createFakeService(options: FakeOptions = {}): FakeService {
     async *ask(scope: Scope, question: string, opts: AskOptions = {}): AsyncIterable<AskEvent> {
       service.calls.push(`ask:${question}`);
       service.lastAskSignal = opts.signal;
+      const { signal, ...recorded } = opts;
+      service.askCalls.push({ question, options: recorded });
       const evidence = await service.retrieve(scope, question);
       yield { type: 'evidence', evidence };
+      if (/generated/i.test(question) && evidence.length > 0) {
+        // As the real service: the model loads (progress), then its tokens stream, then the checked answer.
+        const total = 4;
+        for (let done = 1; done <= total; done++) {
+          await new Promise((r) => setTimeout(r, options.stepMs ?? 150));
+          yield { type: 'progress', message: `Preparing the language model (${done} of ${total})`, done, total };
+        }
+        const answer = fakeGeneratedAnswer(evidence, opts);
+        for (const word of answer.text.split(/(?<= )/)) {
+          if (signal?.aborted) {
+            yield { type: 'error', error: new WukongError('CANCELLED').toJSON() };
+            return;
+          }
+          await new Promise((r) => setTimeout(r, options.tokenMs ?? 5));
+          yield { type: 'token', text: word };
+        }
+        yield { type: 'done', answer };
+        return;
+      }
       if (evidence.length === 0 || /unanswerable/i.test(question)) {
         yield { type: 'done', answer: { text: 'The document does not say.', mode: 'extractive', answerable: false, citations: [], ms: 1 } };
         return;

@@ -48,6 +48,8 @@ describe('transport argument validation', () => {
     expect(opts).toEqual({ extractive: true, history: [{ role: 'user', text: 'hi' }] });
     expect(code(() => askArgs([{ library: true }, 'q', { signal: {} }]))).toBe('BAD_REQUEST');
     expect(code(() => askArgs([{ library: true }, 'q', { history: [{ role: 'system', text: 'x' }] }]))).toBe('BAD_REQUEST');
+    expect(askArgs([{ docIds: ['d1'] }, 'q', { wholePaper: true }])[2]).toEqual({ wholePaper: true });
+    expect(code(() => askArgs([{ docIds: ['d1'] }, 'q', { wholePaper: 'yes' }]))).toBe('BAD_REQUEST');
   });
 
   it('lets Electron open only absolute paths of existing .pdf files', async () => {

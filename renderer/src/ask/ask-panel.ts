@@ -1,14 +1,16 @@
 /**
  * <wk-ask>: ask a question about the open document. The answer streams in token by token;
- * [n] markers become citation chips that show the cited lines in the viewer.
+ * [n] markers become citation chips that show the cited lines in the viewer. A generated answer
+ * marks the sentences its citations do not support, and says how it was made (model, passages
+ * read, speed, cache reuse).
  */
 import { LitElement, css, html } from 'lit';
-import type { Evidence, Scope } from '../../../core/api.js';
+import type { Answer, AskOptions, Evidence, Scope } from '../../../core/api.js';
 import { toWukongError } from '../../../core/errors.js';
 import type { AppClient } from '../client/app-client.js';
 import type { RegionRenderer } from '../evidence/evidence-list.js';
 import '../evidence/evidence-list.js';
-import { segments } from './answer-text.js';
+import { pieces, type Segment } from './answer-text.js';
 import type { Conversations, Turn } from './conversation.js';
 
 export class AskPanel extends LitElement {
@@ -22,6 +24,7 @@ export class AskPanel extends LitElement {
     renderRegion: { attribute: false },
     activeUnit: { type: String },
     busy: { state: true },
+    wholePaper: { state: true },
   };
 
   declare client: AppClient | undefined;
@@ -34,6 +37,8 @@ export class AskPanel extends LitElement {
   declare renderRegion: RegionRenderer | undefined;
   declare activeUnit: string;
   declare busy: boolean;
+  /** The "Whole paper" box: ask with the whole paper in the model's input. */
+  declare wholePaper: boolean;
   private abort?: AbortController;
 
   static override styles = css`
@@ -47,6 +52,14 @@ export class AskPanel extends LitElement {
     .error { color: var(--danger); }
     .state { color: var(--muted); font-size: 12px; }
     .mode { color: var(--muted); font-size: 11px; }
+    .preparing { display: flex; align-items: center; gap: 6px; }
+    .preparing progress { width: 90px; height: 6px; accent-color: var(--accent); }
+    .claim.unsupported { text-decoration: underline dotted var(--warn) 2px; text-underline-offset: 3px; cursor: help; }
+    .flag { font-size: 10px; font-weight: 600; text-transform: uppercase; letter-spacing: 0.03em; padding: 0 4px; margin: 0 2px; border-radius: 4px; vertical-align: 1px; cursor: help;
+      color: color-mix(in srgb, var(--warn) 55%, var(--fg)); background: color-mix(in srgb, var(--warn) 14%, transparent); border: 1px solid color-mix(in srgb, var(--warn) 45%, transparent); }
+    .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+    .whole { display: flex; align-items: center; gap: 4px; font-size: 12px; color: var(--muted); cursor: pointer; white-space: nowrap; }
+    .whole input { margin: 0; accent-color: var(--accent); }
     form { display: flex; flex-direction: column; gap: 6px; padding: 8px; border-top: 1px solid var(--border); }
     textarea { resize: vertical; min-height: 3.2em; font: inherit; padding: 6px; background: var(--input-bg); color: inherit; border: 1px solid var(--border); border-radius: 6px; }
     .row { display: flex; gap: 6px; justify-content: flex-end; align-items: center; }
@@ -66,6 +79,7 @@ export class AskPanel extends LitElement {
     this.renderRegion = undefined;
     this.activeUnit = '';
     this.busy = false;
+    this.wholePaper = false;
   }
 
   focusQuestion(): void {
@@ -91,12 +105,18 @@ export class AskPanel extends LitElement {
     const refresh = (): void => this.requestUpdate();
     refresh();
     try {
-      for await (const event of client.ask(scope, question, { extractive: this.extractive, history, signal: abort.signal })) {
+      // Unchecked leaves wholePaper out: the service decides from the question ("summarise", "limitations"...).
+      const options: AskOptions = { extractive: this.extractive, history, signal: abort.signal };
+      if (this.wholePaper && !this.extractive) options.wholePaper = true;
+      for await (const event of client.ask(scope, question, options)) {
         if (event.type === 'evidence') turn.evidence = event.evidence;
+        else if (event.type === 'progress') turn.progress = { message: event.message, done: event.done, total: event.total };
         else if (event.type === 'token') {
+          turn.progress = undefined;
           turn.state = 'streaming';
           turn.text += event.text;
         } else if (event.type === 'done') {
+          turn.progress = undefined;
           turn.answer = event.answer;
           turn.text = event.answer.text;
           turn.state = 'done';
@@ -113,6 +133,7 @@ export class AskPanel extends LitElement {
       turn.state = abort.signal.aborted || info.code === 'CANCELLED' ? 'cancelled' : 'error';
       turn.error = info;
     } finally {
+      turn.progress = undefined;
       this.busy = false;
       this.abort = undefined;
       refresh();
@@ -146,23 +167,53 @@ export class AskPanel extends LitElement {
     if (evidence) this.dispatchEvent(new CustomEvent<Evidence>('show-evidence', { detail: evidence, bubbles: true, composed: true }));
   }
 
-  private renderAnswer(turn: Turn) {
+  private renderSegments(turn: Turn, list: Segment[]) {
     const byN = new Map(turn.evidence.map((e) => [e.rank, e]));
-    const parts = segments(turn.text).map((s) => {
+    return list.map((s) => {
       if ('text' in s) return s.text;
       const e = byN.get(s.cite);
       return html`<button class="cite" data-cite=${s.cite} @click=${() => this.cite(turn, s.cite)}
         aria-label="Citation ${s.cite}${e ? `, page ${e.page}` : ''}" title=${e ? `Page ${e.page}${e.section.length ? ` — ${e.section.at(-1)}` : ''}` : ''}>${s.cite}</button>`;
     });
+  }
+
+  /** The answer's text; once checked, each sentence in its own span and the unsupported ones marked. */
+  private renderText(turn: Turn) {
+    const claims = turn.answer && turn.answer.text === turn.text ? turn.answer.claims : undefined;
+    return pieces(turn.text, claims).map(({ claim, segments }) => {
+      const parts = this.renderSegments(turn, segments);
+      if (!claim) return parts;
+      if (claim.supported) return html`<span class="claim" data-supported="true">${parts}</span>`;
+      const problem = claim.problem ?? (claim.citations.length ? 'not backed by the evidence it cites' : 'no citation');
+      const title = `Unsupported: ${problem}`;
+      return html`<span class="claim unsupported" data-supported="false" title=${title}>${parts}</span><span class="flag" title=${title}>unsupported<span class="sr-only">: ${problem}</span></span>`;
+    });
+  }
+
+  private renderState(turn: Turn) {
+    if (turn.state !== 'waiting') return '';
+    const p = turn.progress;
+    if (p) {
+      return html`<div class="state preparing" data-state="preparing" title=${p.message}>
+        <span>Preparing the language model…</span>
+        ${p.total > 0 ? html`<progress max=${p.total} .value=${p.done} aria-label="Preparing the language model"></progress><span>${p.done} of ${p.total}</span>` : ''}
+      </div>`;
+    }
+    if (turn.evidence.length && !this.extractive) return html`<div class="state">Reading ${plural(turn.evidence.length, 'passage')}…</div>`;
+    return html`<div class="state">Finding evidence…</div>`;
+  }
+
+  private renderAnswer(turn: Turn) {
+    const parts = this.renderText(turn);
     const notAnswerable = turn.answer && !turn.answer.answerable;
     return html`
       ${notAnswerable
         ? html`<div class="not-answerable" role="status" data-state="not-answerable"><strong>Not answerable from this document.</strong>${turn.text ? html`<div class="answer">${parts}</div>` : ''}</div>`
         : html`<div class="answer" data-state=${turn.state} aria-live=${turn.state === 'streaming' ? 'polite' : 'off'}>${parts}</div>`}
-      ${turn.state === 'waiting' ? html`<div class="state">Finding evidence…</div>` : ''}
+      ${this.renderState(turn)}
       ${turn.state === 'cancelled' ? html`<div class="state">Cancelled.</div>` : ''}
       ${turn.state === 'error' ? html`<div class="error" role="alert">${turn.error?.message}</div>` : ''}
-      ${turn.answer ? html`<div class="mode">${turn.answer.mode === 'extractive' ? 'Quoted from the evidence' : `Generated by ${turn.answer.model ?? 'the model'}`} · ${(turn.answer.ms / 1000).toFixed(1)} s</div>` : ''}
+      ${turn.answer ? renderMode(turn.answer, turn.evidence.length) : ''}
       ${turn.evidence.length
         ? html`<h3>${notAnswerable ? 'Closest passages' : 'Evidence'}</h3>
             <wk-evidence .items=${turn.evidence} .renderRegion=${this.renderRegion} activeUnit=${this.activeUnit}></wk-evidence>`
@@ -187,12 +238,36 @@ export class AskPanel extends LitElement {
         <textarea aria-label="Question" placeholder=${this.unavailable ? 'This document cannot be asked about' : disabled ? 'Waiting for the document…' : 'Ask about this document (Ctrl+L)'} ?disabled=${disabled} @keydown=${this.onKey}></textarea>
         <div class="row">
           <span class="hint">${this.extractive ? 'No language model installed: answers quote the evidence.' : ''}</span>
+          ${this.extractive
+            ? ''
+            : html`<label class="whole" title="Give the model the whole paper in reading order instead of the passages that match the question (summaries, contributions, limitations). Unchecked, the question decides.">
+                <input type="checkbox" name="whole-paper" .checked=${this.wholePaper} @change=${(e: Event) => (this.wholePaper = (e.target as HTMLInputElement).checked)}>Whole paper</label>`}
           ${this.busy ? html`<button type="button" class="cancel" @click=${this.cancel}>Cancel</button>` : ''}
           <button type="submit" class="ask" ?disabled=${disabled || this.busy}>Ask</button>
         </div>
       </form>
     `;
   }
+}
+
+const plural = (n: number, word: string): string => `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
+
+/** The quiet line under an answer: how it was made. */
+function renderMode(answer: Answer, passages: number) {
+  const seconds = `${(answer.ms / 1000).toFixed(1)} s`;
+  if (answer.mode === 'extractive') return html`<div class="mode" data-mode="extractive">Quoted from the evidence · ${seconds}</div>`;
+  const parts = [`Answer by ${answer.model ?? 'the language model'}`];
+  const whole = answer.wholePaper;
+  if (whole) parts.push(whole.truncated ? `read the first ${plural(whole.passages, 'passage')} of the paper (the rest did not fit)` : `read the whole paper (${plural(whole.passages, 'passage')})`);
+  else if (passages > 0) parts.push(`from ${plural(passages, 'passage')}`);
+  const s = answer.stats;
+  if (s && s.decodeTps > 0) parts.push(`${s.decodeTps >= 10 ? Math.round(s.decodeTps) : s.decodeTps.toFixed(1)} tokens/s`);
+  if (s && s.reusedTokens > 0) parts.push(`cached prefix reused (${s.reusedTokens.toLocaleString('en')} of ${s.promptTokens.toLocaleString('en')} tokens)`);
+  parts.push(seconds);
+  const detail = s
+    ? `${s.promptTokens.toLocaleString('en')} prompt tokens, ${s.generatedTokens.toLocaleString('en')} generated; first token after ${(s.ttftMs / 1000).toFixed(1)} s; model cache ${(s.kvBytes / 2 ** 20).toFixed(1)} MB`
+    : '';
+  return html`<div class="mode" data-mode="generated" title=${detail}>${parts.join(' · ')}</div>`;
 }
 
 customElements.define('wk-ask', AskPanel);

@@ -13,7 +13,16 @@ export interface Turn {
   answer?: Answer;
   state: TurnState;
   error?: ErrorInfo;
+  /** The language model being prepared (loaded, its graph built the first time) before the answer starts. */
+  progress?: { message: string; done: number; total: number };
 }
+
+/**
+ * At most this many earlier turns go with a question (the transports take 100 messages). The
+ * service reuses its model cache only when the history is the whole conversation it answered,
+ * so nothing is dropped before this.
+ */
+const MAX_HISTORY_TURNS = 50;
 
 let nextId = 1;
 
@@ -30,11 +39,11 @@ export class Conversations {
     return turn;
   }
 
-  /** Earlier finished turns, as history for a generator that follows up on them. */
+  /** Earlier finished turns of this document's conversation, as history for a generator that follows up on them. */
   history(docId: string): ChatTurn[] {
     return this.turns(docId)
       .filter((t) => t.state === 'done' && t.answer)
-      .slice(-4)
+      .slice(-MAX_HISTORY_TURNS)
       .flatMap((t): ChatTurn[] => [{ role: 'user', text: t.question }, { role: 'assistant', text: t.answer!.text }]);
   }
 
