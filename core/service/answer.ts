@@ -9,6 +9,7 @@ import type { Answer, AskEvent, AskOptions, ChatTurn, Evidence } from '../api.js
 import { checkAnswer } from '../answer/check.js';
 import { answerMessages, type PromptMessage } from '../answer/prompt.js';
 import { WukongError } from '../errors.js';
+import { streamProgress } from '../util/progress-stream.js';
 import type { GeneratorHost } from '../llm/generator-host.js';
 
 export interface Conversation {
@@ -52,9 +53,9 @@ export async function* answerWithModel(ctx: AnswerContext): AsyncGenerator<AskEv
   yield { type: 'evidence', evidence };
   if (options.signal?.aborted) throw new WukongError('CANCELLED');
 
-  const building: AskEvent[] = [];
-  const host = await ctx.host((done, total) => building.push({ type: 'progress', message: `Preparing the language model (${done} of ${total})`, done, total }));
-  yield* building;
+  const host = yield* streamProgress<AskEvent, GeneratorHost>((report) =>
+    ctx.host((done, total) => report({ type: 'progress', message: `Preparing the language model (${done} of ${total})`, done, total })),
+  );
   let text = '';
   let stats;
   for await (const e of host.generate({ messages, maxTokens: MAX_ANSWER_TOKENS, snapshotMessages: 1 }, options.signal)) {

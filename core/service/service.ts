@@ -35,6 +35,8 @@ import { Engines } from './engines.js';
 import { Generators, noGenerator } from './generators.js';
 import { buildGeneratorGraph } from './prepare-model.js';
 import { profileAndSave } from './profile.js';
+import { streamProgress } from '../util/progress-stream.js';
+import type { GeneratorHost } from '../llm/generator-host.js';
 import { Emitter } from './events.js';
 import { JobRunner, type JobContext } from './jobs.js';
 import { Library } from './library.js';
@@ -392,12 +394,12 @@ export class LocalService implements WukongService {
       if (prompt === undefined && ids === undefined) throw new WukongError('BAD_REQUEST', 'Give a prompt or token ids.');
       const target = await this.generators.resolve(model);
       if (!target) throw noGenerator();
-      const progress: GenerateEvent[] = [];
-      const host = await this.generators.host(target, { precision, duo }, {
-        signal,
-        onBuild: (done, total) => progress.push({ type: 'progress', message: `Building the model graph: ${done} of ${total}`, done, total }),
-      });
-      yield* progress;
+      const host = yield* streamProgress<GenerateEvent, GeneratorHost>((report) =>
+        this.generators.host(target, { precision, duo }, {
+          signal,
+          onBuild: (done, total) => report({ type: 'progress', message: `Building the model graph: ${done} of ${total}`, done, total }),
+        }),
+      );
       const request = { ...sampling, ids, messages: prompt !== undefined ? [{ role: 'user' as const, content: prompt }] : undefined, topK5: topLogits };
       for await (const e of host.generate(request, signal)) {
         if (e.type === 'token') yield { type: 'token', text: e.text };
