@@ -120,13 +120,13 @@ class Builder {
       };
     }
 
-    const { cos, sin } = this.rotary(pos);
+    this.rotaryCaches();
     let h = this.embed(ids);
     this.tick();
     for (let l = 0; l < c.layers; l++) {
       const p = `model.layers.${l}`;
       const x = this.rmsNorm(h, `${p}.input_layernorm.weight`, c.hiddenSize);
-      h = g.op('Add', [h, this.attention(l, x, cos, sin, masks)]);
+      h = g.op('Add', [h, this.attention(l, x, pos, masks)]);
       const y = this.rmsNorm(h, `${p}.post_attention_layernorm.weight`, c.hiddenSize);
       h = g.op('Add', [h, this.mlp(l, y)]);
       this.tick();
@@ -184,34 +184,41 @@ class Builder {
     return this.g.op('Cast', [this.g.initializer(`${name}_f16`, DT.FLOAT16, dims, toHalf(data))], { to: DT.FLOAT });
   }
 
-  private rotary(pos: string): { cos: string; sin: string } {
+  /** cos/sin of every position the model can read times each rotary frequency (rotate-half layout). */
+  private rotaryCaches(): void {
     const { g, c } = this;
-    const inv = Float32Array.from(ropeInverseFrequencies(c));
-    const invName = g.initializer('rope_inv_freq', DT.FLOAT, [1, 1, c.headDim / 2], inv);
-    const p = g.op('Unsqueeze', [g.op('Cast', [pos], { to: DT.FLOAT }), g.constInt64([2])]);
-    const freqs = g.op('Mul', [p, invName]);
-    const emb = g.op('Concat', [freqs, freqs], { axis: -1 });
-    return { cos: g.op('Cos', [emb]), sin: g.op('Sin', [emb]) };
+    const inv = ropeInverseFrequencies(c);
+    const half = c.headDim / 2;
+    const cos = new Float32Array(c.maxPositions * half);
+    const sin = new Float32Array(c.maxPositions * half);
+    for (let p = 0; p < c.maxPositions; p++) {
+      for (let i = 0; i < half; i++) {
+        cos[p * half + i] = Math.cos(p * inv[i]);
+        sin[p * half + i] = Math.sin(p * inv[i]);
+      }
+    }
+    this.cosCache = g.initializer('rope_cos', DT.FLOAT, [c.maxPositions, half], cos);
+    this.sinCache = g.initializer('rope_sin', DT.FLOAT, [c.maxPositions, half], sin);
   }
 
-  /** x * cos + rotate_half(x) * sin over the last axis; cos/sin broadcast from [1,T,1..,D]. */
-  private rope(x: string, cos: string, sin: string): string {
-    const { g } = this;
-    const half = this.D / 2;
-    const [x1, x2] = g.node('Split', [x, g.constInt64([half, half])], { outputs: 2, attrs: { axis: -1 } });
-    const rot = g.op('Concat', [g.op('Neg', [x2]), x1], { axis: -1 });
-    return g.op('Add', [g.op('Mul', [x, cos]), g.op('Mul', [rot, sin])]);
+  private cosCache = '';
+  private sinCache = '';
+
+  /** Rotate-half RoPE of [1,heads,T,D] at the given absolute positions. */
+  private rope(x: string, pos: string): string {
+    return this.g.op('RotaryEmbedding', [x, pos, this.cosCache, this.sinCache], { interleaved: 0 }, 'com.microsoft');
   }
 
   private rmsNorm(x: string, weight: string, size: number): string {
-    const { g, c } = this;
-    const w = g.initializer(`${weight}`, DT.FLOAT, [size], this.ck.read(weight, [size]));
-    const ms = g.op('ReduceMean', [g.op('Mul', [x, x])], { axes: [-1], keepdims: 1 });
-    const inv = g.op('Reciprocal', [g.op('Sqrt', [g.op('Add', [ms, g.constFloat([c.rmsEps], [])])])]);
-    return g.op('Mul', [g.op('Mul', [x, inv]), w]);
+    return this.simplifiedNorm(x, this.g.initializer(`${weight}`, DT.FLOAT, [size], this.ck.read(weight, [size])));
   }
 
-  private attention(l: number, x: string, cos: string, sin: string, masks: Partial<Record<Group, { past: string; new: string }>>): string {
+  /** RMSNorm over the last axis: ONNX Runtime's fused kernel (computed in float, as transformers does). */
+  private simplifiedNorm(x: string, weight: string): string {
+    return this.g.op('SimplifiedLayerNormalization', [x, weight], { axis: -1, epsilon: { float: this.c.rmsEps } });
+  }
+
+  private attention(l: number, x: string, pos: string, masks: Partial<Record<Group, { past: string; new: string }>>): string {
     const { g, c, D, G } = this;
     const p = `model.layers.${l}.self_attn`;
     const heads = groupHeads(this.opts.pattern, l);
@@ -247,35 +254,36 @@ class Builder {
     const split = g.node('Split', [qkv, g.constInt64(sizes)], { outputs: sizes.length, attrs: { axis: -1 } });
     const qNorm = c.qkNorm ? g.initializer(`l${l}_q_norm`, DT.FLOAT, [D], this.ck.read(`${p}.q_norm.weight`, [D])) : undefined;
     const kNorm = c.qkNorm ? g.initializer(`l${l}_k_norm`, DT.FLOAT, [D], this.ck.read(`${p}.k_norm.weight`, [D])) : undefined;
-    const cos4 = g.op('Unsqueeze', [cos, g.constInt64([2])]);
-    const sin4 = g.op('Unsqueeze', [sin, g.constInt64([2])]);
-    const cos5 = g.op('Unsqueeze', [cos4, g.constInt64([3])]);
-    const sin5 = g.op('Unsqueeze', [sin4, g.constInt64([3])]);
     const contexts: string[] = [];
     const oCols: number[] = [];
     groups.forEach((grp, gi) => {
       const n = heads[grp].length;
-      let q = g.op('Reshape', [split[gi], g.constInt64([1, -1, n, G, D])]);
+      let q = g.op('Reshape', [split[gi], g.constInt64([1, -1, n * G, D])]);
       let k = g.op('Reshape', [split[groups.length + gi], g.constInt64([1, -1, n, D])]);
       const v = g.op('Reshape', [split[2 * groups.length + gi], g.constInt64([1, -1, n, D])]);
       if (qNorm && kNorm) {
         q = this.headNorm(q, qNorm);
         k = this.headNorm(k, kNorm);
       }
-      q = this.rope(q, cos5, sin5);
-      k = this.rope(k, cos4, sin4);
-      q = g.op('Mul', [g.op('Transpose', [q], { perm: [0, 2, 3, 1, 4] }), g.constFloat([1 / Math.sqrt(D)], [])]);
-      const kNew = g.node('Transpose', [k], { outputs: [cacheName('new', l, grp, 'key')], attrs: { perm: [0, 2, 1, 3] } })[0];
+      // [1,heads,T,D], rotated at the absolute positions given.
+      q = this.rope(g.op('Transpose', [q], { perm: [0, 2, 1, 3] }), pos);
+      const kNew = g.node('Identity', [this.rope(g.op('Transpose', [k], { perm: [0, 2, 1, 3] }), pos)], { outputs: [cacheName('new', l, grp, 'key')] })[0];
       const vNew = g.node('Transpose', [v], { outputs: [cacheName('new', l, grp, 'value')], attrs: { perm: [0, 2, 1, 3] } })[0];
       g.output(kNew, DT.FLOAT, [1, n, 'seq', D]);
       g.output(vNew, DT.FLOAT, [1, n, 'seq', D]);
       const cacheDims = [1, n, `cap_${grp}`, D];
       const pastK = g.input(cacheName('past', l, grp, 'key'), DT.FLOAT, cacheDims);
       const pastV = g.input(cacheName('past', l, grp, 'value'), DT.FLOAT, cacheDims);
-      const five = (t: string) => g.op('Unsqueeze', [t, g.constInt64([2])]);
+      // Queries of a group's heads as rows of one matrix per key/value head ([1,n,G*T,D]), so
+      // every product is a plain batched GEMM over the n heads (no broadcast copies).
+      const rows = g.op('Reshape', [q, g.constInt64([1, n, -1, D])]);
+      const scale = { float: 1 / Math.sqrt(D) };
+      // [1,n,G*T,keys] <-> [n,G,T,keys]: the view where the [T, keys] masks broadcast.
+      const split4 = (t: string) => g.op('Reshape', [t, g.constInt64([n, G, -1, 0])]);
+      const merge4 = (t: string) => g.op('Reshape', [t, g.constInt64([1, n, -1, 0])]);
       // Scores against the cached keys and against the chunk's own keys, joined by one softmax.
-      const s1 = g.op('Add', [g.op('FusedMatMul', [q, five(pastK)], { transB: 1 }, 'com.microsoft'), masks[grp]!.past]);
-      const s2 = g.op('Add', [g.op('FusedMatMul', [q, five(kNew)], { transB: 1 }, 'com.microsoft'), masks[grp]!.new]);
+      const s1 = g.op('Add', [split4(g.op('FusedMatMul', [rows, pastK], { transB: 1, alpha: scale }, 'com.microsoft')), masks[grp]!.past]);
+      const s2 = g.op('Add', [split4(g.op('FusedMatMul', [rows, kNew], { transB: 1, alpha: scale }, 'com.microsoft')), masks[grp]!.new]);
       const m = g.op('Max', [g.op('ReduceMax', [s1], { axes: [-1], keepdims: 1 }), g.op('ReduceMax', [s2], { axes: [-1], keepdims: 1 })]);
       const e1 = g.op('Exp', [g.op('Sub', [s1, m])]);
       const e2 = g.op('Exp', [g.op('Sub', [s2, m])]);
@@ -284,10 +292,12 @@ class Builder {
       if (this.opts.probe) {
         // Profiling reads a whole prompt from an empty cache: every key is in the chunk block.
         const name = `attn.${l}.${grp}`;
-        g.node('Slice', [g.op('Div', [e2, denom]), this.logitsStart, g.constInt64([2 ** 62]), g.constInt64([3])], { outputs: [name] });
+        const probs = g.op('Unsqueeze', [g.op('Div', [e2, denom]), g.constInt64([0])]);
+        g.node('Slice', [probs, this.logitsStart, g.constInt64([2 ** 62]), g.constInt64([3])], { outputs: [name] });
         g.output(name, DT.FLOAT, [1, n, G, 'rows', 'seq']);
       }
-      const ctx = g.op('Div', [g.op('Add', [g.op('MatMul', [e1, five(pastV)]), g.op('MatMul', [e2, five(vNew)])]), denom]);
+      const weighted = g.op('Add', [g.op('MatMul', [merge4(e1), pastV]), g.op('MatMul', [merge4(e2), vNew])]);
+      const ctx = g.op('Div', [g.op('Reshape', [weighted, g.constInt64([1, n, G, -1, D])]), g.op('Unsqueeze', [denom, g.constInt64([0])])]);
       const back = g.op('Transpose', [ctx], { perm: [0, 3, 1, 2, 4] });
       contexts.push(g.op('Reshape', [back, g.constInt64([1, -1, n * G * D])]));
       for (const kv of heads[grp]) for (let qh = kv * G; qh < kv * G + G; qh++) oCols.push(...range(qh * D, qh * D + D));
@@ -305,10 +315,7 @@ class Builder {
 
   /** Qwen3's RMSNorm over each head's vector (the last axis). */
   private headNorm(x: string, weight: string): string {
-    const { g, c } = this;
-    const ms = g.op('ReduceMean', [g.op('Mul', [x, x])], { axes: [-1], keepdims: 1 });
-    const inv = g.op('Reciprocal', [g.op('Sqrt', [g.op('Add', [ms, g.constFloat([c.rmsEps], [])])])]);
-    return g.op('Mul', [g.op('Mul', [x, inv]), weight]);
+    return this.simplifiedNorm(x, weight);
   }
 
   private mlp(l: number, x: string): string {

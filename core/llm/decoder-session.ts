@@ -120,6 +120,9 @@ export class DecoderSession {
     const T = ids.length;
     if (T === 0) throw new Error('step needs at least one token');
     const start = state.length;
+    if (start + T > this.config.maxPositions) {
+      throw new WukongError('BAD_REQUEST', `The input is longer than this model can read (${this.config.maxPositions} tokens).`);
+    }
     const D = this.config.headDim;
     const full = this.uses.full ? this.fullStoreFor(state, start + T) : undefined;
     const stream = this.uses.stream ? this.streamStoreFor(state) : undefined;

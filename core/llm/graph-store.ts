@@ -13,7 +13,7 @@ import { allRetrieval, assertPatternFits, type DuoPattern } from './duo-pattern.
 import { Checkpoint } from './safetensors.js';
 
 /** Bump when the graph layout or its numbers change: every cached graph is then rebuilt. */
-export const BUILDER_VERSION = '2';
+export const BUILDER_VERSION = '4';
 
 export interface GraphRequest {
   precision: Precision;
