@@ -170,6 +170,8 @@ export interface Answer {
   stats?: GenerationStats;
   /** The model read the whole paper (in reading order) rather than the top passages; `truncated` when it did not fit its context. */
   wholePaper?: { passages: number; truncated: boolean };
+  /** Why the answer is not what was asked for (the language model could not be used, so the evidence is quoted). */
+  notice?: string;
   ms: number;
 }
 

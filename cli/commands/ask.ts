@@ -56,6 +56,7 @@ export const askCommand: Command = {
         return 0;
       }
       io.out('');
+      if (answer.notice) io.err(`wukong: ${answer.notice}`);
       if (!answer.answerable) io.out('(Not answerable from this document.)');
       const how = answer.mode === 'extractive' ? 'Extractive answer (no language model)' : `Answer by ${answer.model}`;
       const read = answer.wholePaper ? ` from the whole paper (${answer.wholePaper.passages} passages${answer.wholePaper.truncated ? ', cut at the model\'s context' : ''})` : '';

@@ -8,7 +8,8 @@
 import type { Answer, AskEvent, AskOptions, ChatTurn, Evidence } from '../api.js';
 import { checkAnswer } from '../answer/check.js';
 import { answerMessages, type PromptMessage } from '../answer/prompt.js';
-import { WukongError } from '../errors.js';
+import { toWukongError, WukongError } from '../errors.js';
+import { extractiveAnswer } from '../retrieval/extractive.js';
 import { streamProgress } from '../util/progress-stream.js';
 import type { GeneratorHost } from '../llm/generator-host.js';
 
@@ -53,9 +54,22 @@ export async function* answerWithModel(ctx: AnswerContext): AsyncGenerator<AskEv
   yield { type: 'evidence', evidence };
   if (options.signal?.aborted) throw new WukongError('CANCELLED');
 
-  const host = yield* streamProgress<AskEvent, GeneratorHost>((report) =>
-    ctx.host((done, total) => report({ type: 'progress', message: `Preparing the language model (${done} of ${total})`, done, total })),
-  );
+  let host: GeneratorHost;
+  try {
+    host = yield* streamProgress<AskEvent, GeneratorHost>((report) =>
+      ctx.host((done, total) => report({ type: 'progress', message: `Preparing the language model (${done} of ${total})`, done, total })),
+    );
+  } catch (err) {
+    const e = toWukongError(err);
+    if (e.code === 'CANCELLED') throw e;
+    // A model that cannot be loaded (damaged files, too little memory) must not leave the question unanswered.
+    const answer = extractiveAnswer(question, evidence);
+    answer.notice = `The language model ${ctx.modelId} could not be used (${e.message}), so the answer quotes the evidence instead.`;
+    answer.ms = Math.round(performance.now() - ctx.started);
+    yield { type: 'token', text: answer.text };
+    yield { type: 'done', answer };
+    return;
+  }
   let text = '';
   let stats;
   for await (const e of host.generate({ messages, maxTokens: MAX_ANSWER_TOKENS, snapshotMessages: 1 }, options.signal)) {

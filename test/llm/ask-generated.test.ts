@@ -4,7 +4,7 @@
  * whole-paper question feeds the paper in reading order. (The tiny random model's words mean
  * nothing: these tests check the plumbing, never answer quality.)
  */
-import { cpSync, existsSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -92,6 +92,28 @@ describe.skipIf(!existsSync(QWEN))('ask with a local language model', () => {
 
       const quoted = await collect(service.ask(scope, 'How many colonies were filmed?', { extractive: true }));
       expect(quoted.answer!.mode).toBe('extractive');
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('falls back to quoting the evidence, saying why, when the model cannot be loaded', async () => {
+    const service = await createService({ home: tempHome() });
+    try {
+      const model = mkdtempSync(join(tmpdir(), 'wukong-model-'));
+      cpSync(QWEN, model, { recursive: true });
+      await service.installModel(model, 'tiny-qwen2');
+      await service.selectModel('generator', 'tiny-qwen2');
+      const installed = (await service.listModels()).find((m) => m.id === 'tiny-qwen2')!;
+      // A damaged download: the weights are cut short (fp32 is not built yet, so they must be read).
+      truncateSync(join(installed.path!, 'model.safetensors'), 1000);
+      const { document, job } = await service.openDocument({ bytes: await makePdf(PAGES), fileName: 'bees.pdf' });
+      await service.waitForJob(job!.id);
+      const r = await collect(service.ask({ docIds: [document.id] }, 'How many colonies were filmed?', { precision: 'fp32' }));
+      expect(r.error).toBeUndefined();
+      expect(r.answer!.mode).toBe('extractive');
+      expect(r.answer!.notice).toMatch(/tiny-qwen2 could not be used .*quotes the evidence/);
+      expect(r.answer!.text).toContain('40 colonies');
     } finally {
       await service.close();
     }

@@ -255,7 +255,9 @@ const plural = (n: number, word: string): string => `${n.toLocaleString('en')} $
 /** The quiet line under an answer: how it was made. */
 function renderMode(answer: Answer, passages: number) {
   const seconds = `${(answer.ms / 1000).toFixed(1)} s`;
-  if (answer.mode === 'extractive') return html`<div class="mode" data-mode="extractive">Quoted from the evidence · ${seconds}</div>`;
+  if (answer.mode === 'extractive') {
+    return html`<div class="mode" data-mode="extractive">${answer.notice ? html`<span class="notice">${answer.notice}</span> · ` : ''}Quoted from the evidence · ${seconds}</div>`;
+  }
   const parts = [`Answer by ${answer.model ?? 'the language model'}`];
   const whole = answer.wholePaper;
   if (whole) parts.push(whole.truncated ? `read the first ${plural(whole.passages, 'passage')} of the paper (the rest did not fit)` : `read the whole paper (${plural(whole.passages, 'passage')})`);
