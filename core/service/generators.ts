@@ -4,11 +4,12 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { ModelInfo, Precision } from '../api.js';
 import { WukongError } from '../errors.js';
 import { readDuoPattern, type DuoPattern } from '../llm/duo-pattern.js';
 import { GeneratorHost } from '../llm/generator-host.js';
+import { defaultManifestPath } from '../models/manifest.js';
 import type { ModelRegistry } from '../models/registry.js';
 
 export interface GeneratorRequest {
@@ -48,9 +49,8 @@ export class Generators {
   ): Promise<GeneratorHost> {
     // The precision it was installed at: that graph is already built.
     const precision = req.precision ?? target.precision ?? DEFAULT_PRECISION;
-    const patternPath = req.duo ?? join(target.folder, 'duo-pattern.json');
-    let pattern: DuoPattern | undefined;
-    if (req.duo || existsSync(patternPath)) pattern = readDuoPattern(patternPath);
+    const patternPath = req.duo ?? [join(target.folder, 'duo-pattern.json'), shippedPattern(target.id)].find((p) => p && existsSync(p));
+    const pattern: DuoPattern | undefined = patternPath ? readDuoPattern(patternPath) : undefined;
     const key = JSON.stringify([target.folder, precision, pattern ?? null]);
     if (this.current?.key !== key) {
       const old = this.current;
@@ -69,6 +69,20 @@ export class Generators {
     const cur = this.current;
     this.current = undefined;
     if (cur) await (await cur.host.catch(() => null))?.close();
+  }
+}
+
+/**
+ * A pattern shipped with the app for a manifest model (models/patterns/<id>.json, e.g. imported
+ * from DuoAttention's published gates); one profiled on this machine (the model's own
+ * duo-pattern.json) comes first.
+ */
+function shippedPattern(id: string): string | undefined {
+  if (!/^[a-z0-9][a-z0-9._-]*$/.test(id)) return undefined;
+  try {
+    return join(dirname(defaultManifestPath()), 'patterns', `${id}.json`);
+  } catch {
+    return undefined;
   }
 }
 
