@@ -18,6 +18,10 @@ import * as ort from 'onnxruntime-node';
 import { HfTokenCounter } from '../core/retrieval/budget.js';
 import { parsePdf } from '../core/pdf/index.js';
 import { DT, GraphWriter } from '../core/llm/onnx/graph.js';
+import { readDecoderConfig } from '../core/llm/config.js';
+import { DecoderSession } from '../core/llm/decoder-session.js';
+import { ensureGraph } from '../core/llm/graph-store.js';
+import { argmax } from '../core/llm/sampling.js';
 import { randomModel, SHAPES } from './llm/random-model.js';
 import { log, measureInChild } from './llm/run-child.js';
 
@@ -65,11 +69,53 @@ async function wholePaperTokens(): Promise<number> {
   return counter.count(doc.units.map((u) => u.text).join('\n\n'));
 }
 
+/**
+ * How far int8 / int4 builds move the logits of the shared tiny models from the independent
+ * reference (fp32 reproduces it within 1e-3): the largest error over each reference top-10, and
+ * how many of the 16 greedy ids match. Tiny random models exaggerate quantisation error; this
+ * says the quantised paths work, not how a trained model's answers change.
+ */
+async function precisionOnReference(): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const model of ['tiny-llama', 'tiny-qwen2']) {
+    const folder = join(shared, 'models', model);
+    if (!existsSync(folder)) continue;
+    const ref = JSON.parse(readFileSync(join(folder, 'reference.json'), 'utf8')) as { input_ids: number[]; prompt: { pos: number; top: [number, number][] }[]; greedy: number[] };
+    const config = readDecoderConfig(folder);
+    for (const precision of ['fp32', 'fp16', 'int8', 'int4'] as const) {
+      for (const accuracyLevel of precision.startsWith('int') ? ([0, 4] as const) : ([4] as const)) {
+        const built = ensureGraph(folder, join(work, `graphs-${model}`), { precision, accuracyLevel });
+        const s = await DecoderSession.load(built.onnxPath, config, built.pattern, { threads: 1 });
+        const pre = await s.step(s.empty(), ref.input_ids, 0);
+        let err = 0;
+        for (const p of ref.prompt) for (const [id, logit] of p.top) err = Math.max(err, Math.abs(pre.logits[p.pos * s.vocab + id] - logit));
+        let state = pre.state;
+        let next = argmax(pre.logits.subarray((ref.input_ids.length - 1) * s.vocab));
+        let agree = 0;
+        for (let i = 0; i < ref.greedy.length; i++) {
+          if (next === ref.greedy[i]) agree++;
+          // Teacher-forced: the reference's id is fed, so one miss does not spoil the rest.
+          const r = await s.step(state, [ref.greedy[i]]);
+          state = r.state;
+          next = argmax(r.logits);
+        }
+        await s.close();
+        out[`${model} ${precision}${precision.startsWith('int') ? ` acc${accuracyLevel}` : ''}`] = { max_logit_error: Math.round(err * 1e4) / 1e4, greedy_agreement: `${agree}/${ref.greedy.length}` };
+      }
+    }
+  }
+  return out;
+}
+
 export async function run(args: string[]): Promise<Record<string, unknown>> {
   const tokenizers = join(shared, 'tokenizers', 'SmolLM-360M-Instruct');
   if (!existsSync(tokenizers)) throw new Error('../shared/tokenizers is needed for this benchmark');
   const longArg = args.indexOf('--long');
   const figures: Record<string, unknown> = { note: 'random weights at real shapes; speed and memory only, never answer quality' };
+
+  log('precision against the tiny references');
+  figures.precision_on_tiny_reference = await precisionOnReference();
+  if (args.includes('--accuracy-only')) return figures;
 
   log('GEMM throughput');
   const gemm = await gemmGflops();
