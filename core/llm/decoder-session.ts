@@ -215,8 +215,9 @@ export class DecoderSession {
   private fullStoreFor(state: CacheState, need: number): Store {
     const cur = state.full;
     if (cur && cur.filled === state.length && cur.cap >= need) return cur;
-    // Room for a quarter more, in steps of 256 positions: few regrowths, little unused.
-    const cap = Math.max(256, Math.ceil((need * 1.25) / 256) * 256);
+    // Attention runs over the whole buffer (unused slots masked), so it grows in small steps: a
+    // sixteenth more, at least 256 positions; the copy on regrowth costs less than the slack would.
+    const cap = Math.ceil((need + Math.max(256, need / 16)) / 256) * 256;
     const D = this.config.headDim;
     const bufs = new Map<string, Float32Array>();
     for (const { layer, group, heads } of this.groups) {
