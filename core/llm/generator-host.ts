@@ -121,6 +121,11 @@ export class GeneratorHost {
     }
   }
 
+  /** False once the worker has died (out of memory, a crash): the caller starts a new one. */
+  get alive(): boolean {
+    return !this.dead;
+  }
+
   /** Forgets cached prompt states. */
   reset(): void {
     this.worker.postMessage({ type: 'reset' } satisfies ToWorker);

@@ -52,7 +52,8 @@ export class Generators {
     const patternPath = req.duo ?? [join(target.folder, 'duo-pattern.json'), shippedPattern(target.id)].find((p) => p && existsSync(p));
     const pattern: DuoPattern | undefined = patternPath ? readDuoPattern(patternPath) : undefined;
     const key = JSON.stringify([target.folder, precision, pattern ?? null]);
-    if (this.current?.key !== key) {
+    const alive = await this.current?.host.then((h) => h.alive).catch(() => false);
+    if (this.current?.key !== key || !alive) {
       const old = this.current;
       this.current = undefined;
       if (old) await (await old.host.catch(() => null))?.close();
