@@ -139,7 +139,9 @@ describe.skipIf(!hasChromium)('app (web mode, fake service)', () => {
     await expect.poll(() => find.evaluate((el) => (el as { matches(s: string): boolean }).matches(':focus'))).toBe(true);
     await find.fill('page 437');
     await find.press('Enter');
-    await expect.poll(() => page.locator('wk-viewer .find-status').textContent()).toContain('page 437');
+    // The status reads "Searching… page 437" while the search passes that page; wait for the finished
+    // search's own line, however long a loaded machine takes to read 500 pages of text.
+    await expect.poll(() => page.locator('wk-viewer .find-status').textContent(), { timeout: 60_000 }).toMatch(/matches on \d+ pages — page 437 \(/);
     await expect.poll(() => page.locator('wk-viewer input[aria-label="Page number"]').inputValue()).toBe('437');
     await page.locator('wk-viewer .page[data-page-number="437"] .find-hit').first().waitFor();
     await expect.poll(() => statusText(page)).toBe('fixture — Page 437');
