@@ -4,14 +4,26 @@
  * rejection even though the page that needed the object has already reported its own failure. This guard
  * drops exactly those, and keeps Node's default for every other unhandled rejection.
  */
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
-/** pdf.js builds all its exceptions on one `BaseException` function (FormatError, ParserEOFException, ...). */
+/** Where pdf.js's parser lives: its own bugs on damaged input (a TypeError) are thrown from there. */
+const PDFJS_BUILD = pathToFileURL(dirname(createRequire(import.meta.url).resolve('pdfjs-dist/legacy/build/pdf.worker.mjs'))).href + '/';
+
+/**
+ * pdf.js builds all its exceptions on one `BaseException` function (FormatError, ParserEOFException, ...);
+ * anything else counts only when pdf.js's own code threw it (the first stack frame is in its build).
+ */
 export function isPdfjsException(reason: unknown): boolean {
   if (typeof reason !== 'object' || reason === null) return false;
   const ctor = (reason as { constructor?: unknown }).constructor;
   if (typeof ctor !== 'function') return false;
   const base = Object.getPrototypeOf(ctor) as { name?: unknown } | null;
-  return base?.name === 'BaseException';
+  if (base?.name === 'BaseException') return true;
+  const stack = (reason as { stack?: unknown }).stack;
+  const frame = typeof stack === 'string' ? /\n\s+at .*/.exec(stack)?.[0] : undefined;
+  return frame?.includes(PDFJS_BUILD) ?? false;
 }
 
 let ignored = 0;

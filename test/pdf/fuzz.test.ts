@@ -34,12 +34,21 @@ describe.skipIf(!existsSync(corpus))('damaged copies of the corpus', () => {
 
   it('each of 50 seeded mutants gives a document or a typed error within the time limit', async () => {
     const results: { name: string; outcome: Outcome }[] = [];
-    for (const m of mutants(await excerpts(3), 50)) results.push({ name: m.name, outcome: await parseMutant(m.bytes, m.name, LIMIT_MS) });
+    for (const m of mutants(await excerpts(4), 50)) results.push({ name: m.name, outcome: await parseMutant(m.bytes, m.name, LIMIT_MS) });
     const bad = results.filter(({ outcome: o }) => o.kind === 'timeout' || (o.kind === 'error' && !DAMAGE_CODES.has(o.code)));
     expect(bad).toEqual([]);
     // The mix is what makes the test worth running: some files survive whole, some in part, some not at all.
     expect(results.some(({ outcome: o }) => o.kind === 'document' && o.pagesWithWarnings > 0)).toBe(true);
     expect(results.some(({ outcome: o }) => o.kind === 'error' && o.code === 'CORRUPT_PDF')).toBe(true);
+  });
+
+  it('survives pdf.js TypeErrors thrown from its own prefetch on damaged object streams', async () => {
+    // The two files of `npm run bench -- fuzz` (500, seed 1) that once ended as INTERNAL.
+    for (const [name, seed] of [['vcd_strucplot.pdf', 100206], ['lme4_lmer.pdf', 100253]] as const) {
+      const bytes = mutate(new Uint8Array(readFileSync(join(corpus, name))), 'bitflip', seed);
+      const outcome = await parseMutant(bytes, name, LIMIT_MS);
+      expect(outcome.kind === 'document' || (outcome.kind === 'error' && DAMAGE_CODES.has(outcome.code)), JSON.stringify(outcome)).toBe(true);
+    }
   });
 
   it('wukong parse keeps the readable pages of a file whose damage leaves stray pdf.js rejections', () => {
