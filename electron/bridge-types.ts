@@ -3,7 +3,7 @@
  * renderer can import it without pulling Electron in. Every call returns a Reply instead of
  * throwing, because Error objects lose their fields (the error code) crossing contextBridge.
  */
-import type { AskEvent, AskOptions, OpenResult, RequestMethod, Scope, ServiceEvent } from '../core/api.js';
+import type { AskEvent, AskOptions, ModelInfo, OpenResult, RequestMethod, Scope, ServiceEvent } from '../core/api.js';
 import type { ErrorInfo } from '../core/errors.js';
 
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
@@ -29,6 +29,11 @@ export interface WukongBridge {
   showOpenDialog(): Promise<Reply<OpenResult[]>>;
   /** Files dropped on the window: the preload resolves their paths (webUtils.getPathForFile). */
   openFiles(files: File[]): Promise<Reply<OpenResult[]>>;
+  /**
+   * A native folder dialog, then installModel on the folder picked there (null when cancelled): the page
+   * never names a folder itself, so it cannot have the app copy and hash arbitrary files.
+   */
+  installModelFromDialog(id?: string): Promise<Reply<ModelInfo | null>>;
 }
 
 /** IPC channel names, shared by main and preload so a typo cannot split them. */
@@ -42,4 +47,5 @@ export const IPC = {
   command: 'wukong:command',
   openDialog: 'wukong:open-dialog',
   openPaths: 'wukong:open-paths',
+  installModelDialog: 'wukong:install-model-dialog',
 } as const;

@@ -18,7 +18,12 @@ export interface IpcContext {
   contents(): WebContents | undefined;
   showOpenDialog(): Promise<OpenResult[]>;
   openPaths(paths: string[]): Promise<OpenResult[]>;
+  /** The native folder dialog: the folder the person picked, or undefined when cancelled. */
+  pickModelFolder(): Promise<string | undefined>;
 }
+
+/** Methods whose argument is a path: the page may only reach them through a dialog or a drop. */
+const PATH_METHODS: ReadonlySet<string> = new Set(['openDocument', 'installModel']);
 
 function guard(ctx: IpcContext, event: IpcMainEvent | IpcMainInvokeEvent): void {
   if (event.sender !== ctx.contents() || !isAppUrl(event.senderFrame?.url)) throw new WukongError('BAD_REQUEST', undefined, 'IPC from an unexpected frame');
@@ -36,8 +41,8 @@ export function registerIpc(ctx: IpcContext): void {
   ipcMain.handle(IPC.request, (event, method: unknown, args: unknown) =>
     reply(async () => {
       guard(ctx, event);
-      // Opening goes through the dialog or a drop (openPaths), never a path the page makes up.
-      if (typeof method !== 'string' || !isRequestMethod(method) || method === 'openDocument') throw new WukongError('BAD_REQUEST', undefined, `method ${String(method)}`);
+      // Opening and installing go through a dialog or a drop, never a path the page makes up.
+      if (typeof method !== 'string' || !isRequestMethod(method) || PATH_METHODS.has(method)) throw new WukongError('BAD_REQUEST', undefined, `method ${String(method)}`);
       return ctx.connection.call(method, validateRequest(method, args));
     }),
   );
@@ -60,6 +65,16 @@ export function registerIpc(ctx: IpcContext): void {
     reply(async () => {
       guard(ctx, event);
       return ctx.openPaths(await checkPdfPaths(paths));
+    }),
+  );
+
+  ipcMain.handle(IPC.installModelDialog, (event, modelId: unknown) =>
+    reply(async () => {
+      guard(ctx, event);
+      const checkedId = modelId === undefined ? undefined : id(modelId, 'model id');
+      const folder = await ctx.pickModelFolder();
+      if (folder === undefined) return null;
+      return ctx.connection.call('installModel', checkedId === undefined ? [folder] : [folder, checkedId]);
     }),
   );
 

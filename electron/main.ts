@@ -64,6 +64,12 @@ async function showOpenDialog(): Promise<OpenResult[]> {
   return result.canceled ? [] : openPaths(result.filePaths);
 }
 
+async function pickModelFolder(): Promise<string | undefined> {
+  const options = { title: 'Install a model from a folder', properties: ['openDirectory'] as 'openDirectory'[] };
+  const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+  return result.canceled ? undefined : result.filePaths[0];
+}
+
 function refreshMenu(): void {
   Menu.setApplicationMenu(
     buildMenu(recent.list(), {
@@ -150,7 +156,7 @@ if (!app.requestSingleInstanceLock()) {
 
     connection = new ServiceConnection(defaultHome(), (event) => window?.webContents.send(IPC.serviceEvent, event));
     recent = new RecentFiles(refreshMenu);
-    registerIpc({ connection, contents: () => window?.webContents, showOpenDialog, openPaths });
+    registerIpc({ connection, contents: () => window?.webContents, showOpenDialog, openPaths, pickModelFolder });
     refreshMenu();
     createWindow();
 

@@ -5,7 +5,7 @@
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { IpcRendererEvent } from 'electron';
-import type { AskEvent, OpenResult, ServiceEvent } from '../core/api.js';
+import type { AskEvent, ModelInfo, OpenResult, ServiceEvent } from '../core/api.js';
 import { IPC, type HostCommand, type Reply, type WukongBridge } from './bridge-types.js';
 
 function subscribe<A extends unknown[]>(channel: string, listener: (...args: A) => void): () => void {
@@ -31,6 +31,7 @@ const api: WukongBridge = {
     const paths = files.map((f) => webUtils.getPathForFile(f)).filter((p) => p.length > 0);
     return ipcRenderer.invoke(IPC.openPaths, paths) as Promise<Reply<OpenResult[]>>;
   },
+  installModelFromDialog: (id) => ipcRenderer.invoke(IPC.installModelDialog, id) as Promise<Reply<ModelInfo | null>>,
 };
 
 contextBridge.exposeInMainWorld('wukong', api);

@@ -36,6 +36,7 @@ function fakeBridge(service: WukongService): WukongBridge {
     onCommand: () => () => {},
     showOpenDialog: async () => ({ ok: true, value: [] }),
     openFiles: async () => ({ ok: true, value: [] }),
+    installModelFromDialog: async () => ({ ok: true, value: null }),
   };
 }
 

@@ -2,9 +2,9 @@
  * The Electron IPC handlers (electron/ipc.ts) with a stand-in `electron` module: the binary
  * cannot run here, but who may call and what arguments get through can still be checked.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AskEvent } from '../../core/api.js';
 
@@ -30,6 +30,8 @@ const ours = { sender: ourContents, senderFrame: { url: 'app://wukong/index.html
 const calls: [string, unknown[]][] = [];
 const asks: unknown[][] = [];
 const opened: string[][] = [];
+/** What the stand-in folder dialog answers next (undefined: cancelled). */
+const picked: (string | undefined)[] = [];
 
 const connection = {
   call: async (method: string, args: unknown[]) => {
@@ -50,6 +52,7 @@ describe('Electron IPC handlers', () => {
       contents: () => ourContents as never,
       showOpenDialog: async () => [],
       openPaths: async (paths) => (opened.push(paths), []),
+      pickModelFolder: async () => picked.shift(),
     });
   });
 
@@ -81,6 +84,44 @@ describe('Electron IPC handlers', () => {
     await writeFile(pdf, '%PDF-1.4');
     expect(await handlers.get(IPC.openPaths)!(ours, [pdf])).toEqual({ ok: true, value: [] });
     expect(opened).toEqual([[pdf]]);
+  });
+
+  it('installs a model only from the folder picked in the main process dialog', async () => {
+    const refused = (await handlers.get(IPC.request)!(ours, 'installModel', ['/home/someone/.ssh'])) as { ok: boolean; error?: { code: string } };
+    expect(refused).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(calls.some(([m]) => m === 'installModel')).toBe(false);
+    picked.push(undefined);
+    expect(await handlers.get(IPC.installModelDialog)!(ours)).toEqual({ ok: true, value: null });
+    expect(calls.some(([m]) => m === 'installModel')).toBe(false);
+    picked.push('/models/minilm');
+    expect(await handlers.get(IPC.installModelDialog)!(ours, 'minilm')).toEqual({ ok: true, value: null });
+    expect(calls.at(-1)).toEqual(['installModel', ['/models/minilm', 'minilm']]);
+    expect(await handlers.get(IPC.installModelDialog)!(ours, '../x y')).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    const remote = { sender: ourContents, senderFrame: { url: 'https://evil.example/' } };
+    picked.push('/models/other');
+    expect(await handlers.get(IPC.installModelDialog)!(remote)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    picked.length = 0;
+  });
+
+  it('maps app:// URLs to files in the renderer folder only, and refuses broken escapes instead of throwing', async () => {
+    const { appFile } = await import('../../electron/app-protocol.js');
+    const root = join(tmpdir(), 'renderer') + sep;
+    expect(appFile(root, 'app://wukong/index.html')).toBe(join(root, 'index.html'));
+    expect(appFile(root, 'app://wukong/pdfjs/a%20b.mjs')).toBe(join(root, 'pdfjs', 'a b.mjs'));
+    expect(appFile(root, 'app://wukong/%E0%A4%A')).toBeUndefined();
+    expect(appFile(root, 'app://wukong/..%2f..%2fetc%2fpasswd')).toBeUndefined();
+    expect(appFile(root, 'app://elsewhere/index.html')).toBeUndefined();
+  });
+
+  it('builds the app with the Electron fuses that close Node-level entry points', async () => {
+    const pkg = JSON.parse(await readFile(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { build: { electronFuses: Record<string, boolean> } };
+    expect(pkg.build.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+    });
   });
 
   it('streams ask events back to the asking window, and reports bad questions as error events', () => {

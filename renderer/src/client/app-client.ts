@@ -3,7 +3,7 @@
  * (HTTP in web mode, the preload bridge in Electron), plus the few things a window needs from
  * its host (opening files the person chose, menu commands).
  */
-import type { OpenResult, RequestMethod, WukongService } from '../../../core/api.js';
+import type { ModelInfo, OpenResult, RequestMethod, WukongService } from '../../../core/api.js';
 import type { HostCommand } from '../../../electron/bridge-types.js';
 
 export type { HostCommand };
@@ -14,6 +14,8 @@ export interface AppClient extends Pick<WukongService, RequestMethod | 'getDocum
   openFiles(files: File[]): Promise<OpenResult[]>;
   /** A native Open dialog, where the host has one (Electron); web mode uses a file input. */
   showOpenDialog?(): Promise<OpenResult[]>;
+  /** Electron: installs a model from a folder picked in the native dialog (null when cancelled). */
+  installModelFromDialog?(id?: string): Promise<ModelInfo | null>;
   onCommand(listener: (command: HostCommand) => void): () => void;
 }
 

@@ -51,6 +51,7 @@ export function createBridgeClient(api: WukongBridge): AppClient {
     getDocumentFile: async (docId) => unwrap(await api.getDocumentFile(docId)),
     openFiles: async (files) => unwrap(await api.openFiles(files)),
     showOpenDialog: async () => unwrap(await api.showOpenDialog()),
+    installModelFromDialog: async (id) => unwrap(await api.installModelFromDialog(id)),
     onCommand: (listener) => api.onCommand(listener),
   };
 }
