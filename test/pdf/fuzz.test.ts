@@ -18,7 +18,8 @@ async function excerpts(pages: number): Promise<{ name: string; bytes: Uint8Arra
   const out: { name: string; bytes: Uint8Array }[] = [];
   for (const name of readdirSync(corpus).filter((f) => f.endsWith('.pdf')).sort()) {
     const src = await PDFDocument.load(readFileSync(join(corpus, name)));
-    const doc = await PDFDocument.create();
+    // No creation or modification date: the same excerpt, byte for byte, on every run, so seeds name the same files.
+    const doc = await PDFDocument.create({ updateMetadata: false });
     for (const page of await doc.copyPages(src, [...Array(Math.min(pages, src.getPageCount())).keys()])) doc.addPage(page);
     out.push({ name, bytes: await doc.save() });
   }
