@@ -23,9 +23,8 @@ export function registerAppScheme(): void {
 export function serveAppScheme(rendererDir: string): void {
   const root = normalize(rendererDir + sep);
   protocol.handle(APP_SCHEME, async (request) => {
-    const url = new URL(request.url);
-    const file = normalize(join(root, decodeURIComponent(url.pathname)));
-    if (url.host !== APP_HOST || !file.startsWith(root) || request.method !== 'GET') return new Response('Not found', { status: 404 });
+    const file = appFile(root, request.url);
+    if (file === undefined || request.method !== 'GET') return new Response('Not found', { status: 404 });
     const response = await net.fetch(pathToFileURL(file).toString());
     if (!response.ok) return new Response('Not found', { status: 404 });
     const headers = new Headers(response.headers);
@@ -34,6 +33,21 @@ export function serveAppScheme(rendererDir: string): void {
     if (file.endsWith('.mjs') || file.endsWith('.js')) headers.set('Content-Type', 'text/javascript');
     return new Response(response.body, { status: 200, headers });
   });
+}
+
+/**
+ * The file under `root` an app:// URL names, or undefined: another host, a path that climbs out, or a
+ * broken percent-escape (`%E0%A4%A`), which would otherwise throw inside the protocol handler.
+ */
+export function appFile(root: string, url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    if (u.host !== APP_HOST) return undefined;
+    const file = normalize(join(root, decodeURIComponent(u.pathname)));
+    return file.startsWith(root) ? file : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function isAppUrl(url: string | undefined): boolean {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: runs the built app in Electron. Finds the Electron binary the way
 // node_modules/electron/index.js does, but never tries to download it: where it is missing
-// (offline installs, CI), say so in one line and point to web mode.
+// (npm install does not fetch it; offline machines, CI), say so in one line and point to web mode.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -30,7 +30,8 @@ function electronBinary() {
 
 const bin = electronBinary();
 if (!bin) {
-  console.error('The Electron binary is not installed (it could not be downloaded here); run `npm run web` to use WuKong Reader in your browser instead.');
+  // The electron package fetches its binary only from its own launcher, never during npm install.
+  console.error('The Electron binary is not installed: fetch it once with internet (`node node_modules/electron/install.js`), or run `npm run web` to use WuKong Reader in your browser instead.');
   process.exit(1);
 }
 if (!existsSync(join(root, 'dist/electron/main.js')) || !existsSync(join(root, 'dist/renderer/index.html'))) {

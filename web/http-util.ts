@@ -52,32 +52,82 @@ export function sendError(res: ServerResponse, err: unknown): void {
     res.destroy();
     return;
   }
+  // A request refused before its body was read (too large, stalled) ends its connection with the reply.
+  if (!res.req.complete) res.setHeader('Connection', 'close');
   sendJson(res, statusFor(info.code), { error: info });
 }
 
-/** Reads the whole body, refusing more than `limit` bytes before buffering them. */
-export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/** A body that stops arriving for this long is given up: a stalled client must not hold a request open. */
+export const BODY_IDLE_MS = 30_000;
+
+/** Reads the whole body, refusing more than `limit` bytes before buffering them, and a body that stalls. */
+export function readBody(req: IncomingMessage, limit: number, idleMs = BODY_IDLE_MS): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) throw new WukongError('TOO_LARGE');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.byteLength;
-    if (size > limit) throw new WukongError('TOO_LARGE');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size);
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(new WukongError('TOO_LARGE'));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const fail = (err: unknown): void => {
+      stop();
+      reject(err);
+    };
+    const timer = setTimeout(() => fail(new WukongError('BAD_REQUEST', 'The request body stopped arriving and timed out.', `nothing for ${idleMs} ms`)), idleMs);
+    const onData = (chunk: Buffer): void => {
+      size += chunk.byteLength;
+      if (size > limit) return fail(new WukongError('TOO_LARGE'));
+      chunks.push(chunk);
+      timer.refresh();
+    };
+    const onEnd = (): void => {
+      stop();
+      resolve(Buffer.concat(chunks, size));
+    };
+    const stop = (): void => {
+      clearTimeout(timer);
+      req.off('data', onData).off('end', onEnd).off('error', fail);
+      // The rest of the body is not wanted: the reply closes the connection instead of draining it.
+      if (!req.complete) req.pause();
+    };
+    req.on('data', onData).on('end', onEnd).on('error', fail);
+  });
 }
 
-export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+export async function readJson(req: IncomingMessage, limit: number, idleMs?: number): Promise<unknown> {
   const type = req.headers['content-type'] ?? '';
   // Requiring JSON also forces a CORS preflight on any cross-site attempt, which we never grant.
   if (!type.toLowerCase().startsWith('application/json')) throw new WukongError('BAD_REQUEST', 'The request was not valid.', 'expected application/json');
-  const body = await readBody(req, limit);
+  const body = await readBody(req, limit, idleMs);
   if (body.byteLength === 0) return {};
   try {
     return JSON.parse(body.toString('utf8'));
   } catch {
     throw new WukongError('BAD_REQUEST', 'The request was not valid.', 'body is not JSON');
+  }
+}
+
+/** A JSON body that must be an object: `null`, numbers, strings and arrays are refused with 400, not a crash. */
+export async function readJsonObject(req: IncomingMessage, limit: number, idleMs?: number): Promise<Record<string, unknown>> {
+  const body = await readJson(req, limit, idleMs);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new WukongError('BAD_REQUEST', 'The request body must be a JSON object.', `got ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}`);
+  }
+  return body as Record<string, unknown>;
+}
+
+/** The request's path and query; a target `new URL` cannot read (`//`, `http://[`) is the client's error. */
+export function requestUrl(req: IncomingMessage): URL {
+  try {
+    return new URL(req.url ?? '/', 'http://x');
+  } catch {
+    throw new WukongError('BAD_REQUEST', 'The request URL is malformed.', String(req.url).slice(0, 200));
+  }
+}
+
+/** A percent-decoded path segment; a broken escape (`%E0%A4%A`) is the client's error. */
+export function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new WukongError('BAD_REQUEST', 'The request URL is malformed.', `bad percent-encoding in ${segment.slice(0, 200)}`);
   }
 }

@@ -19,7 +19,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { resolve } from 'node:path';
 import type { AskEvent, WukongService } from '../core/api.js';
 import { WukongError, toWukongError } from '../core/errors.js';
-import { baseHeaders, readBody, readJson, sendError, sendJson } from './http-util.js';
+import { BODY_IDLE_MS, baseHeaders, decodeSegment, readBody, readJsonObject, requestUrl, sendError, sendJson } from './http-util.js';
 import { allowedHosts, hostAllowed, newToken, originAllowed, tokenMatches, tokenOf } from './security.js';
 import { defaultStaticDir, serveStatic } from './static.js';
 import { askArgs, fileName, id, isRequestMethod, validateRequest } from './validate.js';
@@ -49,6 +49,11 @@ export interface WebServerOptions {
   token?: string;
   /** Largest PDF accepted by upload (default 1 GiB). */
   maxUploadBytes?: number;
+  /** Time a client gets to send its headers, and its whole request (defaults: 10 s and 10 min). */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  /** A request body that sends nothing for this long is refused (default 30 s). */
+  bodyIdleTimeoutMs?: number;
 }
 
 export interface WebServer {
@@ -62,6 +67,10 @@ export interface WebServer {
 
 const JSON_LIMIT = 1024 * 1024;
 const KEEPALIVE_MS = 20_000;
+// A browser on the same machine sends its headers at once; a client that trickles them holds a socket for nothing.
+const HEADERS_TIMEOUT_MS = 10_000;
+// Long enough for a 1 GiB upload from a slow disk, short enough that a stalled body does not linger.
+const REQUEST_TIMEOUT_MS = 10 * 60_000;
 
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const host = options.host ?? '127.0.0.1';
@@ -70,6 +79,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const token = options.token ?? newToken();
   const staticDir = resolve(options.staticDir ?? defaultStaticDir());
   const maxUpload = options.maxUploadBytes ?? 1024 ** 3;
+  const bodyIdle = options.bodyIdleTimeoutMs ?? BODY_IDLE_MS;
   let hosts = new Set<string>();
   const closers = new Set<() => void>();
   const sockets = new Set<Socket>();
@@ -81,14 +91,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (method === 'GET' && path === '/api/events') return events(req, res);
     const file = /^\/api\/documents\/([^/]+)\/file$/.exec(path);
     if (method === 'GET' && file) {
-      const bytes = await service.getDocumentFile(id(decodeURIComponent(file[1]), 'docId'));
+      const bytes = await service.getDocumentFile(id(decodeSegment(file[1]), 'docId'));
       res.writeHead(200, { ...baseHeaders(), 'Content-Type': 'application/pdf', 'Content-Length': bytes.byteLength });
       res.end(bytes);
       return;
     }
     const call = /^\/api\/([A-Za-z]+)$/.exec(path);
     if (method === 'POST' && call && isRequestMethod(call[1])) {
-      const body = (await readJson(req, JSON_LIMIT)) as { args?: unknown };
+      const body = await readJsonObject(req, JSON_LIMIT, bodyIdle);
       const args = validateRequest(call[1], body.args ?? []);
       const fn = service[call[1]] as (...a: unknown[]) => Promise<unknown>;
       const result = await fn.apply(service, args);
@@ -99,10 +109,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   }
 
   async function upload(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://x');
+    const url = requestUrl(req);
     const name = fileName(url.searchParams.get('name') ?? 'document.pdf');
     const password = uploadPassword(req.headers[PASSWORD_HEADER]);
-    const bytes = await readBody(req, maxUpload);
+    const bytes = await readBody(req, maxUpload, bodyIdle);
     const result = await service.openDocument(
       { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), fileName: name },
       password === undefined ? {} : { password },
@@ -111,7 +121,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   }
 
   async function ask(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = (await readJson(req, JSON_LIMIT)) as { scope?: unknown; question?: unknown; options?: unknown };
+    const body = await readJsonObject(req, JSON_LIMIT, bodyIdle);
     const [scope, question, opts] = askArgs([body.scope, body.question, body.options]);
     const controller = new AbortController();
     // The browser aborting its fetch (Cancel, closing the tab) closes the socket: stop the work.
@@ -152,7 +162,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       sendJson(res, 403, { error: { code: 'BAD_REQUEST', message: 'This server only answers on 127.0.0.1 and localhost.' } });
       return;
     }
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const path = requestUrl(req).pathname;
     if (path.startsWith('/api/')) {
       if (!originAllowed(req, hosts)) {
         sendJson(res, 403, { error: { code: 'BAD_REQUEST', message: 'Requests from other sites are refused.' } });
@@ -169,7 +179,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     sendJson(res, 404, { error: new WukongError('NOT_FOUND').toJSON() });
   }
 
-  const server: Server = createServer((req, res) => {
+  const headersTimeout = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
+  const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  const server: Server = createServer({
+    headersTimeout,
+    requestTimeout,
+    // Node looks for expired requests on this interval; it must be finer than the shortest limit.
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4))),
+  }, (req, res) => {
     handle(req, res).catch((err: unknown) => sendError(res, err));
   });
   server.on('connection', (socket) => {

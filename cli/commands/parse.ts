@@ -74,7 +74,8 @@ async function writeCrops(doc: DocumentModel, bytes: Uint8Array, dir: string, sc
 function describe(doc: DocumentModel): string {
   const counts = new Map<UnitKind, number>();
   for (const u of doc.units) counts.set(u.kind, (counts.get(u.kind) ?? 0) + 1);
-  const noText = doc.pages.filter((p) => !p.hasText && !p.ocr).map((p) => p.number);
+  // A page that could not be read at all is listed with its warning, not as a scan.
+  const noText = doc.pages.filter((p) => !p.hasText && !p.ocr && !p.warning).map((p) => p.number);
   const ocr = doc.pages.filter((p) => p.ocr).map((p) => p.number);
   const lines = [
     `${doc.fileName}: ${doc.title ? `"${doc.title}", ` : ''}${doc.pageCount} page${doc.pageCount === 1 ? '' : 's'}, ${doc.units.length} units in ${doc.parser.ms} ms`,

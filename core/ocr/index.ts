@@ -23,7 +23,8 @@ export interface AddOcrOptions extends Omit<OcrOptions, 'onProgress'> {
 
 /** Reads every page of `doc` that has no text layer and returns the document with their units merged in. */
 export async function addOcrUnits(doc: DocumentModel, data: Uint8Array, options: AddOcrOptions = {}): Promise<DocumentModel> {
-  const missing = doc.pages.filter((p) => !p.hasText && !p.ocr).map((p) => p.number);
+  // A page pdf.js could not read (damaged, too slow) cannot be drawn for recognition either.
+  const missing = doc.pages.filter((p) => !p.hasText && !p.ocr && !p.warning).map((p) => p.number);
   if (missing.length === 0) return doc;
   const max = options.maxPages ?? DEFAULT_MAX_OCR_PAGES;
   const todo = missing.slice(0, max);

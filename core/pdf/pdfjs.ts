@@ -7,6 +7,7 @@
  * engine's own push, and so does everything else in the process.
  */
 import { nativePush } from './native-push.js';
+import { guardPdfjsRejections } from './stray-rejections.js';
 import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
 import * as pdfjsWorker from 'pdfjs-dist/legacy/build/pdf.worker.mjs';
 
@@ -14,6 +15,8 @@ import * as pdfjsWorker from 'pdfjs-dist/legacy/build/pdf.worker.mjs';
 if (Array.prototype.push !== nativePush) {
   Object.defineProperty(Array.prototype, 'push', { value: nativePush, writable: true, configurable: true, enumerable: false });
 }
+
+guardPdfjsRejections();
 
 export const { getDocument, OPS, AnnotationMode, PDFDateString, version } = pdfjs;
 export type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';

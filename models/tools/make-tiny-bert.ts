@@ -12,6 +12,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { seededRandom } from '../../core/util/seeded-random.js';
 import { encodeModel, FLOAT, INT64, type Graph } from './onnx-proto.js';
 
 export interface TinyBertOptions {
@@ -19,18 +20,6 @@ export interface TinyBertOptions {
   hidden?: number;
   maxPositions?: number;
   seed?: number;
-}
-
-/** mulberry32: a small seeded generator, so the same options always give the same model. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function randomTensor(name: string, dims: number[], r: () => number, scale: number) {
@@ -43,7 +32,7 @@ function randomTensor(name: string, dims: number[], r: () => number, scale: numb
 export function makeTinyBert(o: TinyBertOptions): Uint8Array {
   const h = o.hidden ?? 32;
   const maxPos = o.maxPositions ?? 512;
-  const r = rng(o.seed ?? 42);
+  const r = seededRandom(o.seed ?? 42);
   const graph: Graph = {
     name: 'tiny_bert',
     inputs: [

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Evidence } from '../../core/api.js';
 import type { WebServer } from '../../web/server.js';
 import { createFakeService, type FakeService } from '../web/fake-service.js';
+import { makeEncryptedPdf } from '../pdf/make-pdf.js';
 import { makeFixturePdf, type FixturePdf } from './fixture-pdf.js';
 import type { AskEvent } from '../../core/api.js';
 import type { Page } from 'playwright-core';
@@ -139,7 +140,9 @@ describe.skipIf(!hasChromium)('app (web mode, fake service)', () => {
     await expect.poll(() => find.evaluate((el) => (el as { matches(s: string): boolean }).matches(':focus'))).toBe(true);
     await find.fill('page 437');
     await find.press('Enter');
-    await expect.poll(() => page.locator('wk-viewer .find-status').textContent()).toContain('page 437');
+    // The status reads "Searching… page 437" while the search passes that page; wait for the finished
+    // search's own line, however long a loaded machine takes to read 500 pages of text.
+    await expect.poll(() => page.locator('wk-viewer .find-status').textContent(), { timeout: 60_000 }).toMatch(/matches on \d+ pages — page 437 \(/);
     await expect.poll(() => page.locator('wk-viewer input[aria-label="Page number"]').inputValue()).toBe('437');
     await page.locator('wk-viewer .page[data-page-number="437"] .find-hit').first().waitFor();
     await expect.poll(() => statusText(page)).toBe('fixture — Page 437');
@@ -228,6 +231,32 @@ describe.skipIf(!hasChromium)('app (web mode, fake service)', () => {
     expect(await question.isDisabled()).toBe(false);
     expect(await problem.count()).toBe(0);
     expect(await statusText(page)).toBe('stopped — Page 1');
+  });
+
+  it('asks for the password of a protected document the viewer cannot open, again after a reload', async () => {
+    const { page } = browser;
+    const problem = page.locator('wk-viewer wk-doc-problem');
+    const unlock = async (password: string): Promise<void> => {
+      await problem.locator('input[type=password]').fill(password);
+      await problem.locator('button.reopen').click();
+    };
+    await page.locator('wk-app input[type=file]').setInputFiles({ name: 'locked.pdf', mimeType: 'application/pdf', buffer: Buffer.from(makeEncryptedPdf('secret', 'owner', 'Hidden text.')) });
+    await page.locator('wk-library li[aria-current="true"][data-status="ready"]', { hasText: 'locked' }).waitFor({ timeout: 20_000 });
+    await expect.poll(() => problem.locator('h2').textContent(), { timeout: 20_000 }).toContain('is password-protected');
+    await unlock('wrong');
+    await expect.poll(() => problem.locator('.reason').textContent(), { timeout: 20_000 }).toBe('That password did not open it.');
+    const opens = service.opens.length;
+    await unlock('secret');
+    await page.locator('wk-viewer .page[data-page-number="1"][data-rendered]').waitFor();
+    expect(await problem.count()).toBe(0);
+    // The parse is the service's; only the viewer needed the password.
+    expect(service.opens.length).toBe(opens);
+
+    await page.reload();
+    await page.locator('wk-library li button.open', { hasText: 'locked' }).click();
+    await expect.poll(() => problem.locator('h2').textContent(), { timeout: 20_000 }).toContain('is password-protected');
+    await unlock('secret');
+    await page.locator('wk-viewer .page[data-page-number="1"][data-rendered]').waitFor();
   });
 
   it('logged no page errors', () => {

@@ -1,13 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openRegionRenderer, parsePdf, parsePdfInWorker, renderRegionPng, type ParseProgress } from '../../core/pdf/index.js';
 import { WukongError } from '../../core/errors.js';
+import { ensureBuilt } from '../helpers/build.js';
 import { drawPlot, lines, makeEncryptedPdf, makePdf } from './make-pdf.js';
-
-const root = join(import.meta.dirname, '..', '..');
 
 const sample = (): Promise<Uint8Array> =>
   makePdf([
@@ -19,20 +15,7 @@ const sample = (): Promise<Uint8Array> =>
   ]);
 
 describe('parsePdfInWorker (compiled worker under dist/)', () => {
-  beforeAll(() => {
-    // The worker runs as JavaScript; build it when this checkout has not been compiled since core/pdf changed.
-    const built = join(root, 'dist', 'core', 'pdf', 'worker.js');
-    const src = join(root, 'core', 'pdf');
-    const newest = Math.max(...readdirSync(src).map((f) => statSync(join(src, f)).mtimeMs));
-    if (!existsSync(built) || statSync(built).mtimeMs < newest) {
-      try {
-        execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json')], { stdio: 'pipe' });
-      } catch {
-        // Type errors elsewhere in the project still emit JavaScript; only a missing worker is fatal.
-      }
-      expect(existsSync(built)).toBe(true);
-    }
-  });
+  beforeAll(ensureBuilt);
 
   it('gives the same model as the in-process parse, with progress', async () => {
     const data = await sample();

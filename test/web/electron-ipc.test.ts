@@ -2,9 +2,9 @@
  * The Electron IPC handlers (electron/ipc.ts) with a stand-in `electron` module: the binary
  * cannot run here, but who may call and what arguments get through can still be checked.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AskEvent } from '../../core/api.js';
 
@@ -94,6 +94,27 @@ describe('Electron IPC handlers', () => {
     expect(await handlers.get(IPC.installModelDialog)!(ours, {})).toEqual({ ok: true, value: null });
     expect(await handlers.get(IPC.installModelDialog)!(ours, { precision: 'int3' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     expect(calls.length).toBe(count);
+  });
+
+  it('maps app:// URLs to files in the renderer folder only, and refuses broken escapes instead of throwing', async () => {
+    const { appFile } = await import('../../electron/app-protocol.js');
+    const root = join(tmpdir(), 'renderer') + sep;
+    expect(appFile(root, 'app://wukong/index.html')).toBe(join(root, 'index.html'));
+    expect(appFile(root, 'app://wukong/pdfjs/a%20b.mjs')).toBe(join(root, 'pdfjs', 'a b.mjs'));
+    expect(appFile(root, 'app://wukong/%E0%A4%A')).toBeUndefined();
+    expect(appFile(root, 'app://wukong/..%2f..%2fetc%2fpasswd')).toBeUndefined();
+    expect(appFile(root, 'app://elsewhere/index.html')).toBeUndefined();
+  });
+
+  it('builds the app with the Electron fuses that close Node-level entry points', async () => {
+    const pkg = JSON.parse(await readFile(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { build: { electronFuses: Record<string, boolean> } };
+    expect(pkg.build.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+    });
   });
 
   it('streams ask events back to the asking window, and reports bad questions as error events', () => {

@@ -6,20 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebServer, type WebServer } from '../../web/server.js';
 import { createFakeService, type FakeService } from './fake-service.js';
-
-interface Reply { status: number; headers: Record<string, string | string[] | undefined>; body: string }
-
-function send(server: WebServer, path: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<Reply> {
-  return new Promise((ok, fail) => {
-    const req = request({ host: '127.0.0.1', port: server.port, path, method: init.method ?? 'GET', headers: init.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => ok({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', fail);
-    req.end(init.body);
-  });
-}
+import { send } from './http-client.js';
 
 const PDF = Buffer.from('%PDF-1.4\n% tiny fake\n%%EOF\n');
 

@@ -36,6 +36,7 @@ export class AppShell extends LitElement {
     place: { state: true },
     reopening: { state: true },
     modelsOpen: { state: true },
+    locked: { state: true },
   };
 
   declare client: AppClient | undefined;
@@ -51,6 +52,8 @@ export class AppShell extends LitElement {
   declare place: Place | null;
   declare reopening: boolean;
   declare modelsOpen: boolean;
+  /** The document on screen needs its password before the viewer can show it (see DocProblem.locked). */
+  declare locked: '' | 'needed' | 'wrong';
   private conversations = new Conversations();
   /** Passwords given this session, so the viewer can open what the service could; never stored. */
   private passwords = new Map<string, string>();
@@ -83,6 +86,7 @@ export class AppShell extends LitElement {
     this.place = null;
     this.reopening = false;
     this.modelsOpen = false;
+    this.locked = '';
   }
 
   private get viewer(): PdfViewer {
@@ -230,6 +234,7 @@ export class AppShell extends LitElement {
     this.selectedId = docId;
     this.attemptedId = wanted;
     this.activeUnit = '';
+    this.locked = '';
     const old = this.pdf;
     this.pdf = null;
     void old?.destroy();
@@ -244,6 +249,11 @@ export class AppShell extends LitElement {
       this.pdf = pdf;
     } catch (err) {
       if (load !== this.loadCount) return;
+      if ((err as { name?: string } | null)?.name === 'PasswordException') {
+        // A password was tried if this session has one for the document; either way the viewer asks.
+        this.locked = this.passwords.has(docId) ? 'wrong' : 'needed';
+        return;
+      }
       // pdf.js errors are not WukongErrors; "something went wrong inside" would say nothing useful.
       this.message = err instanceof WukongError ? err.message : `The PDF could not be displayed${err instanceof Error && err.name === 'PasswordException' ? ' without its password' : ''}.`;
     }
@@ -255,6 +265,12 @@ export class AppShell extends LitElement {
     this.reopening = true;
     try {
       if (request.password) this.passwords.set(doc.id, request.password);
+      // The viewer alone lacked the password (the service read the file): show it again, no new parse.
+      if (this.locked) {
+        this.attemptedId = '';
+        await this.select(doc.id);
+        return;
+      }
       await this.client.reopenDocument(doc.id, request.password ? { password: request.password } : {});
       await this.refresh();
       await this.select(doc.id);
@@ -321,8 +337,8 @@ export class AppShell extends LitElement {
       <wk-viewer .pdf=${this.pdf} label=${doc?.title ?? ''}
         @page-change=${(e: CustomEvent<{ page: number }>) => this.onPageChange(e.detail.page)}
         @pdf-ready=${() => (this.place = { page: 1, section: [] })}>
-        ${doc && problem
-          ? html`<wk-doc-problem slot="empty" .doc=${doc} ?busy=${this.reopening}
+        ${doc && (problem || this.locked)
+          ? html`<wk-doc-problem slot="empty" .doc=${doc} ?busy=${this.reopening} locked=${this.locked}
               @reopen=${(e: CustomEvent<ReopenRequest>) => void this.reopen(e.detail)}
               @open-request=${() => void this.openRequest()}></wk-doc-problem>`
           : ''}

@@ -18,10 +18,16 @@ export class DocProblem extends LitElement {
   static override properties = {
     doc: { attribute: false },
     busy: { type: Boolean },
+    locked: { type: String },
   };
 
   declare doc: DocumentSummary | undefined;
   declare busy: boolean;
+  /**
+   * A ready document the viewer cannot open without its password (passwords live only in memory, so after
+   * a reload it is asked for again): 'needed', or 'wrong' after a password that did not open it; '' if not.
+   */
+  declare locked: '' | 'needed' | 'wrong';
 
   static override styles = css`
     :host { display: block; max-width: 34em; margin: 48px auto; padding: 16px 20px; border: 1px solid var(--border); border-left: 4px solid var(--danger); border-radius: 6px; background: var(--panel-bg); }
@@ -37,6 +43,7 @@ export class DocProblem extends LitElement {
     super();
     this.doc = undefined;
     this.busy = false;
+    this.locked = '';
   }
 
   private reopen(request: ReopenRequest): void {
@@ -50,7 +57,7 @@ export class DocProblem extends LitElement {
   }
 
   private renderAction(doc: DocumentSummary) {
-    if (doc.status === 'failed' && PASSWORD_CODES.has(doc.error?.code ?? '')) {
+    if (this.locked || (doc.status === 'failed' && PASSWORD_CODES.has(doc.error?.code ?? ''))) {
       return html`<form @submit=${this.onPassword} aria-label="Open with password">
         <input type="password" aria-label="PDF password" placeholder="Password" autocomplete="off" ?disabled=${this.busy} />
         <button type="submit" class="reopen" ?disabled=${this.busy}>Open with password</button>
@@ -68,6 +75,15 @@ export class DocProblem extends LitElement {
     const doc = this.doc;
     if (!doc) return '';
     const name = doc.title || doc.fileName;
+    if (this.locked) {
+      return html`
+        <div role="alert">
+          <h2>“${name}” is password-protected</h2>
+          <p class="reason">${this.locked === 'wrong' ? 'That password did not open it.' : 'Enter its password to show it.'}</p>
+        </div>
+        ${this.renderAction(doc)}
+      `;
+    }
     return html`
       <div role="alert">
         <h2>${doc.status === 'cancelled' ? `Reading “${name}” was cancelled` : `“${name}” could not be read`}</h2>
