@@ -87,9 +87,14 @@ export class VisionLanguageModel {
     return new VisionLanguageModel(ort, config, processor, vision, embedder, decoder, buildMs);
   }
 
-  /** The processor's tiles for one image. */
-  preprocess(img: PixelBuffer): ProcessedImage {
-    return preprocessImage(img, this.processor, this.config.vision.imageSize);
+  /**
+   * The processor's tiles for one image. `longestEdge` overrides size.longest_edge (the processor
+   * scales every image up or down to it, so SmolVLM's 2048 makes 13 frames of a small crop; a
+   * multiple of max_image_size trades detail for speed, as SmolVLM's model card suggests).
+   */
+  preprocess(img: PixelBuffer, opts: { longestEdge?: number } = {}): ProcessedImage {
+    const cfg = opts.longestEdge ? { ...this.processor, longestEdge: opts.longestEdge } : this.processor;
+    return preprocessImage(img, cfg, this.config.vision.imageSize);
   }
 
   /** Image features for every tile, [count * image_seq_len, text_hidden] row-major. */
