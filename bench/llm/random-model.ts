@@ -29,7 +29,7 @@ export const SHAPES: Record<string, Shape> = {
   },
 };
 
-function tensors(c: Record<string, number | boolean | string>): [string, number[]][] {
+export function tensors(c: Record<string, number | boolean | string>): [string, number[]][] {
   const H = c.hidden_size as number;
   const I = c.intermediate_size as number;
   const D = H / (c.num_attention_heads as number);
@@ -54,7 +54,12 @@ export function randomModel(dir: string, shape: Shape, tokenizerFolder: string):
   mkdirSync(folder, { recursive: true });
   writeFileSync(join(folder, 'config.json'), JSON.stringify(shape.config, null, 1));
   for (const f of ['tokenizer.json', 'tokenizer_config.json']) copyFileSync(join(tokenizerFolder, f), join(folder, f));
-  const list = tensors(shape.config as Record<string, number | boolean | string>);
+  writeRandomBf16(join(folder, 'model.safetensors'), tensors(shape.config as Record<string, number | boolean | string>));
+  return folder;
+}
+
+/** A bf16 safetensors file of small random weights (norm weights 1), written under a temporary name and renamed into place. */
+export function writeRandomBf16(file: string, list: [string, number[]][]): void {
   const header: Record<string, unknown> = {};
   let offset = 0;
   for (const [name, dims] of list) {
@@ -64,7 +69,7 @@ export function randomModel(dir: string, shape: Shape, tokenizerFolder: string):
   }
   let head = Buffer.from(JSON.stringify(header));
   head = Buffer.concat([head, Buffer.alloc((8 - (head.length % 8)) % 8, 0x20)]);
-  const fd = openSync(join(folder, 'model.safetensors.tmp'), 'w');
+  const fd = openSync(`${file}.tmp`, 'w');
   const len = Buffer.alloc(8);
   len.writeBigUInt64LE(BigInt(head.length));
   writeSync(fd, len);
@@ -86,6 +91,5 @@ export function randomModel(dir: string, shape: Shape, tokenizerFolder: string):
     writeSync(fd, buf);
   }
   closeSync(fd);
-  renameSync(join(folder, 'model.safetensors.tmp'), join(folder, 'model.safetensors'));
-  return folder;
+  renameSync(`${file}.tmp`, file);
 }

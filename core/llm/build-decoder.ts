@@ -2,8 +2,9 @@
  * Builds the ONNX decoder graph of a Llama-family causal LM from its safetensors weights.
  *
  * Graph contract (batch 1):
- *   inputs  input_ids [1,T] int64, position_ids [1,T] int64 (absolute positions: rotary never
- *           counts from the cache length, so a compacted streaming cache stays exact),
+ *   inputs  input_ids [1,T] int64 (or inputs_embeds [1,T,H] float with `inputsEmbeds`),
+ *           position_ids [1,T] int64 (absolute positions: rotary never counts from the cache
+ *           length, so a compacted streaming cache stays exact),
  *           logits_start [1] int64 (logits only from this position on: 0 for all, T-1 for the last),
  *           past.L.G.key/value [1,h,cap_G,D]: the cache buffers of group G ("full" or "stream"),
  *           owned by the caller, keys after RoPE; slots past what is filled are masked,
@@ -39,6 +40,11 @@ export interface BuildOptions {
   shouldStop?: () => boolean;
   /** Also output each layer's attention probabilities from logits_start on (`attn.L.group`), for head profiling. */
   probe?: boolean;
+  /**
+   * Take `inputs_embeds` [1,T,H] float instead of input_ids (vision-language models write image
+   * features into the embedded prompt; the token embedding is then a separate graph).
+   */
+  inputsEmbeds?: boolean;
 }
 
 export type Group = 'full' | 'stream';
@@ -101,7 +107,7 @@ class Builder {
 
   build(): Uint8Array {
     const { g, c } = this;
-    const ids = g.input('input_ids', DT.INT64, [1, 'seq']);
+    const ids = this.opts.inputsEmbeds ? '' : g.input('input_ids', DT.INT64, [1, 'seq']);
     const pos = g.input('position_ids', DT.INT64, [1, 'seq']);
     const logitsStart = g.input('logits_start', DT.INT64, [1]);
     this.logitsStart = logitsStart;
@@ -121,7 +127,7 @@ class Builder {
     }
 
     this.rotaryCaches();
-    let h = this.embed(ids);
+    let h = this.opts.inputsEmbeds ? g.input('inputs_embeds', DT.FLOAT, [1, 'seq', c.hiddenSize]) : this.embed(ids);
     this.tick();
     for (let l = 0; l < c.layers; l++) {
       const p = `model.layers.${l}`;

@@ -114,9 +114,10 @@ export class DecoderSession {
 
   /**
    * Reads `ids` after `state` and returns the next state and the logits from position
-   * `logitsFrom` of the chunk on (default: the last token only).
+   * `logitsFrom` of the chunk on (default: the last token only). A graph built with `inputsEmbeds`
+   * reads `embeds` ([T, hidden] row-major) instead of the ids, which then only label the state.
    */
-  async step(state: CacheState, ids: readonly number[], logitsFrom = ids.length - 1): Promise<StepResult> {
+  async step(state: CacheState, ids: readonly number[], logitsFrom = ids.length - 1, embeds?: Float32Array): Promise<StepResult> {
     const T = ids.length;
     if (T === 0) throw new Error('step needs at least one token');
     const start = state.length;
@@ -127,7 +128,9 @@ export class DecoderSession {
     const full = this.uses.full ? this.fullStoreFor(state, start + T) : undefined;
     const stream = this.uses.stream ? this.streamStoreFor(state) : undefined;
     const feeds: Record<string, Tensor> = {
-      input_ids: new this.ort.Tensor('int64', BigInt64Array.from(ids, (v) => BigInt(v)), [1, T]),
+      ...(embeds
+        ? { inputs_embeds: new this.ort.Tensor('float32', embeds, [1, T, this.config.hiddenSize]) }
+        : { input_ids: new this.ort.Tensor('int64', BigInt64Array.from(ids, (v) => BigInt(v)), [1, T]) }),
       position_ids: new this.ort.Tensor('int64', BigInt64Array.from({ length: T }, (_, i) => BigInt(start + i)), [1, T]),
       logits_start: new this.ort.Tensor('int64', BigInt64Array.of(BigInt(logitsFrom)), [1]),
     };

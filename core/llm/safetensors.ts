@@ -45,6 +45,19 @@ export class Checkpoint {
     return new Checkpoint(entries);
   }
 
+  /**
+   * The same stored tensors under other names: `rename` maps each stored name to its name in the
+   * view, or to undefined to leave it out (e.g. an Idefics3 folder's text decoder seen as a Llama checkpoint).
+   */
+  renamed(rename: (stored: string) => string | undefined): Checkpoint {
+    const entries = new Map<string, Entry>();
+    for (const [name, e] of this.entries) {
+      const to = rename(name);
+      if (to !== undefined) entries.set(to, e);
+    }
+    return new Checkpoint(entries);
+  }
+
   has(name: string): boolean {
     return this.entries.has(name);
   }

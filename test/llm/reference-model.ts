@@ -44,12 +44,27 @@ export class ReferenceModel {
     return new ReferenceModel(archFromConfig(raw), readTensors(folder));
   }
 
+  /** A decoder from a config object and tensors already read (a vision-language model's text part). */
+  static fromParts(config: Record<string, unknown>, tensors: Map<string, TensorSpec>): ReferenceModel {
+    return new ReferenceModel(archFromConfig(config), tensors);
+  }
+
+  /** The token embeddings of `ids`. */
+  embed(ids: readonly number[]): Float64Array[] {
+    const embed = this.t('model.embed_tokens.weight');
+    return ids.map((id) => embed.subarray(id * this.arch.hidden, (id + 1) * this.arch.hidden).slice());
+  }
+
   /** Next-token logits at every position of `ids`, [ids.length][vocab]. */
   forward(ids: readonly number[], pattern?: StreamingPattern): Float64Array[] {
+    return this.forwardEmbeds(this.embed(ids), pattern);
+  }
+
+  /** Next-token logits at every position of a sequence of input embeddings. */
+  forwardEmbeds(inputs: Float64Array[], pattern?: StreamingPattern): Float64Array[] {
     const a = this.arch;
-    const T = ids.length;
-    const embed = this.t('model.embed_tokens.weight');
-    let h: Float64Array[] = ids.map((id) => embed.subarray(id * a.hidden, (id + 1) * a.hidden).slice());
+    const T = inputs.length;
+    let h = inputs;
     for (let l = 0; l < a.layers; l++) {
       const p = `model.layers.${l}`;
       const x = h.map((v) => rmsNorm(v, this.t(`${p}.input_layernorm.weight`), a.eps));
@@ -229,7 +244,7 @@ function rmsNorm(x: Float64Array, w: Float64Array, eps: number): Float64Array {
 }
 
 /** y = W x for a torch-layout [rows, x.length] weight. */
-function linear(x: Float64Array, w: Float64Array, rows: number): Float64Array {
+export function linear(x: Float64Array, w: Float64Array, rows: number): Float64Array {
   const K = x.length;
   const y = new Float64Array(rows);
   for (let r = 0; r < rows; r++) {
@@ -241,7 +256,7 @@ function linear(x: Float64Array, w: Float64Array, rows: number): Float64Array {
   return y;
 }
 
-function add(a: Float64Array, b: Float64Array): Float64Array {
+export function add(a: Float64Array, b: Float64Array): Float64Array {
   return a.map((v, i) => v + b[i]);
 }
 

@@ -43,6 +43,26 @@ export interface TinySpec {
   foreign?: Record<string, ForeignDtype>;
 }
 
+/** A 2-layer GQA Llama (hidden 48, 4 heads over 2 kv heads, vocab 300) that the variants start from. */
+export const TINY_LLAMA: TinySpec = {
+  modelType: 'llama',
+  hidden: 48,
+  intermediate: 96,
+  layers: 2,
+  heads: 4,
+  kvHeads: 2,
+  vocab: 300,
+  dtype: 'F32',
+  shards: 1,
+  tied: true,
+  ropeTheta: 10000,
+  rmsEps: 1e-5,
+  qkvBias: false,
+  qkNorm: false,
+  seed: 1,
+  scale: 0.1,
+};
+
 export interface TensorSpec {
   name: string;
   shape: number[];

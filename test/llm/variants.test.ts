@@ -16,29 +16,12 @@ import { DecoderSession, type CacheState } from '../../core/llm/decoder-session.
 import { allRetrieval, type DuoPattern } from '../../core/llm/duo-pattern.js';
 import { Checkpoint } from '../../core/llm/safetensors.js';
 import { ReferenceModel, top2, type StreamingPattern } from './reference-model.js';
-import { gaussian, writeTinyModel, type TinySpec } from './tiny-models.js';
+import { gaussian, TINY_LLAMA, writeTinyModel, type TinySpec } from './tiny-models.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'wukong-tiny-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const BASE: TinySpec = {
-  modelType: 'llama',
-  hidden: 48,
-  intermediate: 96,
-  layers: 2,
-  heads: 4,
-  kvHeads: 2,
-  vocab: 300,
-  dtype: 'F32',
-  shards: 1,
-  tied: true,
-  ropeTheta: 10000,
-  rmsEps: 1e-5,
-  qkvBias: false,
-  qkNorm: false,
-  seed: 1,
-  scale: 0.1,
-};
+const BASE = TINY_LLAMA;
 
 const LLAMA3 = { rope_type: 'llama3', factor: 8, low_freq_factor: 1, high_freq_factor: 4, original_max_position_embeddings: 64 };
 

@@ -72,6 +72,11 @@ describe('renderRegionPng', () => {
       const b = Buffer.from(await renderer.render(1, [0, 0, 612, 792], 0.5));
       expect([a.readUInt32BE(16), a.readUInt32BE(20)]).toEqual([200, 20]);
       expect([b.readUInt32BE(16), b.readUInt32BE(20)]).toEqual([306, 396]);
+      // The same crop as RGBA pixels, opaque (drawn on white), for a vision model's image processor.
+      const px = await renderer.renderPixels(1, [72, 80, 272, 100], 1);
+      expect([px.width, px.height, px.channels, px.data.length]).toEqual([200, 20, 4, 200 * 20 * 4]);
+      expect(px.data.every((v, i) => i % 4 !== 3 || v === 255)).toBe(true);
+      expect(px.data.some((v, i) => i % 4 !== 3 && v < 128)).toBe(true);
     } finally {
       await renderer.close();
     }
