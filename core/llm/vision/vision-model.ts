@@ -16,7 +16,7 @@ import { WukongError } from '../../errors.js';
 import type { Precision } from '../build-decoder.js';
 import { DecoderSession, type CacheState, type StepResult } from '../decoder-session.js';
 import { allRetrieval, assertPatternFits, type DuoPattern } from '../duo-pattern.js';
-import { graphKey } from '../graph-store.js';
+import { BUILDER_VERSION, graphKey } from '../graph-store.js';
 import { Checkpoint } from '../safetensors.js';
 import { buildEmbedGraph, buildTextDecoderGraph, buildVisionGraph } from './build-vision.js';
 import { readIdefics3Config, readImageProcessorConfig, type Idefics3Config, type ImageProcessorConfig } from './config.js';
@@ -68,7 +68,7 @@ export class VisionLanguageModel {
     );
     const embedPrecision = precision === 'fp32' ? 'fp32' : 'fp16';
     const embedPath = ensure(dir, `idefics3-embed-${embedPrecision}-${v}`, (onnx, data) => buildEmbedGraph(checkpoint(), config, onnx, data, embedPrecision));
-    const decoderPath = ensure(dir, `idefics3-text-${graphKey({ precision }, pattern)}-${v}`, (onnx, data) =>
+    const decoderPath = ensure(dir, `idefics3-text-${graphKey({ precision }, pattern)}-${v}-b${BUILDER_VERSION}`, (onnx, data) =>
       buildTextDecoderGraph(checkpoint(), config, onnx, data, { precision, pattern, onProgress: (d, t) => o.onBuildProgress?.('decoder', d, t), shouldStop: o.shouldStop }),
     );
     const buildMs = Math.round(performance.now() - started);
