@@ -206,6 +206,8 @@ export interface GenerateOptions {
   duo?: string;
   /** Report the five best logits of each step. */
   topLogits?: boolean;
+  /** Prompt tokens read per step (default: the prefillChunk setting, else 512). */
+  chunk?: number;
   signal?: AbortSignal;
 }
 

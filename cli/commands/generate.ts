@@ -24,6 +24,7 @@ export const generateCommand: Command = {
     seed: { type: 'number', value: 'N', description: 'random seed for sampling' },
     stop: { type: 'string', value: 'TEXT', description: 'stop when this text appears' },
     precision: { type: 'string', value: 'P', description: 'graph precision: fp32, fp16, int8 or int4 (default int4)' },
+    chunk: { type: 'number', value: 'N', description: 'prompt tokens read per step (default: the prefillChunk setting, else 512)' },
     duo: { type: 'string', value: 'PATTERN.json', description: 'DuoAttention head pattern (default: the model folder\'s duo-pattern.json, if any)' },
     ...jsonFlag,
   },
@@ -61,6 +62,7 @@ export const generateCommand: Command = {
         stop: typeof f.stop === 'string' ? [f.stop] : undefined,
         precision: f.precision as Precision | undefined,
         duo: f.duo as string | undefined,
+        chunk: positiveInt('chunk', f.chunk),
         topLogits: json,
         signal: controller.signal,
       })) {

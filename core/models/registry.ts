@@ -26,6 +26,8 @@ interface Settings {
   selected: Partial<Record<ModelRole, string>>;
   /** A Hugging Face access token for gated repos (HF_TOKEN wins). */
   hfToken?: string;
+  /** Prompt tokens the language model reads per step (default 512): smaller holds less memory on long inputs. */
+  prefillChunk?: number;
 }
 
 export interface DownloadPlan {
@@ -213,6 +215,12 @@ export class ModelRegistry {
     }
     const revision = rec.source?.revision;
     return { modelId: id, ok: files.every((f) => f.ok), files, ...(revision ? { revision } : {}) };
+  }
+
+  /** The prefill chunk setting, when set to a sensible number. */
+  async prefillChunk(): Promise<number | undefined> {
+    const { prefillChunk } = await this.settings();
+    return Number.isInteger(prefillChunk) && prefillChunk! >= 16 && prefillChunk! <= 8192 ? prefillChunk : undefined;
   }
 
   async select(role: ModelRole, id: string | null): Promise<void> {

@@ -28,6 +28,8 @@ export interface AnswerContext {
   retrieve: () => Promise<{ evidence: Evidence[]; wholePaper?: Answer['wholePaper'] }>;
   host: (onBuild: (done: number, total: number) => void) => Promise<GeneratorHost>;
   modelId: string;
+  /** Prompt tokens per prefill step (the setting), if set. */
+  chunk?: number;
 }
 
 /** Answers are short; a cap keeps a looping model from running for minutes. */
@@ -72,7 +74,7 @@ export async function* answerWithModel(ctx: AnswerContext): AsyncGenerator<AskEv
   }
   let text = '';
   let stats;
-  for await (const e of host.generate({ messages, maxTokens: MAX_ANSWER_TOKENS, snapshotMessages: 1 }, options.signal)) {
+  for await (const e of host.generate({ messages, maxTokens: MAX_ANSWER_TOKENS, snapshotMessages: 1, chunk: ctx.chunk }, options.signal)) {
     if (e.type === 'token') {
       text += e.text;
       yield { type: 'token', text: e.text };

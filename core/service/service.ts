@@ -381,6 +381,7 @@ export class LocalService implements WukongService {
           return { evidence, wholePaper: { passages: evidence.length, truncated } };
         },
         host: (onBuild) => this.generators.host(target, { precision: options.precision }, { onBuild, signal: options.signal }),
+        chunk: await this.models.prefillChunk(),
         modelId: target.id,
       });
     } catch (err) {
@@ -400,7 +401,8 @@ export class LocalService implements WukongService {
           onBuild: (done, total) => report({ type: 'progress', message: `Building the model graph: ${done} of ${total}`, done, total }),
         }),
       );
-      const request = { ...sampling, ids, messages: prompt !== undefined ? [{ role: 'user' as const, content: prompt }] : undefined, topK5: topLogits };
+      const chunk = sampling.chunk ?? (await this.models.prefillChunk());
+      const request = { ...sampling, chunk, ids, messages: prompt !== undefined ? [{ role: 'user' as const, content: prompt }] : undefined, topK5: topLogits };
       for await (const e of host.generate(request, signal)) {
         if (e.type === 'token') yield { type: 'token', text: e.text };
         else yield { type: 'done', result: { ...e.result, model: target.id, streamingShare: host.info.streamingShare } };

@@ -46,6 +46,9 @@ describe.skipIf(!existsSync(SHARED))('wukong generate', () => {
     for (const [i, [, logit]] of out.steps[0].top.entries()) expect(Math.abs(logit - last.top[i][1])).toBeLessThan(1e-3);
     expect(out.ttft_ms).toBeGreaterThan(0);
     expect(out.peak_rss_mb).toBeGreaterThan(0);
+    // The prompt read 7 tokens a step (streaming caches evicting between steps): the same ids.
+    const chunked = await runCli(['generate', '--model', LLAMA, '--ids', r.input_ids.join(','), '--max-tokens', '16', '--greedy', '--precision', 'fp32', '--chunk', '7', '--json']);
+    expect((JSON.parse(chunked.out) as { ids: number[] }).ids).toEqual(r.duo.greedy);
   });
 
   it('an all-retrieval pattern gives the full-cache reference', async () => {
