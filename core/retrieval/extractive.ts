@@ -3,7 +3,10 @@
  * quoted verbatim and cited [n] with the evidence rank, so nothing is claimed beyond the text.
  */
 import type { Answer, Citation, Evidence } from '../api.js';
+import { splitSentences } from '../model/sentences.js';
 import { tokenize } from './tokenize.js';
+
+export { splitSentences };
 
 export const NOT_ANSWERABLE_TEXT = 'The selected passages do not appear to answer this question.';
 
@@ -23,26 +26,6 @@ const MAX_SENTENCE_CHARS = 400;
 const FRAME_TERMS = new Set(
   tokenize('stand stands standing mean means meaning refer refers called call describe described explain explained define defined definition paper article authors study work propose proposed use used using')
 );
-
-// Abbreviations after which a full stop does not end a sentence ("et al.", "Fig. 3", "e.g.").
-const ABBREV = /\b(?:et al|e\.g|i\.e|cf|vs|Fig|Figs|Eq|Eqs|Tab|Sec|No|approx|resp|ca|Dr|Prof|St)\.$|\b\p{Lu}\.$/u;
-
-export function splitSentences(text: string): string[] {
-  const out: string[] = [];
-  for (const line of text.split(/\n+/)) {
-    const parts = line.replace(/\s+/g, ' ').split(/(?<=[.!?])\s+(?=[\p{Lu}\p{N}("“[])/u);
-    let cur = '';
-    for (const p of parts) {
-      cur = cur ? `${cur} ${p}` : p;
-      if (!ABBREV.test(cur)) {
-        out.push(cur.trim());
-        cur = '';
-      }
-    }
-    if (cur.trim()) out.push(cur.trim());
-  }
-  return out.filter((s) => s.length > 0);
-}
 
 export function extractiveAnswer(question: string, evidence: Evidence[], options: ExtractiveOptions = {}): Answer {
   const t0 = performance.now();
