@@ -105,6 +105,8 @@ function brief(s: Summary): Record<string, unknown> {
     n: s.counted,
     pageRecall: s.pageRecall,
     passageHit: s.passageHit ?? undefined,
+    fedCoverage: s.fedCoverage ?? undefined,
+    unbudgeted: s.unbudgeted,
     passageQuestions: s.passageQuestions || undefined,
     byGroup: s.byGroup,
     goldWithoutText: s.goldWithoutText || undefined,

@@ -59,12 +59,14 @@ export const evalCommand: Command = {
 
 function formatSummary(dir: string, retriever: string, s: Summary): string {
   const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+  const at = (r: Record<1 | 3 | 5 | 10, number>) => [1, 3, 5, 10].map((c) => pct(r[c as 1 | 3 | 5 | 10])).join('  ');
   const lines = [
-    `${dir} — ${retriever}: ${s.questions} questions (${s.counted} with gold pages)`,
-    `  page-recall@1/3/5/10   ${[1, 3, 5, 10].map((c) => pct(s.pageRecall[c as 1 | 3 | 5 | 10])).join('  ')}`,
+    `${dir} — ${retriever}: ${s.questions} questions (${s.counted} with gold pages); fed = the evidence within the budget`,
+    `  page-recall@1/3/5/10   ${at(s.pageRecall)}   (top 10 without budget: ${at(s.unbudgeted.pageRecall)})`,
   ];
   if (s.passageHit) {
-    lines.push(`  passage-hit@1/3/5/10   ${[1, 3, 5, 10].map((c) => pct(s.passageHit![c as 1 | 3 | 5 | 10])).join('  ')}  (${s.passageQuestions} questions with gold passages)`);
+    lines.push(`  passage-hit@1/3/5/10   ${at(s.passageHit)}   (top 10 without budget: ${at(s.unbudgeted.passageHit!)})  (${s.passageQuestions} questions with gold passages)`);
+    lines.push(`  fed evidence covering a gold passage: ${pct(s.fedCoverage ?? 0)}`);
   }
   for (const [g, v] of Object.entries(s.byGroup)) lines.push(`  page-recall@5 ${g.padEnd(8)} ${pct(v.pageRecall5)} of ${v.n}`);
   lines.push(`  tokens fed: mean ${s.meanTokens}, max ${s.maxTokens}; retrieval ms: mean ${s.meanMs}, p95 ${s.p95Ms}`);

@@ -2,7 +2,7 @@
  * Selection: MMR over the best-scored items, at most k evidence items within a token budget,
  * paragraphs adjacent on the same page merged into one item, the section heading given as context.
  */
-import type { Evidence } from '../api.js';
+import type { Evidence, EvidenceSpan } from '../api.js';
 import { rectUnion, type Rect } from '../model/geometry.js';
 import type { Unit } from '../model/document.js';
 import type { TokenCounter } from './budget.js';
@@ -10,6 +10,7 @@ import type { DocumentIndex } from './document-index.js';
 import type { DocumentModel } from '../model/document.js';
 import { itemText, itemUnitIds, unitMap } from './items.js';
 import { mmrOrder } from './mmr.js';
+import type { Fed } from './windows.js';
 
 export interface Candidate {
   doc: { doc: DocumentModel; index: DocumentIndex };
@@ -31,10 +32,21 @@ export interface SelectOptions {
   counter: TokenCounter;
   mmrLambda: number;
   similarity: (a: Candidate, b: Candidate) => number;
+  /** The part of an item fed within `limit` tokens (whole sentences); null = the item's whole text. */
+  feed?: (c: Candidate, limit: number) => Fed | null;
 }
 
 /** Below this many tokens left, a long unit is skipped rather than cut to a stub. */
 const MIN_TRUNCATED = 64;
+/**
+ * An item gets at most an equal share of the budget (but never less than this): a long paragraph
+ * group is cut to its best sentences, so the k items all fit instead of two or three long ones.
+ */
+const MIN_SHARE = 160;
+
+function shiftSpans(spans: readonly EvidenceSpan[] | undefined, by: number): EvidenceSpan[] {
+  return (spans ?? []).map((sp) => ({ ...sp, offset: sp.offset + by }));
+}
 
 /** The text the generator reads for an evidence item: its section heading, then the text. */
 export function evidenceContext(e: Pick<Evidence, 'section' | 'text'>): string {
@@ -53,6 +65,7 @@ export function selectEvidence(candidates: Candidate[], o: SelectOptions): Selec
   );
   const out: SelectedEvidence[] = [];
   let used = 0;
+  const share = Number.isFinite(o.budget) ? Math.max(MIN_SHARE, Math.floor(o.budget / o.k)) : Number.POSITIVE_INFINITY;
   for (const ci of order) {
     if (out.length >= o.k && !out.some((s) => adjacent(s, candidates[ci]))) continue;
     const c = candidates[ci];
@@ -61,15 +74,21 @@ export function selectEvidence(candidates: Candidate[], o: SelectOptions): Selec
     const unit = byId.get(item.unitId);
     if (!unit) continue;
     const cap = item.captionId ? byId.get(item.captionId) : undefined;
-    const text = itemText(c.doc.doc, item);
+    const fed = o.feed?.(c, share) ?? null;
+    const text = fed?.text ?? itemText(c.doc.doc, item);
     const host = out.find((s) => adjacent(s, c));
     if (host) {
       const first = c.item < host.items[0];
       const merged = first ? `${text}\n${host.evidence.text}` : `${host.evidence.text}\n${text}`;
       const tokens = o.counter.count(evidenceContext({ section: host.evidence.section, text: merged }));
-      if (used - host.evidence.tokens + tokens > o.budget) continue;
+      // A neighbour joins only while the evidence stays within its share: more distinct passages beat longer ones.
+      if (used - host.evidence.tokens + tokens > o.budget || tokens > share) continue;
       used += tokens - host.evidence.tokens;
       const e = host.evidence;
+      if (fed || e.spans) {
+        const own = fed?.spans ?? [];
+        e.spans = first ? [...own, ...shiftSpans(e.spans, text.length + 1)] : [...(e.spans ?? []), ...shiftSpans(own, e.text.length + 1)];
+      }
       e.text = merged;
       e.tokens = tokens;
       const rects = [unit, ...(item.more ?? []).map((id) => byId.get(id))]
@@ -85,10 +104,18 @@ export function selectEvidence(candidates: Candidate[], o: SelectOptions): Selec
     if (out.length >= o.k) continue;
     const more = (item.more ?? []).map((id) => byId.get(id)).filter((m): m is Unit => !!m);
     let e = makeEvidence(c, unit, cap, more, text, o.counter);
-    if (used + e.tokens > o.budget) {
-      const left = o.budget - used;
+    if (fed) e.spans = fed.spans;
+    const left = Math.min(share, o.budget - used);
+    if (e.tokens > left) {
       if (left < MIN_TRUNCATED) continue;
-      e = truncateEvidence(e, left, o.counter);
+      const refed = fed && o.feed?.(c, left);
+      if (refed) {
+        e.text = refed.text;
+        e.spans = refed.spans;
+        e.tokens = o.counter.count(evidenceContext(e));
+      }
+      // One sentence longer than what is left (a table row run, a reference list) is cut at a word.
+      if (e.tokens > left) e = truncateEvidence(e, left, o.counter);
     }
     used += e.tokens;
     out.push({
@@ -157,8 +184,14 @@ function truncateEvidence(e: Evidence, limit: number, counter: TokenCounter): Ev
   const text = parts.slice(0, lo).join('').trimEnd() + ' …';
   const share = text.length / Math.max(1, e.text.length);
   const lines = e.lineRects.slice(0, Math.max(1, Math.ceil(e.lineRects.length * share)));
+  // The text kept, without the ' …' that marks the cut.
+  const kept = text.length - 2;
+  const spans = e.spans
+    ?.filter((sp) => sp.offset < kept)
+    .map((sp) => (sp.offset + sp.end - sp.start <= kept ? sp : { ...sp, end: sp.start + (kept - sp.offset) }));
   return {
     ...e,
+    ...(spans ? { spans } : {}),
     text,
     lineRects: lines,
     bbox: e.kind === 'paragraph' ? rectUnion(lines) : e.bbox,
