@@ -64,8 +64,11 @@ describe.skipIf(!hasChromium || !existsSync(PAPER))('app (web mode, real service
     await page.locator(`wk-viewer .highlight[data-unit-id="${item.unitId}"]`).first().waitFor();
     expect(await page.locator('wk-viewer input[aria-label="Page number"]').inputValue()).toBe(String(item.page));
     await page.locator(`wk-viewer .page[data-page-number="${item.page}"][data-rendered]`).waitFor();
-    const { actual, expected } = await highlightBoxes(page, item);
+    // Only the quoted sentences are outlined; the rest of the unit is tinted.
+    expect(cited.spans?.length).toBeGreaterThan(0);
+    const { actual, expected } = await highlightBoxes(page, item, cited.spans);
     expect(actual.length).toBeGreaterThan(0);
+    expect(actual.length).toBeLessThan(item.lineRects.length + (item.continuation?.flatMap((c) => c.lineRects).length ?? 0) + 1);
     expect(boxesMatch(actual, expected), JSON.stringify({ actual, expected })).toBe(true);
     const scroller = (await page.locator('wk-viewer .scroller').boundingBox())!;
     expect(actual[0].y).toBeGreaterThanOrEqual(scroller.y - 1);

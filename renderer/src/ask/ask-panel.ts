@@ -143,7 +143,9 @@ export class AskPanel extends LitElement {
   private cite(turn: Turn, n: number): void {
     const citation = turn.answer?.citations.find((c) => c.n === n);
     const evidence = turn.evidence.find((e) => (citation ? e.unitId === citation.unitId : e.rank === n)) ?? turn.evidence.find((e) => e.rank === n);
-    if (evidence) this.dispatchEvent(new CustomEvent<Evidence>('show-evidence', { detail: evidence, bubbles: true, composed: true }));
+    // The citation's own sentences when it names them (a quote), else the sentences the evidence fed.
+    const detail = evidence && citation?.spans?.length ? { ...evidence, spans: citation.spans } : evidence;
+    if (detail) this.dispatchEvent(new CustomEvent<Evidence>('show-evidence', { detail, bubbles: true, composed: true }));
   }
 
   private renderAnswer(turn: Turn) {

@@ -120,10 +120,11 @@ export class PageView {
     this.highlightLayer.replaceChildren();
   }
 
-  addHighlight(unitId: string, rects: readonly Rect[], figure: boolean): HTMLElement[] {
+  /** `line`: cited lines; `context`: the rest of a cited unit, tinted; `figure`: a region. */
+  addHighlight(unitId: string, rects: readonly Rect[], style: 'line' | 'context' | 'figure'): HTMLElement[] {
     return rects.map((r, i) => {
       const el = document.createElement('div');
-      el.className = figure ? 'highlight figure' : 'highlight';
+      el.className = style === 'line' ? 'highlight' : `highlight ${style}`;
       el.dataset.unitId = unitId;
       el.dataset.page = String(this.number);
       el.dataset.rect = String(i);

@@ -21,6 +21,8 @@ export interface HighlightTarget {
   lineRects: Rect[];
   /** Lines of the same evidence on later pages. */
   continuation?: { page: number; lineRects: Rect[] }[];
+  /** The cited sentences: outlined, while the rest of the unit is only tinted. */
+  spans?: { page: number; lineRects: Rect[] }[];
 }
 
 type Zoom = number | 'fit-width';
@@ -278,20 +280,27 @@ export class PdfViewer extends LitElement {
     this.setCurrent(view.number);
   }
 
-  /** Shows a cited unit: scroll to it and outline its exact lines (a figure: its region). */
+  /**
+   * Shows a cited unit: scroll to it and outline its exact lines (a figure: its region). With spans,
+   * only the cited sentences are outlined and the rest of the unit is tinted, so the eye lands on them.
+   */
   showHighlight(target: HighlightTarget): HTMLElement[] {
     for (const view of this.pages) view.clearHighlights();
     const view = this.pages[target.page - 1];
     if (!view) return [];
     const rects = target.lineRects.length > 0 ? target.lineRects : [target.bbox];
     const region = target.kind === 'figure' || target.kind === 'table';
-    const els = view.addHighlight(target.unitId, region ? [target.bbox] : rects, region);
+    const spans = region ? [] : (target.spans ?? []).filter((s) => s.lineRects.length && this.pages[s.page - 1]);
+    const style = region ? 'figure' : spans.length ? 'context' : 'line';
+    const els = view.addHighlight(target.unitId, region ? [target.bbox] : rects, style);
     for (const part of target.continuation ?? []) {
       const more = this.pages[part.page - 1];
-      if (more && part.lineRects.length) els.push(...more.addHighlight(target.unitId, part.lineRects, false));
+      if (more && part.lineRects.length) els.push(...more.addHighlight(target.unitId, part.lineRects, style === 'context' ? 'context' : 'line'));
     }
-    const top = Math.min(...(region ? [target.bbox] : rects).map((r) => r[1]));
-    this.goToPage(target.page, top);
+    for (const s of spans) els.push(...this.pages[s.page - 1].addHighlight(target.unitId, s.lineRects, 'line'));
+    const first = spans[0];
+    if (first) this.goToPage(first.page, Math.min(...first.lineRects.map((r) => r[1])));
+    else this.goToPage(target.page, Math.min(...(region ? [target.bbox] : rects).map((r) => r[1])));
     return els;
   }
 

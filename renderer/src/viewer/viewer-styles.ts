@@ -27,6 +27,7 @@ export const viewerStyles = css`
 
   .highlightLayer { position: absolute; inset: 0; pointer-events: none; z-index: 3; }
   .highlight { position: absolute; background: rgb(255 200 0 / 0.38); outline: 2px solid rgb(230 150 0 / 0.9); border-radius: 2px; mix-blend-mode: multiply; animation: flash 1.2s ease-out 1; }
+  .highlight.context { background: rgb(255 200 0 / 0.12); outline: none; animation: none; }
   .highlight.figure { background: rgb(0 140 255 / 0.12); outline: 3px solid rgb(0 120 230 / 0.9); mix-blend-mode: normal; }
   @keyframes flash { from { outline-width: 6px; } to { } }
   @media (prefers-reduced-motion: reduce) { .highlight { animation: none; } }
