@@ -80,7 +80,7 @@ export type Scope = { docIds: string[] } | { library: true };
 export type RetrieverKind = 'hybrid' | 'bm25' | 'dense';
 
 export interface RetrieveOptions {
-  /** How many evidence items at most (default 5). */
+  /** How many evidence items at most (default 7: long passages are cut to their best sentences, so seven fit the default budget). */
   k?: number;
   /** Token budget for all evidence together (default 2,000), counted with the generator's tokenizer when one is installed. */
   budget?: number;

@@ -7,7 +7,8 @@ import type { Rect, RetrieverKind, UnitKind } from '../api.js';
 import type { DocumentModel } from '../model/document.js';
 import { throwIfCancelled } from '../errors.js';
 import type { DocumentIndex } from '../retrieval/document-index.js';
-import { retrieve, type RetrievalOptions } from '../retrieval/retrieve.js';
+import { extractiveAnswer } from '../retrieval/extractive.js';
+import { DEFAULT_K, retrieve, type RetrievalOptions } from '../retrieval/retrieve.js';
 import { words as wordsOf } from '../retrieval/tokenize.js';
 import { coverage, goldFor, hasPageGold, PASSAGE_HIT_COVERAGE } from './metrics.js';
 import { sourceGroup, type QuestionSet } from './questions.js';
@@ -17,7 +18,7 @@ export type Cutoff = (typeof CUTOFFS)[number];
 
 export interface EvalOptions {
   retriever?: RetrieverKind;
-  /** Evidence items fed to the model (default 5). */
+  /** Evidence items fed to the model (default: the sampler's, DEFAULT_K). */
   k?: number;
   /** Token budget of the fed evidence (default 2,000). */
   budget?: number;
@@ -55,12 +56,14 @@ export interface QuestionResult extends QuestionOutput {
   /** The same hits over the top 10 items ranked without a budget (whole items): what the ranking finds. */
   unbudgeted: { pageHit: Record<Cutoff, boolean>; passageHit: Record<Cutoff, boolean> | null };
   unresolvedPassages: number;
+  /** Lines a viewer highlights for each citation of the extractive answer over the fed evidence. */
+  citationLines: number[];
   /** Every gold page lacks a text layer (scanned): no text retriever can find it. */
   goldWithoutText: boolean;
 }
 
 export async function evaluateSet(set: QuestionSet, options: EvalOptions): Promise<QuestionResult[]> {
-  const k = options.k ?? 5;
+  const k = options.k ?? DEFAULT_K;
   const budget = options.budget ?? 2000;
   const byDoc = new Map<string, typeof set.questions>();
   for (const q of set.questions) byDoc.set(q.doc, [...(byDoc.get(q.doc) ?? []), q]);
@@ -101,6 +104,13 @@ export async function evaluateSet(set: QuestionSet, options: EvalOptions): Promi
       const rankedHits = hitsOf(ranked);
       const fedWords = new Set(fed.evidence.flatMap((e) => wordsOf(e.text)));
       const fedCovers = gold.passages.length ? gold.passages.some((p) => coverage(p, fedWords) >= PASSAGE_HIT_COVERAGE) : null;
+      const answer = extractiveAnswer(q.question, fed.evidence);
+      const citationLines = answer.citations.map((c) => {
+        const e = fed.evidence.find((x) => x.rank === c.n);
+        const spans = c.spans ?? e?.spans;
+        if (spans) return spans.reduce((n, sp) => n + sp.lineRects.length, 0);
+        return (e?.lineRects.length ?? 0) + (e?.continuation ?? []).reduce((n, part) => n + part.lineRects.length, 0);
+      });
       const r: QuestionResult = {
         id: q.id,
         evidence: fed.evidence.map((e) => ({ rank: e.rank, kind: e.kind, page: e.page, text: e.text, score: e.score, bbox: e.bbox })),
@@ -117,6 +127,7 @@ export async function evaluateSet(set: QuestionSet, options: EvalOptions): Promi
         fedCovers,
         unbudgeted: { pageHit: rankedHits.pageHit, passageHit: rankedHits.passageHit },
         unresolvedPassages: gold.unresolvedPassages,
+        citationLines,
         goldWithoutText,
       };
       results.push(r);
@@ -143,6 +154,8 @@ export interface Summary {
   bySource: Record<string, { n: number; pageRecall5: number }>;
   meanTokens: number;
   maxTokens: number;
+  /** Lines highlighted per citation of the extractive answers: median and 90th percentile, and how many citations. */
+  citationLines: { median: number; p90: number; n: number };
   meanMs: number;
   p95Ms: number;
   unresolvedPassages: number;
@@ -191,6 +204,7 @@ export function summarize(results: QuestionResult[]): Summary {
     bySource,
     meanTokens: Math.round(mean(results.map((r) => r.tokens))),
     maxTokens: Math.max(0, ...results.map((r) => r.tokens)),
+    citationLines: spread(results.flatMap((r) => r.citationLines)),
     meanMs: round(mean(ms), 2),
     p95Ms: round(ms[Math.min(ms.length - 1, Math.floor(ms.length * 0.95))] ?? 0, 2),
     unresolvedPassages: results.reduce((a, r) => a + r.unresolvedPassages, 0),
@@ -200,6 +214,12 @@ export function summarize(results: QuestionResult[]): Summary {
       (r) => r.pageHit[5],
     ),
   };
+}
+
+function spread(xs: number[]): Summary['citationLines'] {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? 0;
+  return { median: at(0.5), p90: at(0.9), n: s.length };
 }
 
 function round(v: number, digits = 3): number {

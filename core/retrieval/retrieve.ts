@@ -17,7 +17,7 @@ import { expandAcronyms } from './acronyms.js';
 import { selectEvidence, type Candidate, type SelectedEvidence } from './select.js';
 import { tokenize } from './tokenize.js';
 import { unpackVectors } from './vectors.js';
-import { feedItem, type TermWeights } from './windows.js';
+import { feedItem, termKey, type TermWeights } from './windows.js';
 
 export interface RetrievalOptions extends RetrieveOptions {
   /** Adds image similarity to figure/table items of indexes that have image vectors from it. */
@@ -98,6 +98,12 @@ async function queryVector(embedder: Embedder, question: string): Promise<Float3
   return v;
 }
 
+/**
+ * Evidence items fed by default. Items are cut to their best sentences within an equal share of the
+ * budget, so seven fit in 2,000 tokens; on litqa2-dev seven cover a gold passage for 26 of 27
+ * questions where five covered 23.
+ */
+export const DEFAULT_K = 7;
 const DEFAULT_SAME_PAGE = 1;
 const DEFAULT_KIND_PRIOR: Partial<Record<UnitKind, number>> = { reference: 0.5 };
 
@@ -127,7 +133,7 @@ export interface RetrievalResult {
 
 export async function retrieve(docs: ScopedDocument[], fullQuestion: string, options: RetrievalOptions = {}): Promise<RetrievalResult> {
   const question = options.keepInstructions ? fullQuestion : questionForRetrieval(fullQuestion);
-  const k = options.k ?? 5;
+  const k = options.k ?? DEFAULT_K;
   const budget = options.budget ?? 2000;
   const embedder = options.embedder ?? null;
   const tuning: LexicalTuning = { ...DEFAULT_LEXICAL_TUNING, ...options.lexical };
@@ -277,7 +283,8 @@ const weightCache = new WeakMap<DocumentIndex, { query: WeightedQuery; weights: 
 function termWeights(d: ScopedDocument, query: WeightedQuery): TermWeights {
   const hit = weightCache.get(d.index);
   if (hit?.query === query) return hit.weights;
-  const weights = new Map([...query].map(([t, w]) => [t, w * idf(d.index.lexical, t)]));
+  const weights = new Map<string, number>();
+  for (const [t, w] of query) weights.set(termKey(t), Math.max(weights.get(termKey(t)) ?? 0, w * idf(d.index.lexical, t)));
   weightCache.set(d.index, { query, weights });
   return weights;
 }

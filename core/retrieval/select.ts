@@ -65,6 +65,7 @@ export function selectEvidence(candidates: Candidate[], o: SelectOptions): Selec
   );
   const out: SelectedEvidence[] = [];
   let used = 0;
+  const origin = new Map<SelectedEvidence, Candidate>();
   const share = Number.isFinite(o.budget) ? Math.max(MIN_SHARE, Math.floor(o.budget / o.k)) : Number.POSITIVE_INFINITY;
   for (const ci of order) {
     if (out.length >= o.k && !out.some((s) => adjacent(s, candidates[ci]))) continue;
@@ -77,12 +78,11 @@ export function selectEvidence(candidates: Candidate[], o: SelectOptions): Selec
     const fed = o.feed?.(c, share) ?? null;
     const text = fed?.text ?? itemText(c.doc.doc, item);
     const host = out.find((s) => adjacent(s, c));
-    if (host) {
-      const first = c.item < host.items[0];
-      const merged = first ? `${text}\n${host.evidence.text}` : `${host.evidence.text}\n${text}`;
-      const tokens = o.counter.count(evidenceContext({ section: host.evidence.section, text: merged }));
-      // A neighbour joins only while the evidence stays within its share: more distinct passages beat longer ones.
-      if (used - host.evidence.tokens + tokens > o.budget || tokens > share) continue;
+    const first = host ? c.item < host.items[0] : false;
+    const merged = host ? (first ? `${text}\n${host.evidence.text}` : `${host.evidence.text}\n${text}`) : '';
+    const tokens = host ? o.counter.count(evidenceContext({ section: host.evidence.section, text: merged })) : 0;
+    // A neighbour joins while the evidence stays within its share; past it, it is an item of its own.
+    if (host && used - host.evidence.tokens + tokens <= o.budget && tokens <= share) {
       used += tokens - host.evidence.tokens;
       const e = host.evidence;
       if (fed || e.spans) {
@@ -118,15 +118,38 @@ export function selectEvidence(candidates: Candidate[], o: SelectOptions): Selec
       if (e.tokens > left) e = truncateEvidence(e, left, o.counter);
     }
     used += e.tokens;
-    out.push({
+    const picked: SelectedEvidence = {
       evidence: e,
       unitIds: itemUnitIds(item),
       pages: [...new Set([unit, ...(cap ? [cap] : []), ...more].map((x) => x.page))],
       items: [c.item],
-    });
+    };
+    out.push(picked);
+    origin.set(picked, c);
   }
+  grow(out, origin, o, used);
   out.forEach((s, i) => (s.evidence.rank = i + 1));
   return out;
+}
+
+/**
+ * Budget the k items left unused goes to widening their windows, best-ranked first: more of the
+ * passage around the matching sentences, never another item's share.
+ */
+function grow(out: SelectedEvidence[], origin: Map<SelectedEvidence, Candidate>, o: SelectOptions, used: number): void {
+  if (!o.feed || !Number.isFinite(o.budget)) return;
+  for (const s of out) {
+    const left = o.budget - used;
+    const c = origin.get(s);
+    if (left < 16) return;
+    if (!c || s.items.length > 1 || !s.evidence.spans || s.evidence.text.endsWith(' …')) continue;
+    const wider = o.feed(c, s.evidence.tokens + left);
+    if (!wider || wider.text.length <= s.evidence.text.length) continue;
+    const tokens = o.counter.count(evidenceContext({ section: s.evidence.section, text: wider.text }));
+    if (tokens - s.evidence.tokens > left) continue;
+    used += tokens - s.evidence.tokens;
+    Object.assign(s.evidence, { text: wider.text, spans: wider.spans, tokens });
+  }
 }
 
 function adjacent(s: SelectedEvidence, c: Candidate): boolean {

@@ -8,7 +8,7 @@ import type { EvidenceSpan } from '../api.js';
 import type { DocumentModel, TextSpan, Unit } from '../model/document.js';
 import { sentenceRanges } from '../model/sentences.js';
 import type { TokenCounter } from './budget.js';
-import { unitMap, type IndexItem } from './items.js';
+import { itemText, unitMap, type IndexItem } from './items.js';
 import { tokenize } from './tokenize.js';
 
 /**
@@ -36,7 +36,7 @@ interface Sentence extends TextSpan {
 
 const TEXT_KINDS = new Set(['paragraph', 'footnote', 'reference', 'caption', 'equation', 'heading']);
 
-/** The sentences of an item in reading order; null for figures and tables (fed whole, caption first). */
+/** The sentences of a text item in reading order; null for figures and tables. */
 function itemSentences(doc: DocumentModel, item: IndexItem): Sentence[] | null {
   const byId = unitMap(doc);
   const head = byId.get(item.unitId);
@@ -55,6 +55,16 @@ export interface Fed {
   spans: EvidenceSpan[];
 }
 
+/**
+ * A figure or table is fed whole, caption first; only the caption's sentences are spans, since the
+ * text inside the region (axis labels, panel letters, cells) is nothing to quote.
+ */
+function captioned(doc: DocumentModel, item: IndexItem): Fed | null {
+  const cap = unitMap(doc).get(item.captionId ?? '');
+  if (!cap) return null;
+  return { text: itemText(doc, item), spans: unitSpans(cap).map((s) => ({ ...s, unitId: cap.id, offset: s.start })) };
+}
+
 /** Joins sentences as itemText joins units: a space within a unit, a line break between units. */
 function join(sentences: readonly Sentence[]): Fed {
   let text = '';
@@ -67,8 +77,13 @@ function join(sentences: readonly Sentence[]): Fed {
   return { text, spans };
 }
 
-/** Question terms weighted by how much they say (idf): what a window is scored on. */
+/** Question terms weighted by how much they say (idf), keyed by `termKey`: what a window is scored on. */
 export type TermWeights = ReadonlyMap<string, number>;
+
+/** A term without its joiners, so a question's "MSH5" meets the paper's "MSH-5". */
+export function termKey(term: string): string {
+  return term.replace(/[-./_'’]/g, '');
+}
 
 /**
  * The fed part of an item within `limit` tokens (the section heading included, as evidenceContext
@@ -76,13 +91,14 @@ export type TermWeights = ReadonlyMap<string, number>;
  * question weight (ties: the earlier run). Null for figures and tables.
  */
 export function feedItem(doc: DocumentModel, item: IndexItem, weights: TermWeights, limit: number, counter: TokenCounter, section?: string): Fed | null {
+  if (item.captionId) return captioned(doc, item);
   const sentences = itemSentences(doc, item);
   if (!sentences?.length) return null;
   const head = section ? counter.count(`[${section}]`) + 1 : 0;
   const tokens = sentences.map((s) => counter.count(s.text) + 1);
   const total = tokens.reduce((a, b) => a + b, 0);
   if (head + total <= limit) return join(sentences);
-  const terms = sentences.map((s) => new Set(tokenize(s.text)));
+  const terms = sentences.map((s) => new Set(tokenize(s.text).map(termKey)));
   let best = { from: 0, to: 1, score: -1 };
   for (let i = 0; i < sentences.length; i++) {
     let used = head;

@@ -8,7 +8,7 @@ const filler = (topic: string, n: number) =>
 describe('feeding the best sentences of long passages', () => {
   it('feeds the window that holds the answer, with spans pointing into the evidence text and the unit', async () => {
     const answer = 'The sparse Cholesky factor is updated at every iteration of the bobyqa optimizer.';
-    const text = `${filler('long', 30)} ${answer} ${filler('tail', 30)}`;
+    const text = `${filler('long', 60)} ${answer} ${filler('tail', 60)}`;
     const doc = syntheticDoc([
       { text },
       ...Array.from({ length: 6 }, (_, i) => ({ text: `Another passage ${i} mentions the optimizer${' and its factor'.repeat(i)} once, but mostly talks about hiking huts and soup in the valley.`, page: i + 2 })),
@@ -19,7 +19,8 @@ describe('feeding the best sentences of long passages', () => {
     const top = evidence.find((e) => e.unitId === 'u0000')!;
     expect(top.text).toContain(answer);
     expect(top.text.length).toBeLessThan(text.length);
-    expect(top.tokens).toBeLessThanOrEqual(400);
+    // Widened with the budget the short items left, never past it.
+    expect(top.tokens).toBeGreaterThan(400);
     for (const s of top.spans!) {
       expect(top.text.slice(s.offset, s.offset + s.end - s.start)).toBe(doc.units[0].text.slice(s.start, s.end));
       expect(s.lineRects.length).toBeGreaterThan(0);
