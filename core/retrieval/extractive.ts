@@ -54,6 +54,9 @@ export function isFragment(s: string): boolean {
   if (words.length < 5) return true;
   const visible = s.replace(/\s+/g, '').length;
   if ((s.match(/\p{L}/gu)?.length ?? 0) < 0.55 * visible) return true;
+  // Program output and table rows ("npar AIC BIC logLik ... 4 1802 1815 -897"): mostly bare numbers.
+  const tokens = s.split(/\s+/).length;
+  if ((s.match(/(?:^|\s)[-+]?\d[\d.,e-]*(?=\s|$)/g)?.length ?? 0) > 0.25 * tokens) return true;
   if (/^[\p{Ll},;)\]]/u.test(s) || s.endsWith('…')) return true;
   if (/\b[ACGTU]{12,}\b/.test(s)) return true;
   // "Smith, J. A., Jones, B. (2019). Title. Journal 12, 1–9." and DOIs: a reference, not a claim.

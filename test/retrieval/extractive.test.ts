@@ -59,3 +59,11 @@ describe('extractive answers quote whole sentences the question picks', () => {
     expect(a.answerable).toBe(false);
   });
 });
+
+describe('fragments', () => {
+  it('treats program output and table rows as no sentence', async () => {
+    const { isFragment } = await import('../../core/retrieval/extractive.js');
+    expect(isFragment('Data: sleepstudy Models: fm1: Reaction ~ Days npar AIC BIC logLik deviance fm3 4 1802 1815 -897 1794 fm2 5 1762 1778 -876 1752 42.08 1 8.8e-11.')).toBe(true);
+    expect(isFragment('Starting that night they were restricted to 3 hours of sleep per night.')).toBe(false);
+  });
+});
