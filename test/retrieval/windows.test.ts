@@ -47,3 +47,16 @@ describe('feeding the best sentences of long passages', () => {
     expect(all.find((x) => x.unitId === 'u0001')?.text).toBe(doc.units[1].text);
   });
 });
+
+describe('publisher furniture', () => {
+  it('is never evidence: licence notes, dates and panel letters', async () => {
+    const doc = syntheticDoc([
+      { text: '© The Author(s) 2024. Open Access This article is licensed under a Creative Commons Attribution 4.0 International License about editing.' },
+      { text: 'Received: 28 April 2023 Accepted: 13 May 2024 editing' },
+      { text: 'A B C' },
+      { text: 'Genome editing with the exonuclease editor was precise in every cell line we tested.' },
+    ]);
+    const index = await indexDocument(doc);
+    expect(index.items.map((it) => it.unitId)).toEqual(['u0003']);
+  });
+});
