@@ -148,6 +148,12 @@ describe.skipIf(!hasChromium)('app (web mode, fake service)', () => {
     await page.locator('wk-viewer button[aria-label="Zoom in"]').click();
     const after = Number(await page.locator('wk-viewer .page[data-page-number="1"]').getAttribute('data-scale'));
     expect(after).toBeCloseTo(before * 1.2, 3);
+    // Ctrl+= and Ctrl+- zoom the PDF the same steps.
+    const scale = () => page.locator('wk-viewer .page[data-page-number="1"]').getAttribute('data-scale').then(Number);
+    await page.keyboard.press('Control+=');
+    await expect.poll(scale).toBeCloseTo(after * 1.2, 3);
+    await page.keyboard.press('Control+-');
+    await expect.poll(scale).toBeCloseTo(after, 3);
     await page.locator('wk-viewer button[aria-label="Fit width"]').click();
 
     await page.locator('wk-viewer button[aria-label="Toggle thumbnails"]').click();

@@ -99,6 +99,8 @@ export class AppShell extends LitElement {
           open: () => void this.openRequest(),
           find: () => this.viewer.openFind(),
           focusQuestion: () => this.askPanel.focusQuestion(),
+          zoomIn: () => this.viewer.zoomIn(),
+          zoomOut: () => this.viewer.zoomOut(),
         }),
       );
     }
