@@ -142,6 +142,16 @@ describe.skipIf(!hasChromium)('app (web mode, fake service)', () => {
     await expect.poll(() => page.locator('wk-viewer .find-status').textContent()).toContain('page 437');
     await expect.poll(() => page.locator('wk-viewer input[aria-label="Page number"]').inputValue()).toBe('437');
     await page.locator('wk-viewer .page[data-page-number="437"] .find-hit').first().waitFor();
+    // Just the matched words are marked, and Enter steps match by match ("Page 437 heading", "... on page 437 about").
+    const marks = page.locator('wk-viewer .page[data-page-number="437"] mark.find-hit');
+    expect(await marks.count()).toBe(2);
+    expect((await marks.first().textContent())?.toLowerCase()).toBe('page 437');
+    await expect.poll(() => page.locator('wk-viewer .find-status').textContent()).toContain('1 of 2');
+    await find.press('Enter');
+    await expect.poll(() => page.locator('wk-viewer .find-status').textContent()).toContain('2 of 2');
+    await expect.poll(() => marks.nth(1).getAttribute('class')).toContain('current');
+    await find.press('Shift+Enter');
+    await expect.poll(() => marks.first().getAttribute('class')).toContain('current');
     await expect.poll(() => statusText(page)).toBe('fixture — Page 437');
 
     const before = Number(await page.locator('wk-viewer .page[data-page-number="1"]').getAttribute('data-scale'));

@@ -99,21 +99,39 @@ export class PageView {
     delete this.div.dataset.rendered;
   }
 
-  /** Marks text runs holding the find query; whole runs, which is what pdf.js text items are. */
+  /**
+   * Marks every occurrence of the find query inside the text runs (a <mark> around just the matched
+   * characters, so the eye lands on the words, not the whole run); returns how many.
+   */
   markFind(query: string): number {
     if (!this.textDiv) return 0;
     const q = query.toLowerCase();
     let hits = 0;
-    for (const span of this.textDiv.querySelectorAll('span')) {
-      const hit = q.length > 0 && (span.textContent ?? '').toLowerCase().includes(q);
-      span.classList.toggle('find-hit', hit);
-      if (hit) hits++;
+    for (const span of this.textDiv.querySelectorAll<HTMLElement>('span:not(.markedContent)')) {
+      const text = span.textContent ?? '';
+      // Runs marked for an earlier query go back to plain text first.
+      if (span.querySelector('mark')) span.textContent = text;
+      if (!q || !text.toLowerCase().includes(q)) continue;
+      const lower = text.toLowerCase();
+      const parts: (string | HTMLElement)[] = [];
+      let from = 0;
+      for (let i = lower.indexOf(q); i >= 0; i = lower.indexOf(q, i + q.length)) {
+        const mark = document.createElement('mark');
+        mark.className = 'find-hit';
+        mark.textContent = text.slice(i, i + q.length);
+        parts.push(text.slice(from, i), mark);
+        from = i + q.length;
+        hits++;
+      }
+      parts.push(text.slice(from));
+      span.replaceChildren(...parts);
     }
     return hits;
   }
 
-  firstFindHit(): HTMLElement | null {
-    return this.textDiv?.querySelector<HTMLElement>('span.find-hit') ?? null;
+  /** The find marks on this page in reading order (the text layer keeps pdf.js's order). */
+  findHits(): HTMLElement[] {
+    return [...(this.textDiv?.querySelectorAll<HTMLElement>('mark.find-hit') ?? [])];
   }
 
   clearHighlights(): void {

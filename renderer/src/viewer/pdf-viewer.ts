@@ -344,24 +344,40 @@ export class PdfViewer extends LitElement {
       this.findResult = result;
       for (const view of this.pages) view.markFind(query);
     }
-    const pages = this.findResult.pages;
+    const { pages, total } = this.findResult;
     if (pages.length === 0) {
       this.findStatus = 'Not found';
       return;
     }
-    // Next page with a hit after the current one, wrapping around.
-    const from = this.findIndex >= 0 ? pages[this.findIndex].page : backwards ? this.currentPage : this.currentPage - 1;
-    let index = backwards ? pages.map((p) => p.page).findLastIndex((p) => p < from) : pages.findIndex((p) => p.page > from);
-    if (index < 0) index = backwards ? pages.length - 1 : 0;
+    // Match by match: the first one from the current page on (backwards: before it), then each next, wrapping.
+    const firstOf: number[] = [];
+    pages.reduce((n, p) => (firstOf.push(n), n + p.count), 0);
+    let index: number;
+    if (this.findIndex >= 0) index = (this.findIndex + (backwards ? total - 1 : 1)) % total;
+    else if (backwards) {
+      const at = pages.map((p) => p.page).findLastIndex((p) => p < this.currentPage);
+      index = at < 0 ? total - 1 : firstOf[at] + pages[at].count - 1;
+    } else {
+      const at = pages.findIndex((p) => p.page >= this.currentPage);
+      index = at < 0 ? 0 : firstOf[at];
+    }
     this.findIndex = index;
-    const { page, count } = pages[index];
-    this.findStatus = `${this.findResult.total} matches on ${pages.length} pages — page ${page} (${count})`;
+    const at = firstOf.findLastIndex((n) => n <= index);
+    const { page } = pages[at];
+    this.findStatus = `${index + 1} of ${total} matches — page ${page}`;
     this.goToPage(page);
-    // The hit's run exists once the page's text layer is drawn; then bring that line into view.
+    // The marks exist once the page's text layer is drawn; then bring the current one into view.
     const view = this.pages[page - 1];
     for (let i = 0; i < 40 && view.state !== 'rendered'; i++) await new Promise((r) => setTimeout(r, 50));
-    const hit = view.firstFindHit();
-    if (hit) this.goToPage(page, hit.offsetTop / this.scale);
+    const hits = view.findHits();
+    for (const h of this.renderRoot.querySelectorAll('mark.find-hit.current')) h.classList.remove('current');
+    // A match across two text runs is counted but has no mark: the nearest one stands for it.
+    const hit = hits[Math.min(index - firstOf[at], hits.length - 1)];
+    if (hit) {
+      hit.classList.add('current');
+      const run = hit.parentElement ?? hit;
+      this.goToPage(page, run.offsetTop / this.scale);
+    }
   }
 
   private onFindKey(e: KeyboardEvent): void {

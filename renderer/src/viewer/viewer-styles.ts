@@ -41,5 +41,6 @@ export const viewerStyles = css`
   .textLayer ::selection { background: color-mix(in srgb, AccentColor, transparent 70%); }
   .textLayer br::selection { background: transparent; }
   .textLayer .endOfContent { display: block; position: absolute; inset: 100% 0 0; z-index: 0; cursor: default; user-select: none; }
-  .textLayer .find-hit { background: rgb(180 0 170 / 0.25); border-radius: 2px; }
+  .textLayer .find-hit { background: rgb(180 0 170 / 0.25); color: transparent; border-radius: 2px; padding: 0; }
+  .textLayer .find-hit.current { background: rgb(255 120 0 / 0.55); outline: 2px solid rgb(230 90 0); }
 `;
