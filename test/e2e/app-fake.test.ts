@@ -177,6 +177,31 @@ describe.skipIf(!hasChromium)('app (web mode, fake service)', () => {
     await expect.poll(() => page.locator('wk-ask textarea').evaluate((el) => (el as { matches(s: string): boolean }).matches(':focus'))).toBe(true);
   });
 
+  it('folds the side panels away under 1,000 px and shows them over the PDF on demand', async () => {
+    const { page } = browser;
+    const size = page.viewportSize()!;
+    await page.setViewportSize({ width: 900, height: 700 });
+    try {
+      const library = page.locator('wk-library');
+      const ask = page.locator('wk-ask');
+      await expect.poll(() => library.isVisible()).toBe(false);
+      expect(await ask.isVisible()).toBe(false);
+      // The PDF takes the whole width.
+      expect((await page.locator('wk-viewer').boundingBox())!.width).toBeGreaterThan(880);
+      await page.getByRole('button', { name: 'Library' }).click();
+      await expect.poll(() => library.isVisible()).toBe(true);
+      await page.locator('wk-viewer .scroller').click({ position: { x: 600, y: 300 } });
+      await page.keyboard.press('Control+l');
+      await expect.poll(() => ask.isVisible()).toBe(true);
+      expect(await library.isVisible()).toBe(false);
+      await expect.poll(() => page.locator('wk-ask textarea').evaluate((el) => (el as { matches(s: string): boolean }).matches(':focus'))).toBe(true);
+      await screenshot(page, 'e2e-fake-narrow.png');
+    } finally {
+      await page.setViewportSize(size);
+    }
+    await expect.poll(() => page.locator('wk-library').isVisible()).toBe(true);
+  });
+
   it('follows a dark OS theme', async () => {
     const { page } = browser;
     await page.emulateMedia({ colorScheme: 'dark' });

@@ -21,6 +21,9 @@ import type { ReopenRequest } from './doc-problem.js';
 import './doc-problem.js';
 import { placeText, problemOf, type Place } from './status.js';
 
+/** Narrower than this, the side panels fold away (kept in step with the stylesheet's media query). */
+const NARROW = '(max-width: 999.98px)';
+
 export class AppShell extends LitElement {
   static override properties = {
     client: { attribute: false },
@@ -34,6 +37,7 @@ export class AppShell extends LitElement {
     activeUnit: { state: true },
     place: { state: true },
     reopening: { state: true },
+    openPanel: { type: String, reflect: true, attribute: 'open-panel' },
   };
 
   declare client: AppClient | undefined;
@@ -48,6 +52,8 @@ export class AppShell extends LitElement {
   /** Where the viewer is in the document on screen; the status bar shows it when there is no message. */
   declare place: Place | null;
   declare reopening: boolean;
+  /** Under 1,000 px the side panels fold away; this one is shown over the viewer ('' = none). */
+  declare openPanel: '' | 'library' | 'ask';
   private conversations = new Conversations();
   /** Passwords given this session, so the viewer can open what the service could; never stored. */
   private passwords = new Map<string, string>();
@@ -61,7 +67,21 @@ export class AppShell extends LitElement {
     wk-library { grid-row: 1; grid-column: 1; }
     wk-viewer { grid-row: 1; grid-column: 2; }
     wk-ask { grid-row: 1; grid-column: 3; }
-    .status { grid-row: 2; grid-column: 1 / -1; font-size: 12px; padding: 2px 8px; border-top: 1px solid var(--border); background: var(--panel-bg); color: var(--muted); min-height: 1.4em; }
+    .footer { grid-row: 2; grid-column: 1 / -1; display: flex; align-items: center; gap: 6px; border-top: 1px solid var(--border); background: var(--panel-bg); }
+    .status { flex: 1; font-size: 12px; padding: 2px 8px; color: var(--muted); min-height: 1.4em; }
+    .panels { display: none; }
+    .panels button { font: inherit; font-size: 12px; padding: 0 8px; border: 1px solid var(--border); border-radius: 4px; background: var(--card-bg, transparent); color: inherit; cursor: pointer; }
+    .panels button[aria-pressed='true'] { border-color: var(--accent); color: var(--accent); }
+    /* Under 1,000 px the PDF keeps the width; library and questions fold into panels shown over it. */
+    @media (max-width: 999.98px) {
+      :host { grid-template-columns: minmax(0, 1fr); }
+      wk-viewer { grid-column: 1; }
+      wk-library, wk-ask { display: none; position: fixed; top: 0; bottom: 1.6em; z-index: 6; background: var(--panel-bg); box-shadow: 0 0 16px rgb(0 0 0 / 0.3); }
+      wk-library { left: 0; width: min(280px, 85vw); }
+      wk-ask { right: 0; width: min(380px, 95vw); }
+      :host([open-panel='library']) wk-library, :host([open-panel='ask']) wk-ask { display: block; }
+      .panels { display: inline-flex; gap: 4px; padding-left: 6px; }
+    }
     .drop { position: fixed; inset: 0; display: grid; place-items: center; background: rgb(0 100 255 / 0.15); border: 4px dashed var(--accent); font-size: 22px; pointer-events: none; z-index: 10; }
     input[type='file'] { display: none; }
   `;
@@ -78,6 +98,7 @@ export class AppShell extends LitElement {
     this.dragging = false;
     this.activeUnit = '';
     this.place = null;
+    this.openPanel = '';
     this.reopening = false;
   }
 
@@ -98,7 +119,7 @@ export class AppShell extends LitElement {
         installShortcuts(window, {
           open: () => void this.openRequest(),
           find: () => this.viewer.openFind(),
-          focusQuestion: () => this.askPanel.focusQuestion(),
+          focusQuestion: () => this.focusQuestion(),
           zoomIn: () => this.viewer.zoomIn(),
           zoomOut: () => this.viewer.zoomOut(),
         }),
@@ -171,7 +192,7 @@ export class AppShell extends LitElement {
     if (command.type === 'open') void this.openRequest();
     else if (command.type === 'close') void this.select('');
     else if (command.type === 'find') this.viewer.openFind();
-    else if (command.type === 'focus-question') this.askPanel.focusQuestion();
+    else if (command.type === 'focus-question') this.focusQuestion();
     else if (command.type === 'show-document') void this.refresh().then(() => this.select(command.docId));
   }
 
@@ -207,7 +228,18 @@ export class AppShell extends LitElement {
   }
 
   /** Shows `docId` (or nothing); called again whenever the library changes, so it does only what changed. */
+  /** In a narrow window the question box lives in the folded ask panel: unfold it first. */
+  private focusQuestion(): void {
+    if (matchMedia(NARROW).matches) this.openPanel = 'ask';
+    void this.updateComplete.then(() => this.askPanel.focusQuestion());
+  }
+
+  private togglePanel(panel: 'library' | 'ask'): void {
+    this.openPanel = this.openPanel === panel ? '' : panel;
+  }
+
   private async select(docId: string): Promise<void> {
+    if (this.openPanel === 'library') this.openPanel = '';
     const changed = docId !== this.selectedId;
     // A failed or cancelled document is not loaded: its panel says why instead.
     const wanted = docId && !problemOf(this.documents.find((d) => d.id === docId)) ? docId : '';
@@ -320,7 +352,13 @@ export class AppShell extends LitElement {
       <wk-ask .client=${this.client} .conversations=${this.conversations} docId=${this.selectedId}
         ?ready=${doc?.status === 'ready'} unavailable=${problem ?? ''} ?extractive=${this.extractive} .renderRegion=${this.regionRendererFor(this.pdf)}
         activeUnit=${this.activeUnit} @show-evidence=${(e: CustomEvent<Evidence>) => this.showEvidence(e.detail)}></wk-ask>
-      <div class="status" role="status" aria-live="polite">${this.message || placeText(doc, this.pdf ? this.place : null)}</div>
+      <div class="footer">
+        <span class="panels">
+          <button aria-pressed=${String(this.openPanel === 'library')} @click=${() => this.togglePanel('library')}>Library</button>
+          <button aria-pressed=${String(this.openPanel === 'ask')} @click=${() => this.togglePanel('ask')}>Ask</button>
+        </span>
+        <div class="status" role="status" aria-live="polite">${this.message || placeText(doc, this.pdf ? this.place : null)}</div>
+      </div>
       ${this.dragging ? html`<div class="drop">Drop a PDF to open it</div>` : ''}
       <input type="file" accept="application/pdf,.pdf" multiple aria-hidden="true" tabindex="-1"
         @change=${(e: Event) => {
