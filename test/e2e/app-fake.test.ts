@@ -85,6 +85,22 @@ describe.skipIf(!hasChromium)('app (web mode, fake service)', () => {
     await screenshot(page, 'e2e-fake-citation.png');
   });
 
+  it('asks the whole library in a conversation of its own and back', async () => {
+    const { page } = browser;
+    const paperTurns = await page.locator('wk-ask article.turn').count();
+    await page.getByRole('radio', { name: 'Whole library' }).check();
+    await expect.poll(() => page.locator('wk-ask article.turn').count()).toBe(0);
+    await ask(page, asks, 'Which papers discuss random effects?');
+    expect(service.calls).toContain('ask:[library] Which papers discuss random effects?');
+    expect(await page.locator('wk-ask article.turn').count()).toBe(1);
+    // A citation opens its document and highlights there; the library conversation stays.
+    await page.locator('wk-ask .cite[data-cite="1"]').first().click();
+    await page.locator('wk-viewer .highlight[data-unit-id="u0007"]').first().waitFor();
+    expect(await page.locator('wk-ask article.turn').count()).toBe(1);
+    await page.getByRole('radio', { name: 'This paper' }).check();
+    await expect.poll(() => page.locator('wk-ask article.turn').count()).toBe(paperTurns);
+  });
+
   it('shows a figure evidence item as a thumbnail and highlights its region', async () => {
     const { page } = browser;
     const item = page.locator('wk-evidence button.item[data-unit-id="u0009"]');

@@ -228,6 +228,17 @@ export class AppShell extends LitElement {
   }
 
   /** Shows `docId` (or nothing); called again whenever the library changes, so it does only what changed. */
+  private titleCache: { docs: DocumentSummary[]; titles: Map<string, string> } | null = null;
+
+  /** Titles of the documents a library question can draw on (ready ones), made once per list. */
+  private readyTitles(): Map<string, string> {
+    if (this.titleCache?.docs !== this.documents) {
+      const titles = new Map(this.documents.filter((d) => d.status === 'ready').map((d) => [d.id, d.title || d.fileName]));
+      this.titleCache = { docs: this.documents, titles };
+    }
+    return this.titleCache.titles;
+  }
+
   /** In a narrow window the question box lives in the folded ask panel: unfold it first. */
   private focusQuestion(): void {
     if (matchMedia(NARROW).matches) this.openPanel = 'ask';
@@ -349,7 +360,7 @@ export class AppShell extends LitElement {
               @open-request=${() => void this.openRequest()}></wk-doc-problem>`
           : ''}
       </wk-viewer>
-      <wk-ask .client=${this.client} .conversations=${this.conversations} docId=${this.selectedId}
+      <wk-ask .client=${this.client} .conversations=${this.conversations} docId=${this.selectedId} .titles=${this.readyTitles()}
         ?ready=${doc?.status === 'ready'} unavailable=${problem ?? ''} ?extractive=${this.extractive} .renderRegion=${this.regionRendererFor(this.pdf)}
         activeUnit=${this.activeUnit} @show-evidence=${(e: CustomEvent<Evidence>) => this.showEvidence(e.detail)}></wk-ask>
       <div class="footer">
