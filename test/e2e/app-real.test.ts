@@ -74,6 +74,15 @@ describe.skipIf(!hasChromium || !existsSync(PAPER))('app (web mode, real service
     expect(actual[0].y).toBeGreaterThanOrEqual(scroller.y - 1);
     expect(actual[0].y).toBeLessThanOrEqual(scroller.y + scroller.height);
 
+    // The paper's own links work: an internal one (a citation, a section reference) scrolls the viewer.
+    const link = page.locator(`wk-viewer .page[data-page-number="${item.page}"] .linkLayer a[data-internal]`).first();
+    await link.waitFor({ timeout: 10_000 });
+    const scrollTop = () => page.locator('wk-viewer .scroller').evaluate((el) => (el as { scrollTop: number }).scrollTop);
+    const before = await scrollTop();
+    await link.click();
+    await expect.poll(scrollTop).not.toBe(before);
+    await page.locator(`wk-ask .cite[data-cite="${cited.n}"]`).first().click();
+
     // Question first in the picture: the panel had scrolled to the end of the answer.
     await page.locator('wk-ask .turns').evaluate((el) => void ((el as { scrollTop: number }).scrollTop = 0));
     const shot = await screenshot(page, 'e2e-real-answer.png');

@@ -7,6 +7,10 @@
 import type { Rect } from '../../../core/api.js';
 import { TextLayer } from '../pdf/pdfjs.js';
 import type { PDFDocumentProxy } from '../pdf/pdfjs.js';
+import { linkAreas } from './links.js';
+
+/** Where an internal link of the page leads: the viewer scrolls there. */
+export type LinkHandler = (page: number, y: number) => void;
 
 export type PageState = 'empty' | 'rendering' | 'rendered';
 
@@ -24,7 +28,12 @@ export class PageView {
   /** Bumped on every reset so a render that finishes late knows it is stale. */
   private generation = 0;
 
-  constructor(readonly number: number, width: number, height: number) {
+  constructor(
+    readonly number: number,
+    width: number,
+    height: number,
+    private readonly onLink?: LinkHandler,
+  ) {
     this.width = width;
     this.height = height;
     this.div = document.createElement('div');
@@ -84,6 +93,42 @@ export class PageView {
     this.cancel = undefined;
     this.div.dataset.rendered = 'true';
     this.markFind(findQuery);
+    void this.addLinks(pdf, generation);
+  }
+
+  private async addLinks(pdf: PDFDocumentProxy, generation: number): Promise<void> {
+    // A page whose annotations cannot be read still shows; it just has no links.
+    const areas = await pdf
+      .getPage(this.number)
+      .then((page) => linkAreas(pdf, page))
+      .catch(() => []);
+    if (generation !== this.generation || !areas.length || !this.textDiv) return;
+    const layer = document.createElement('div');
+    layer.className = 'linkLayer';
+    for (const area of areas) {
+      const a = document.createElement('a');
+      const [x0, y0, x1, y1] = area.rect;
+      a.style.left = `calc(var(--total-scale-factor) * ${x0}px)`;
+      a.style.top = `calc(var(--total-scale-factor) * ${y0}px)`;
+      a.style.width = `calc(var(--total-scale-factor) * ${x1 - x0}px)`;
+      a.style.height = `calc(var(--total-scale-factor) * ${y1 - y0}px)`;
+      if (area.url) {
+        a.href = area.url;
+        a.target = '_blank';
+        a.rel = 'noopener noreferrer';
+        a.title = area.url;
+      } else if (area.target) {
+        const target = area.target;
+        a.href = '#';
+        a.dataset.internal = 'true';
+        a.addEventListener('click', (e) => {
+          e.preventDefault();
+          void target().then((t) => t && this.onLink?.(t.page, t.y));
+        });
+      }
+      layer.append(a);
+    }
+    this.textDiv.after(layer);
   }
 
   /** Frees the canvas (memory) when the page is far from view or the zoom changed. */
@@ -93,6 +138,7 @@ export class PageView {
     this.cancel = undefined;
     this.canvas?.remove();
     this.textDiv?.remove();
+    this.div.querySelector('.linkLayer')?.remove();
     this.canvas = undefined;
     this.textDiv = undefined;
     this.state = 'empty';

@@ -131,7 +131,7 @@ export class PdfViewer extends LitElement {
     if (!first || pdf !== this.loadedPdf) return;
     this.observer = new IntersectionObserver((entries) => this.onIntersect(entries), { root: this.scroller, rootMargin: '100% 0px' });
     for (let n = 1; n <= pdf.numPages; n++) {
-      const view = new PageView(n, first.width, first.height);
+      const view = new PageView(n, first.width, first.height, (page, y) => this.goToPage(page, y));
       this.pages.push(view);
       this.pagesEl.append(view.div);
     }

@@ -25,6 +25,9 @@ export const viewerStyles = css`
   .page canvas { position: absolute; inset: 0; display: block; }
   .empty { margin: auto; color: var(--muted); text-align: center; padding: 48px; }
 
+  .linkLayer { position: absolute; inset: 0; z-index: 4; pointer-events: none; }
+  .linkLayer a { position: absolute; pointer-events: auto; border-radius: 2px; }
+  .linkLayer a:hover, .linkLayer a:focus-visible { background: rgb(0 120 230 / 0.12); outline: 1px solid rgb(0 120 230 / 0.5); }
   .highlightLayer { position: absolute; inset: 0; pointer-events: none; z-index: 3; }
   .highlight { position: absolute; background: rgb(255 200 0 / 0.38); outline: 2px solid rgb(230 150 0 / 0.9); border-radius: 2px; mix-blend-mode: multiply; animation: flash 1.2s ease-out 1; }
   .highlight.context { background: rgb(255 200 0 / 0.12); outline: none; animation: none; }
