@@ -36,6 +36,15 @@ export interface SelectOptions {
   feed?: (c: Candidate, limit: number) => Fed | null;
 }
 
+/** Slots at the end of the list where a neighbour too long to merge with its host may go. */
+const NEIGHBOUR_SLOTS = 2;
+
+/** The MMR order, then the neighbours that waited (read as they are pushed). */
+function* inTurn(order: readonly number[], waiting: readonly number[]): Generator<number> {
+  yield* order;
+  for (let i = 0; i < waiting.length; i++) yield waiting[i];
+}
+
 /** Below this many tokens left, a long unit is skipped rather than cut to a stub. */
 const MIN_TRUNCATED = 64;
 /**
@@ -67,7 +76,8 @@ export function selectEvidence(candidates: Candidate[], o: SelectOptions): Selec
   let used = 0;
   const origin = new Map<SelectedEvidence, Candidate>();
   const share = Number.isFinite(o.budget) ? Math.max(MIN_SHARE, Math.floor(o.budget / o.k)) : Number.POSITIVE_INFINITY;
-  for (const ci of order) {
+  const waiting: number[] = [];
+  for (const ci of inTurn(order, waiting)) {
     if (out.length >= o.k && !out.some((s) => adjacent(s, candidates[ci]))) continue;
     const c = candidates[ci];
     const byId = unitMap(c.doc.doc);
@@ -81,7 +91,8 @@ export function selectEvidence(candidates: Candidate[], o: SelectOptions): Selec
     const first = host ? c.item < host.items[0] : false;
     const merged = host ? (first ? `${text}\n${host.evidence.text}` : `${host.evidence.text}\n${text}`) : '';
     const tokens = host ? o.counter.count(evidenceContext({ section: host.evidence.section, text: merged })) : 0;
-    // A neighbour joins while the evidence stays within its share; past it, it is an item of its own.
+    // A neighbour joins while the evidence stays within its share; past it, it is an item of its own, but
+    // only in the last slots: the first ones go to passages elsewhere, so they reach more places.
     if (host && used - host.evidence.tokens + tokens <= o.budget && tokens <= share) {
       used += tokens - host.evidence.tokens;
       const e = host.evidence;
@@ -102,6 +113,10 @@ export function selectEvidence(candidates: Candidate[], o: SelectOptions): Selec
       continue;
     }
     if (out.length >= o.k) continue;
+    if (host && out.length < o.k - NEIGHBOUR_SLOTS && !waiting.includes(ci)) {
+      waiting.push(ci);
+      continue;
+    }
     const more = (item.more ?? []).map((id) => byId.get(id)).filter((m): m is Unit => !!m);
     let e = makeEvidence(c, unit, cap, more, text, o.counter);
     if (fed) e.spans = fed.spans;
