@@ -6,10 +6,10 @@
  * Failures reject with `WukongError` (see errors.ts); streams end with an `error` event instead.
  */
 import type { ErrorInfo } from './errors.js';
-import type { DocumentModel, Rect, Unit } from './model/document.js';
+import type { DocumentModel, Rect, TextSpan, Unit } from './model/document.js';
 
 export type { ErrorCode, ErrorInfo } from './errors.js';
-export type { DocumentModel, Page, Rect, SectionNode, Unit, UnitKind } from './model/document.js';
+export type { DocumentModel, Page, Rect, SectionNode, TextSpan, Unit, UnitKind } from './model/document.js';
 
 // ---------------------------------------------------------------- documents
 
@@ -82,7 +82,7 @@ export type Scope = { docIds: string[] } | { library: true };
 export type RetrieverKind = 'hybrid' | 'bm25' | 'dense';
 
 export interface RetrieveOptions {
-  /** How many evidence items at most (default 5). */
+  /** How many evidence items at most (default 7: long passages are cut to their best sentences, so seven fit the default budget). */
   k?: number;
   /** Token budget for all evidence together (default 2,000), counted with the generator's tokenizer when one is installed. */
   budget?: number;
@@ -90,8 +90,19 @@ export interface RetrieveOptions {
 }
 
 /**
- * One piece of evidence, ready to cite and highlight: the unit's own place and text (kind, page,
- * bbox, lineRects, text, section, label, as in Unit) plus its rank and score for this question.
+ * A sentence fed as evidence: `start`/`end` are offsets into its unit's text (as in Unit.spans),
+ * `offset` is where it begins in the evidence's own `text`.
+ */
+export interface EvidenceSpan extends TextSpan {
+  unitId: string;
+  offset: number;
+}
+
+/**
+ * One piece of evidence, ready to cite and highlight: the unit's place (kind, page, bbox, lineRects
+ * of the whole unit, section, label, as in Unit), the text fed to the model (the unit's sentences
+ * that best match the question when the whole unit would not fit its share of the budget), and its
+ * rank and score for this question.
  */
 export interface Evidence extends Pick<Unit, 'kind' | 'page' | 'bbox' | 'lineRects' | 'text' | 'section' | 'label'> {
   /** 1-based: the citation number shown as [rank]. */
@@ -103,6 +114,8 @@ export interface Evidence extends Pick<Unit, 'kind' | 'page' | 'bbox' | 'lineRec
   tokens: number;
   /** Parts of the evidence on other pages (a paragraph running onto the next page, a caption over the page break). */
   continuation?: { page: number; lineRects: Rect[] }[];
+  /** The sentences `text` is made of, in order; the viewer highlights these and marks the rest of the unit lightly. */
+  spans?: EvidenceSpan[];
 }
 
 export interface ChatTurn {
@@ -132,6 +145,8 @@ export interface Citation {
   docId: string;
   unitId: string;
   page: number;
+  /** The evidence sentences this citation quotes or rests on; absent = the evidence's own spans. */
+  spans?: EvidenceSpan[];
 }
 
 /** One sentence of a generated answer, checked against the evidence it cites. */

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { evaluateSet, loadQuestionSet, questionOutput, summarize, type Summary } from '../../core/eval/index.js';
+import { DEFAULT_K } from '../../core/retrieval/retrieve.js';
 import { toWriteError } from '../../core/errors.js';
 import { defaultHome } from '../../core/service/index.js';
 import { LocalService } from '../../core/service/service.js';
@@ -13,7 +14,7 @@ export const evalCommand: Command = {
   summary: 'Run a question set (../shared/eval format) through the sampler; write per-question evidence and print metrics.',
   positionals: ['set-dir'],
   flags: {
-    k: { type: 'number', description: 'evidence items per question (default 10)' },
+    k: { type: 'number', description: 'evidence items fed per question (default 7, as the app feeds)' },
     budget: { type: 'number', description: 'token budget of the evidence (default 2000)' },
     retriever: { type: 'string', value: 'hybrid|bm25|dense', description: 'scoring (default hybrid)' },
     out: { type: 'string', value: 'FILE', description: 'write one JSON line per question to FILE' },
@@ -22,7 +23,7 @@ export const evalCommand: Command = {
   examples: ['wukong eval ../shared/eval/litqa2-dev --retriever bm25 --out bm25.jsonl'],
   async run({ args, io, env }) {
     const retriever = retrieverFlag(args.flags.retriever) ?? 'hybrid';
-    const k = positiveInt('k', args.flags.k) ?? 10;
+    const k = positiveInt('k', args.flags.k) ?? DEFAULT_K;
     const budget = positiveInt('budget', args.flags.budget);
     const set = await loadQuestionSet(resolve(args.positionals[0]));
     const out = args.flags.out as string | undefined;
@@ -59,14 +60,17 @@ export const evalCommand: Command = {
 
 function formatSummary(dir: string, retriever: string, s: Summary): string {
   const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+  const at = (r: Record<1 | 3 | 5 | 10, number>) => [1, 3, 5, 10].map((c) => pct(r[c as 1 | 3 | 5 | 10])).join('  ');
   const lines = [
-    `${dir} — ${retriever}: ${s.questions} questions (${s.counted} with gold pages)`,
-    `  page-recall@1/3/5/10   ${[1, 3, 5, 10].map((c) => pct(s.pageRecall[c as 1 | 3 | 5 | 10])).join('  ')}`,
+    `${dir} — ${retriever}: ${s.questions} questions (${s.counted} with gold pages); fed = the evidence within the budget`,
+    `  page-recall@1/3/5/10   ${at(s.pageRecall)}   (top 10 without budget: ${at(s.unbudgeted.pageRecall)})`,
   ];
   if (s.passageHit) {
-    lines.push(`  passage-hit@1/3/5/10   ${[1, 3, 5, 10].map((c) => pct(s.passageHit![c as 1 | 3 | 5 | 10])).join('  ')}  (${s.passageQuestions} questions with gold passages)`);
+    lines.push(`  passage-hit@1/3/5/10   ${at(s.passageHit)}   (top 10 without budget: ${at(s.unbudgeted.passageHit!)})  (${s.passageQuestions} questions with gold passages)`);
+    lines.push(`  fed evidence covering a gold passage: ${pct(s.fedCoverage ?? 0)}`);
   }
   for (const [g, v] of Object.entries(s.byGroup)) lines.push(`  page-recall@5 ${g.padEnd(8)} ${pct(v.pageRecall5)} of ${v.n}`);
   lines.push(`  tokens fed: mean ${s.meanTokens}, max ${s.maxTokens}; retrieval ms: mean ${s.meanMs}, p95 ${s.p95Ms}`);
+  lines.push(`  lines highlighted per citation (extractive answers): median ${s.citationLines.median}, p90 ${s.citationLines.p90} over ${s.citationLines.n}`);
   return lines.join('\n');
 }

@@ -4,7 +4,7 @@ import { jsonFlag, printJson, truncate, type Command } from '../command.js';
 import { cliService, openReady } from '../open.js';
 
 export const retrievalFlags = {
-  k: { type: 'number', description: 'how many evidence items (default 5)' },
+  k: { type: 'number', description: 'how many evidence items (default 7)' },
   budget: { type: 'number', description: 'token budget for all evidence (default 2000)' },
   retriever: { type: 'string', value: 'hybrid|bm25|dense', description: 'scoring (default hybrid)' },
   password: { type: 'string', description: 'password of an encrypted PDF' },

@@ -7,7 +7,8 @@ import type { Rect, RetrieverKind, UnitKind } from '../api.js';
 import type { DocumentModel } from '../model/document.js';
 import { throwIfCancelled } from '../errors.js';
 import type { DocumentIndex } from '../retrieval/document-index.js';
-import { retrieve, type RetrievalOptions } from '../retrieval/retrieve.js';
+import { extractiveAnswer } from '../retrieval/extractive.js';
+import { DEFAULT_K, retrieve, type RetrievalOptions } from '../retrieval/retrieve.js';
 import { words as wordsOf } from '../retrieval/tokenize.js';
 import { coverage, goldFor, hasPageGold, PASSAGE_HIT_COVERAGE } from './metrics.js';
 import { sourceGroup, type QuestionSet } from './questions.js';
@@ -17,7 +18,7 @@ export type Cutoff = (typeof CUTOFFS)[number];
 
 export interface EvalOptions {
   retriever?: RetrieverKind;
-  /** Evidence items fed to the model (default 5). */
+  /** Evidence items fed to the model (default: the sampler's, DEFAULT_K). */
   k?: number;
   /** Token budget of the fed evidence (default 2,000). */
   budget?: number;
@@ -45,18 +46,24 @@ export interface QuestionResult extends QuestionOutput {
   goldPages: number[];
   /** Counted in page recall (has gold pages or gold passages). */
   counted: boolean;
-  /** Pages of each of the top 10 ranked items (unbounded budget), for recall@k. */
+  /** Pages of each fed item (k items within the budget), for recall@k: what the model sees. */
   rankedPages: number[][];
   pageHit: Record<Cutoff, boolean>;
-  /** Null when the question has no gold passage. */
+  /** Null when the question has no gold passage. Fed items: a hit holds >= 60% of a gold passage's words. */
   passageHit: Record<Cutoff, boolean> | null;
+  /** All fed evidence together holds >= 60% of a gold passage's words; null without gold passages. */
+  fedCovers: boolean | null;
+  /** The same hits over the top 10 items ranked without a budget (whole items): what the ranking finds. */
+  unbudgeted: { pageHit: Record<Cutoff, boolean>; passageHit: Record<Cutoff, boolean> | null };
   unresolvedPassages: number;
+  /** Lines a viewer highlights for each citation of the extractive answer over the fed evidence. */
+  citationLines: number[];
   /** Every gold page lacks a text layer (scanned): no text retriever can find it. */
   goldWithoutText: boolean;
 }
 
 export async function evaluateSet(set: QuestionSet, options: EvalOptions): Promise<QuestionResult[]> {
-  const k = options.k ?? 5;
+  const k = options.k ?? DEFAULT_K;
   const budget = options.budget ?? 2000;
   const byDoc = new Map<string, typeof set.questions>();
   for (const q of set.questions) byDoc.set(q.doc, [...(byDoc.get(q.doc) ?? []), q]);
@@ -71,25 +78,39 @@ export async function evaluateSet(set: QuestionSet, options: EvalOptions): Promi
       const t0 = performance.now();
       const fed = await retrieve([scoped], q.question, { ...base, k, budget });
       const ms = performance.now() - t0;
-      // Ranking metrics look at the top 10 regardless of the budget: what the sampler would pick.
+      // Ranking metrics count what is fed (k items in the budget); the top 10 without a budget is reported beside them.
       const ranked = await retrieve([scoped], q.question, { ...base, k: 10, budget: Number.POSITIVE_INFINITY });
       const gold = goldFor(q, scoped.doc);
       const counted = hasPageGold(q);
       const textPages = new Set(scoped.doc.units.filter((u) => u.text.trim()).map((u) => u.page));
       const goldWithoutText = gold.pages.length > 0 && gold.pages.every((p) => !textPages.has(p));
       const goldPages = new Set(gold.pages);
-      const rankedPages = ranked.units.map((u) => u.pages);
-      const pageHit = {} as Record<Cutoff, boolean>;
-      for (const c of CUTOFFS) pageHit[c] = counted && rankedPages.slice(0, c).some((ps) => ps.some((p) => goldPages.has(p)));
-      let passageHit: Record<Cutoff, boolean> | null = null;
-      if (gold.passages.length) {
-        const hits = ranked.evidence.map((e) => {
-          const ws = new Set(wordsOf(e.text));
-          return gold.passages.some((p) => coverage(p, ws) >= PASSAGE_HIT_COVERAGE);
-        });
-        passageHit = {} as Record<Cutoff, boolean>;
-        for (const c of CUTOFFS) passageHit[c] = hits.slice(0, c).some(Boolean);
-      }
+      const hitsOf = (res: typeof fed) => {
+        const pages = res.units.map((u) => u.pages);
+        const pageHit = {} as Record<Cutoff, boolean>;
+        for (const c of CUTOFFS) pageHit[c] = counted && pages.slice(0, c).some((ps) => ps.some((p) => goldPages.has(p)));
+        let passageHit: Record<Cutoff, boolean> | null = null;
+        if (gold.passages.length) {
+          const hits = res.evidence.map((e) => {
+            const ws = new Set(wordsOf(e.text));
+            return gold.passages.some((p) => coverage(p, ws) >= PASSAGE_HIT_COVERAGE);
+          });
+          passageHit = {} as Record<Cutoff, boolean>;
+          for (const c of CUTOFFS) passageHit[c] = hits.slice(0, c).some(Boolean);
+        }
+        return { pages, pageHit, passageHit };
+      };
+      const fedHits = hitsOf(fed);
+      const rankedHits = hitsOf(ranked);
+      const fedWords = new Set(fed.evidence.flatMap((e) => wordsOf(e.text)));
+      const fedCovers = gold.passages.length ? gold.passages.some((p) => coverage(p, fedWords) >= PASSAGE_HIT_COVERAGE) : null;
+      const answer = extractiveAnswer(q.question, fed.evidence);
+      const citationLines = answer.citations.map((c) => {
+        const e = fed.evidence.find((x) => x.rank === c.n);
+        const spans = c.spans ?? e?.spans;
+        if (spans) return spans.reduce((n, sp) => n + sp.lineRects.length, 0);
+        return (e?.lineRects.length ?? 0) + (e?.continuation ?? []).reduce((n, part) => n + part.lineRects.length, 0);
+      });
       const r: QuestionResult = {
         id: q.id,
         evidence: fed.evidence.map((e) => ({ rank: e.rank, kind: e.kind, page: e.page, text: e.text, score: e.score, bbox: e.bbox })),
@@ -100,10 +121,13 @@ export async function evaluateSet(set: QuestionSet, options: EvalOptions): Promi
         sources: q.evidence_sources ?? [],
         goldPages: gold.pages,
         counted,
-        rankedPages,
-        pageHit,
-        passageHit,
+        rankedPages: fedHits.pages,
+        pageHit: fedHits.pageHit,
+        passageHit: fedHits.passageHit,
+        fedCovers,
+        unbudgeted: { pageHit: rankedHits.pageHit, passageHit: rankedHits.passageHit },
         unresolvedPassages: gold.unresolvedPassages,
+        citationLines,
         goldWithoutText,
       };
       results.push(r);
@@ -121,11 +145,17 @@ export interface Summary {
   /** Questions with gold passages, and the share hit at each cutoff. */
   passageQuestions: number;
   passageHit: Record<Cutoff, number> | null;
+  /** Share of questions with gold passages whose fed evidence, all items together, covers one. */
+  fedCoverage: number | null;
+  /** Page recall and passage hit of the top 10 ranked without a budget. */
+  unbudgeted: { pageRecall: Record<Cutoff, number>; passageHit: Record<Cutoff, number> | null };
   /** Page recall@5 by evidence source group and by each source label. */
   byGroup: Record<string, { n: number; pageRecall5: number }>;
   bySource: Record<string, { n: number; pageRecall5: number }>;
   meanTokens: number;
   maxTokens: number;
+  /** Lines highlighted per citation of the extractive answers: median and 90th percentile, and how many citations. */
+  citationLines: { median: number; p90: number; n: number };
   meanMs: number;
   p95Ms: number;
   unresolvedPassages: number;
@@ -137,14 +167,19 @@ export interface Summary {
 export function summarize(results: QuestionResult[]): Summary {
   const counted = results.filter((r) => r.counted);
   const rate = (rs: QuestionResult[], f: (r: QuestionResult) => boolean) => (rs.length ? round(rs.filter(f).length / rs.length) : 0);
-  const pageRecall = {} as Record<Cutoff, number>;
-  for (const c of CUTOFFS) pageRecall[c] = rate(counted, (r) => r.pageHit[c]);
   const withPassages = results.filter((r) => r.passageHit);
-  let passageHit: Record<Cutoff, number> | null = null;
-  if (withPassages.length) {
-    passageHit = {} as Record<Cutoff, number>;
-    for (const c of CUTOFFS) passageHit[c] = rate(withPassages, (r) => r.passageHit![c]);
-  }
+  const recall = (pick: (r: QuestionResult) => Pick<QuestionResult, 'pageHit' | 'passageHit'>) => {
+    const pageRecall = {} as Record<Cutoff, number>;
+    for (const c of CUTOFFS) pageRecall[c] = rate(counted, (r) => pick(r).pageHit[c]);
+    let passageHit: Record<Cutoff, number> | null = null;
+    if (withPassages.length) {
+      passageHit = {} as Record<Cutoff, number>;
+      for (const c of CUTOFFS) passageHit[c] = rate(withPassages, (r) => pick(r).passageHit![c]);
+    }
+    return { pageRecall, passageHit };
+  };
+  const { pageRecall, passageHit } = recall((r) => r);
+  const unbudgeted = recall((r) => r.unbudgeted);
   const byGroup: Summary['byGroup'] = {};
   for (const g of ['text', 'visual'] as const) {
     const rs = counted.filter((r) => r.group === g);
@@ -163,10 +198,13 @@ export function summarize(results: QuestionResult[]): Summary {
     pageRecall,
     passageQuestions: withPassages.length,
     passageHit,
+    fedCoverage: withPassages.length ? rate(withPassages, (r) => r.fedCovers === true) : null,
+    unbudgeted,
     byGroup,
     bySource,
     meanTokens: Math.round(mean(results.map((r) => r.tokens))),
     maxTokens: Math.max(0, ...results.map((r) => r.tokens)),
+    citationLines: spread(results.flatMap((r) => r.citationLines)),
     meanMs: round(mean(ms), 2),
     p95Ms: round(ms[Math.min(ms.length - 1, Math.floor(ms.length * 0.95))] ?? 0, 2),
     unresolvedPassages: results.reduce((a, r) => a + r.unresolvedPassages, 0),
@@ -176,6 +214,12 @@ export function summarize(results: QuestionResult[]): Summary {
       (r) => r.pageHit[5],
     ),
   };
+}
+
+function spread(xs: number[]): Summary['citationLines'] {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? 0;
+  return { median: at(0.5), p90: at(0.9), n: s.length };
 }
 
 function round(v: number, digits = 3): number {

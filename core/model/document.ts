@@ -2,6 +2,17 @@ import type { Rect } from './geometry.js';
 
 export type { Rect } from './geometry.js';
 
+/**
+ * A run of a unit's text (one sentence): character offsets into `Unit.text`, its page, and one rectangle
+ * per line it touches, cut at the sentence's first and last character where it starts or ends mid-line.
+ */
+export interface TextSpan {
+  start: number;
+  end: number;
+  page: number;
+  lineRects: Rect[];
+}
+
 /** What a unit is. Figures and tables are regions; their caption is a separate `caption` unit. */
 export type UnitKind =
   | 'paragraph'
@@ -40,6 +51,11 @@ export interface Unit {
   lineRects: Rect[];
   /** Normalised text (ligatures expanded, hyphenation joined). Figures/tables: the text inside the region. */
   text: string;
+  /**
+   * The unit's sentences, each with the (part-)lines it covers, so a citation can highlight one sentence
+   * rather than the whole paragraph. Absent for figures, tables and units recognised by OCR.
+   */
+  spans?: TextSpan[];
   /** Headings from the root of the section tree down to the unit's own section. */
   section: string[];
   /** "Figure 3", "Table 2", "Section 4.1", "Eq. (5)", when the unit has one. */

@@ -15,6 +15,7 @@ import { mayHoldGraphics } from './graphics-gate.js';
 import { openPdf } from './load.js';
 import { simplifyTitle } from './normalize.js';
 import { splitReferences } from './references.js';
+import { sentenceSpans } from './spans.js';
 import { assignLevels, buildTree, type OutlineEntry } from './sections.js';
 import { textStats } from './stats.js';
 import { paperTitle } from './title.js';
@@ -38,7 +39,7 @@ export interface ParseOptions {
 const DEFAULT_PAGE_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_BYTES = 2 ** 30;
 export const PARSER_NAME = 'wukong-pdf';
-export const PARSER_VERSION = `1.1.0+pdfjs-${pdfjsVersion}`;
+export const PARSER_VERSION = `1.2.0+pdfjs-${pdfjsVersion}`;
 
 export async function parsePdf(data: Uint8Array, fileName: string, options: ParseOptions = {}): Promise<DocumentModel> {
   const started = performance.now();
@@ -309,6 +310,10 @@ function toUnit(b: Block, id: string, ids: Map<Block, string>, section: string[]
     text: b.text,
     section,
   };
+  if (!b.region && b.kind !== 'equation') {
+    const spans = sentenceSpans(b.text, b.lines, b.page);
+    if (spans.length) unit.spans = spans;
+  }
   if (b.label) unit.label = b.label;
   if (b.link && ids.has(b.link)) {
     if (b.kind === 'caption') unit.targetId = ids.get(b.link);

@@ -8,7 +8,7 @@ import { buildItems, DEFAULT_FIELD_WEIGHTS, itemFields, itemText, unitMap, type 
 import { packVectors, type PackedVectors } from './vectors.js';
 
 /** Bumped whenever the index layout or its scoring fields change: older indexes are rebuilt. */
-export const INDEX_VERSION = 4;
+export const INDEX_VERSION = 5;
 
 /** What indexing a document produces and the library stores (JSON-safe). */
 export interface DocumentIndex {

@@ -1,9 +1,14 @@
 /**
- * `ask --no-model`: the answer is the evidence sentences that share most of the question's terms,
- * quoted verbatim and cited [n] with the evidence rank, so nothing is claimed beyond the text.
+ * `ask --no-model`: the answer is the evidence sentences the question picks, quoted whole and cited
+ * [n] with the evidence rank, so nothing is claimed beyond the text. Each citation carries the spans
+ * it quotes, so the viewer highlights those sentences and not the whole passage.
  */
-import type { Answer, Citation, Evidence } from '../api.js';
+import type { Answer, Citation, Evidence, EvidenceSpan } from '../api.js';
+import { sentenceRanges, splitSentences } from '../model/sentences.js';
+import { questionForRetrieval } from './question.js';
 import { tokenize } from './tokenize.js';
+
+export { splitSentences };
 
 export const NOT_ANSWERABLE_TEXT = 'The selected passages do not appear to answer this question.';
 
@@ -14,73 +19,104 @@ export interface ExtractiveOptions {
   minCoverage?: number;
 }
 
-const MAX_SENTENCE_CHARS = 400;
-
 /**
  * Words that frame a question rather than name what it is about ("what does REML *stand for*",
  * "how is X *defined* in the *paper*"): a sentence need not repeat them to answer it.
  */
 const FRAME_TERMS = new Set(
-  tokenize('stand stands standing mean means meaning refer refers called call describe described explain explained define defined definition paper article authors study work propose proposed use used using')
+  tokenize('stand stands standing mean means meaning refer refers called call describe described explain explained define defined definition paper article authors study work propose proposed use used using approximately'),
 );
 
-// Abbreviations after which a full stop does not end a sentence ("et al.", "Fig. 3", "e.g.").
-const ABBREV = /\b(?:et al|e\.g|i\.e|cf|vs|Fig|Figs|Eq|Eqs|Tab|Sec|No|approx|resp|ca|Dr|Prof|St)\.$|\b\p{Lu}\.$/u;
+/** Questions that ask for a quantity: a sentence with a number answers them better. */
+const ASKS_NUMBER = /\b(how (?:many|much|long|often|large|big|small|fast|far|old)|what (?:percentage|proportion|fraction|number|concentration|temperature|size|length|amount|dose|ratio|rate)|at what (?:\w+ )?(?:temperature|concentration|time|age|dose|rate))\b/i;
+/** Units a question may name ("in nm", "%", "°C"): a sentence quoting that unit is the one asked for. */
+const UNITS = /(%|°\s?c|ºc|\b(?:[kmµnp]?m|[mµn]?g|[mµn]?l|kda|bp|kb|nt|aa|h|hr|hrs|hours?|min|minutes?|s|sec|days?|weeks?|years?|fold|x)\b)/giu;
 
-export function splitSentences(text: string): string[] {
-  const out: string[] = [];
-  for (const line of text.split(/\n+/)) {
-    const parts = line.replace(/\s+/g, ' ').split(/(?<=[.!?])\s+(?=[\p{Lu}\p{N}("“[])/u);
-    let cur = '';
-    for (const p of parts) {
-      cur = cur ? `${cur} ${p}` : p;
-      if (!ABBREV.test(cur)) {
-        out.push(cur.trim());
-        cur = '';
-      }
-    }
-    if (cur.trim()) out.push(cur.trim());
-  }
-  return out.filter((s) => s.length > 0);
+/** One sentence a quote may come from: the evidence's own span when it has spans, else a cut of its text. */
+interface Candidate {
+  e: Evidence;
+  text: string;
+  span?: EvidenceSpan;
+  order: number;
 }
 
-export function extractiveAnswer(question: string, evidence: Evidence[], options: ExtractiveOptions = {}): Answer {
+function candidates(e: Evidence): Candidate[] {
+  if (e.spans?.length) return e.spans.map((span, order) => ({ e, span, order, text: e.text.slice(span.offset, span.offset + span.end - span.start) }));
+  return sentenceRanges(e.text).map(([a, b], order) => ({ e, order, text: e.text.slice(a, b) }));
+}
+
+/**
+ * Not a sentence a person would quote: figure-panel labels and axis text ("A B C 0 10 20"), pieces of
+ * a sentence cut at a page or budget edge, bibliography entries, sequences (primers).
+ */
+export function isFragment(s: string): boolean {
+  const words = s.match(/\p{L}{2,}/gu) ?? [];
+  if (words.length < 5) return true;
+  const visible = s.replace(/\s+/g, '').length;
+  if ((s.match(/\p{L}/gu)?.length ?? 0) < 0.55 * visible) return true;
+  // Program output and table rows ("npar AIC BIC logLik ... 4 1802 1815 -897"): mostly bare numbers.
+  const tokens = s.split(/\s+/).length;
+  if ((s.match(/(?:^|\s)[-+]?\d[\d.,e-]*(?=\s|$)/g)?.length ?? 0) > 0.25 * tokens) return true;
+  if (/^[\p{Ll},;)\]]/u.test(s) || s.endsWith('…')) return true;
+  if (/\b[ACGTU]{12,}\b/.test(s)) return true;
+  // "Smith, J. A., Jones, B. (2019). Title. Journal 12, 1–9." and DOIs: a reference, not a claim.
+  if (/\bdoi[:.]|https?:\/\//i.test(s) || (s.match(/\b\p{Lu}\.\s?(?:\p{Lu}\.\s?)?,/gu)?.length ?? 0) >= 2) return true;
+  return false;
+}
+
+export function extractiveAnswer(fullQuestion: string, evidence: Evidence[], options: ExtractiveOptions = {}): Answer {
   const t0 = performance.now();
   const maxSentences = options.maxSentences ?? 3;
   const minCoverage = options.minCoverage ?? 0.3;
+  const question = questionForRetrieval(fullQuestion);
+  const pool = evidence.filter((e) => e.kind !== 'reference').flatMap(candidates).filter((c) => !isFragment(c.text));
+  const termsOf = pool.map((c) => new Set(tokenize(c.text)));
+  // A term every candidate holds (the paper's topic) tells sentences apart less than a rare one.
+  const df = new Map<string, number>();
+  for (const ts of termsOf) for (const t of ts) df.set(t, (df.get(t) ?? 0) + 1);
   const qTerms = new Map<string, number>();
-  // Numbers and technical compounds pin an answer down more than common words do.
-  for (const t of tokenize(question)) if (!FRAME_TERMS.has(t)) qTerms.set(t, /[\p{N}-]/u.test(t) ? 2 : 1);
+  for (const t of tokenize(question)) {
+    if (FRAME_TERMS.has(t)) continue;
+    // Numbers and technical compounds pin an answer down more than common words do.
+    const base = /[\p{N}-]/u.test(t) ? 2 : 1;
+    qTerms.set(t, base * (1 + Math.log((pool.length + 1) / ((df.get(t) ?? 0) + 1)) / 4));
+  }
   const totalWeight = [...qTerms.values()].reduce((a, b) => a + b, 0);
   // "What does REML stand for?": the sentence that defines the acronym, "restricted maximum likelihood (REML)", answers it.
   const acronyms = [...question.matchAll(/\b(\p{Lu}[\p{Lu}\p{N}]+)\b/gu)].map((m) => m[1]);
-  const definesAcronym = (sentence: string) => acronyms.some((a) => sentence.includes(`(${a})`));
-  const scored: { sentence: string; e: Evidence; coverage: number; order: number }[] = [];
+  const asksNumber = ASKS_NUMBER.test(question);
+  const units = new Set([...question.matchAll(UNITS)].map((m) => m[1].toLowerCase().replace(/\s/g, '')));
+  const scored: { c: Candidate; coverage: number }[] = [];
   if (totalWeight > 0) {
-    for (const e of evidence) {
-      const sentences = splitSentences(e.text.split(/\n/).join('\n'));
-      sentences.forEach((sentence, order) => {
-        const terms = new Set(tokenize(sentence));
-        let w = 0;
-        for (const [t, tw] of qTerms) if (terms.has(t)) w += tw;
-        const coverage = w / totalWeight + (definesAcronym(sentence) ? 0.5 : 0);
-        if (coverage >= minCoverage && w >= Math.min(2, totalWeight)) scored.push({ sentence, e, coverage, order });
-      });
-    }
+    pool.forEach((c, i) => {
+      let w = 0;
+      let hits = 0;
+      for (const [t, tw] of qTerms) {
+        if (!termsOf[i].has(t)) continue;
+        w += tw;
+        hits++;
+      }
+      let coverage = w / totalWeight;
+      if (acronyms.some((a) => c.text.includes(`(${a})`))) coverage += 0.5;
+      if (asksNumber && /\d/.test(c.text)) coverage += 0.1;
+      if (units.size && [...c.text.matchAll(UNITS)].some((m) => units.has(m[1].toLowerCase().replace(/\s/g, '')))) coverage += 0.1;
+      if (coverage >= minCoverage && hits >= Math.min(2, qTerms.size)) scored.push({ c, coverage });
+    });
   }
   // Best coverage first; ties go to the better-ranked evidence.
-  scored.sort((a, b) => b.coverage - a.coverage || a.e.rank - b.e.rank || a.order - b.order);
-  const picked = scored.slice(0, maxSentences);
+  scored.sort((a, b) => b.coverage - a.coverage || a.c.e.rank - b.c.e.rank || a.c.order - b.c.order);
+  const picked = scored.slice(0, maxSentences).map((s) => s.c);
   if (!picked.length) {
     return { text: NOT_ANSWERABLE_TEXT, mode: 'extractive', answerable: false, citations: [], ms: Math.round(performance.now() - t0) };
   }
   // Quotes read in evidence order, as a person would cite them.
   picked.sort((a, b) => a.e.rank - b.e.rank || a.order - b.order);
   const citations: Citation[] = [];
-  const lines = picked.map(({ sentence, e }) => {
-    if (!citations.some((c) => c.n === e.rank)) citations.push({ n: e.rank, docId: e.docId, unitId: e.unitId, page: e.page });
-    const s = sentence.length > MAX_SENTENCE_CHARS ? `${sentence.slice(0, MAX_SENTENCE_CHARS).replace(/\s+\S*$/, '')} …` : sentence;
-    return `“${s}” [${e.rank}]`;
+  const lines = picked.map(({ e, text, span }) => {
+    let cite = citations.find((c) => c.n === e.rank);
+    if (!cite) citations.push((cite = { n: e.rank, docId: e.docId, unitId: e.unitId, page: e.page }));
+    if (span) (cite.spans ??= []).push(span);
+    return `“${text.replace(/\s+/g, ' ')}” [${e.rank}]`;
   });
   return { text: lines.join('\n'), mode: 'extractive', answerable: true, citations, ms: Math.round(performance.now() - t0) };
 }

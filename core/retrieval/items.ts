@@ -34,6 +34,20 @@ function isDebris(text: string): boolean {
   return letters < 3 || letters / text.replace(/\s+/g, '').length < 0.3;
 }
 
+/**
+ * Publisher furniture that layout leaves as text (licence and copyright notes, received/accepted/published
+ * dates, download stamps) and figure-panel letters ("A A A", "D C MS SLE"): never an answer, and they
+ * crowd out prose in a budget.
+ */
+const FURNITURE = /^(?:©|copyright ©|\(c\) \d{4}|published online|received:|accepted:|published:|downloaded from|open access this article|this article is licensed|this open access article)/i;
+
+function isFurniture(text: string): boolean {
+  const t = text.trim();
+  if (FURNITURE.test(t) && t.split(/\s+/).length < 200) return true;
+  const words = t.split(/\s+/);
+  return words.length <= 8 && words.every((w) => /^\p{Lu}{1,3}$/u.test(w));
+}
+
 export interface FieldWeights {
   body: number;
   /** Text found inside a figure region (axis labels, legends): noisy, so it counts less than prose. */
@@ -88,7 +102,7 @@ export function buildItems(doc: DocumentModel): IndexItem[] {
       continue;
     }
     if (!u.text.trim()) continue;
-    if (u.kind === 'paragraph' && isDebris(u.text)) continue;
+    if (u.kind === 'paragraph' && (isDebris(u.text) || isFurniture(u.text))) continue;
     const prev = items.at(-1);
     const prevUnit = prev ? byId.get(prev.more?.at(-1) ?? prev.unitId) : undefined;
     if (prev && prevUnit && continues(prevUnit, u, groupWords(byId, prev))) {

@@ -4,7 +4,7 @@
  */
 import type { Evidence, RetrieveOptions, RetrieverKind } from '../api.js';
 import type { DocumentModel, UnitKind } from '../model/document.js';
-import { queryFromText, scoreBm25, DEFAULT_BM25, type Bm25Params, type WeightedQuery } from './bm25.js';
+import { idf, queryFromText, scoreBm25, DEFAULT_BM25, type Bm25Params, type WeightedQuery } from './bm25.js';
 import { approxTokenCounter, type TokenCounter } from './budget.js';
 import type { DocumentIndex } from './document-index.js';
 import { dot, type Embedder, type ImageEmbedder } from './embedder.js';
@@ -17,6 +17,7 @@ import { expandAcronyms } from './acronyms.js';
 import { selectEvidence, type Candidate, type SelectedEvidence } from './select.js';
 import { tokenize } from './tokenize.js';
 import { unpackVectors } from './vectors.js';
+import { feedItem, termKey, type TermWeights } from './windows.js';
 
 export interface RetrievalOptions extends RetrieveOptions {
   /** Adds image similarity to figure/table items of indexes that have image vectors from it. */
@@ -97,6 +98,12 @@ async function queryVector(embedder: Embedder, question: string): Promise<Float3
   return v;
 }
 
+/**
+ * Evidence items fed by default. Items are cut to their best sentences within an equal share of the
+ * budget, so seven fit in 2,000 tokens; on litqa2-dev seven cover a gold passage for 26 of 27
+ * questions where five covered 23.
+ */
+export const DEFAULT_K = 7;
 const DEFAULT_SAME_PAGE = 1;
 const DEFAULT_KIND_PRIOR: Partial<Record<UnitKind, number>> = { reference: 0.5 };
 
@@ -126,7 +133,7 @@ export interface RetrievalResult {
 
 export async function retrieve(docs: ScopedDocument[], fullQuestion: string, options: RetrievalOptions = {}): Promise<RetrievalResult> {
   const question = options.keepInstructions ? fullQuestion : questionForRetrieval(fullQuestion);
-  const k = options.k ?? 5;
+  const k = options.k ?? DEFAULT_K;
   const budget = options.budget ?? 2000;
   const embedder = options.embedder ?? null;
   const tuning: LexicalTuning = { ...DEFAULT_LEXICAL_TUNING, ...options.lexical };
@@ -250,18 +257,36 @@ export async function retrieve(docs: ScopedDocument[], fullQuestion: string, opt
     p.termSets[b.item] ??= new Set(tokensOf(b.doc, p, b.item));
     return jaccard(p.termSets[a.item]!, p.termSets[b.item]!);
   };
+  const counter = options.tokenCounter ?? approxTokenCounter;
   const selected: SelectedEvidence[] = selectEvidence(candidates, {
     k,
     budget,
-    counter: options.tokenCounter ?? approxTokenCounter,
+    counter,
     mmrLambda: options.mmrLambda ?? 0.8,
     similarity,
+    feed: (c, limit) => {
+      const item = c.doc.index.items[c.item];
+      const section = unitMap(c.doc.doc).get(item.unitId)?.section.at(-1);
+      return feedItem(c.doc.doc, item, termWeights(c.doc, query), limit, counter, section);
+    },
   });
   return {
     evidence: selected.map((s) => s.evidence),
     units: selected.map((s) => ({ docId: s.evidence.docId, unitIds: s.unitIds, pages: s.pages })),
     retriever,
   };
+}
+
+const weightCache = new WeakMap<DocumentIndex, { query: WeightedQuery; weights: TermWeights }>();
+
+/** The question's terms weighted by idf in this document: a window is scored on what is rare here. */
+function termWeights(d: ScopedDocument, query: WeightedQuery): TermWeights {
+  const hit = weightCache.get(d.index);
+  if (hit?.query === query) return hit.weights;
+  const weights = new Map<string, number>();
+  for (const [t, w] of query) weights.set(termKey(t), Math.max(weights.get(termKey(t)) ?? 0, w * idf(d.index.lexical, t)));
+  weightCache.set(d.index, { query, weights });
+  return weights;
 }
 
 /** Adds the item's page score, scaled to the item scores' range, times `weight`. */

@@ -2,7 +2,7 @@
  * Selection: MMR over the best-scored items, at most k evidence items within a token budget,
  * paragraphs adjacent on the same page merged into one item, the section heading given as context.
  */
-import type { Evidence } from '../api.js';
+import type { Evidence, EvidenceSpan } from '../api.js';
 import { rectUnion, type Rect } from '../model/geometry.js';
 import type { Unit } from '../model/document.js';
 import type { TokenCounter } from './budget.js';
@@ -10,6 +10,7 @@ import type { DocumentIndex } from './document-index.js';
 import type { DocumentModel } from '../model/document.js';
 import { itemText, itemUnitIds, unitMap } from './items.js';
 import { mmrOrder } from './mmr.js';
+import type { Fed } from './windows.js';
 
 export interface Candidate {
   doc: { doc: DocumentModel; index: DocumentIndex };
@@ -31,10 +32,30 @@ export interface SelectOptions {
   counter: TokenCounter;
   mmrLambda: number;
   similarity: (a: Candidate, b: Candidate) => number;
+  /** The part of an item fed within `limit` tokens (whole sentences); null = the item's whole text. */
+  feed?: (c: Candidate, limit: number) => Fed | null;
+}
+
+/** Slots at the end of the list where a neighbour too long to merge with its host may go. */
+const NEIGHBOUR_SLOTS = 2;
+
+/** The MMR order, then the neighbours that waited (read as they are pushed). */
+function* inTurn(order: readonly number[], waiting: readonly number[]): Generator<number> {
+  yield* order;
+  for (let i = 0; i < waiting.length; i++) yield waiting[i];
 }
 
 /** Below this many tokens left, a long unit is skipped rather than cut to a stub. */
 const MIN_TRUNCATED = 64;
+/**
+ * An item gets at most an equal share of the budget (but never less than this): a long paragraph
+ * group is cut to its best sentences, so the k items all fit instead of two or three long ones.
+ */
+const MIN_SHARE = 160;
+
+function shiftSpans(spans: readonly EvidenceSpan[] | undefined, by: number): EvidenceSpan[] {
+  return (spans ?? []).map((sp) => ({ ...sp, offset: sp.offset + by }));
+}
 
 /** The text the generator reads for an evidence item: its section heading, then the text. */
 export function evidenceContext(e: Pick<Evidence, 'section' | 'text'>): string {
@@ -53,7 +74,10 @@ export function selectEvidence(candidates: Candidate[], o: SelectOptions): Selec
   );
   const out: SelectedEvidence[] = [];
   let used = 0;
-  for (const ci of order) {
+  const origin = new Map<SelectedEvidence, Candidate>();
+  const share = Number.isFinite(o.budget) ? Math.max(MIN_SHARE, Math.floor(o.budget / o.k)) : Number.POSITIVE_INFINITY;
+  const waiting: number[] = [];
+  for (const ci of inTurn(order, waiting)) {
     if (out.length >= o.k && !out.some((s) => adjacent(s, candidates[ci]))) continue;
     const c = candidates[ci];
     const byId = unitMap(c.doc.doc);
@@ -61,15 +85,21 @@ export function selectEvidence(candidates: Candidate[], o: SelectOptions): Selec
     const unit = byId.get(item.unitId);
     if (!unit) continue;
     const cap = item.captionId ? byId.get(item.captionId) : undefined;
-    const text = itemText(c.doc.doc, item);
+    const fed = o.feed?.(c, share) ?? null;
+    const text = fed?.text ?? itemText(c.doc.doc, item);
     const host = out.find((s) => adjacent(s, c));
-    if (host) {
-      const first = c.item < host.items[0];
-      const merged = first ? `${text}\n${host.evidence.text}` : `${host.evidence.text}\n${text}`;
-      const tokens = o.counter.count(evidenceContext({ section: host.evidence.section, text: merged }));
-      if (used - host.evidence.tokens + tokens > o.budget) continue;
+    const first = host ? c.item < host.items[0] : false;
+    const merged = host ? (first ? `${text}\n${host.evidence.text}` : `${host.evidence.text}\n${text}`) : '';
+    const tokens = host ? o.counter.count(evidenceContext({ section: host.evidence.section, text: merged })) : 0;
+    // A neighbour joins while the evidence stays within its share; past it, it is an item of its own, but
+    // only in the last slots: the first ones go to passages elsewhere, so they reach more places.
+    if (host && used - host.evidence.tokens + tokens <= o.budget && tokens <= share) {
       used += tokens - host.evidence.tokens;
       const e = host.evidence;
+      if (fed || e.spans) {
+        const own = fed?.spans ?? [];
+        e.spans = first ? [...own, ...shiftSpans(e.spans, text.length + 1)] : [...(e.spans ?? []), ...shiftSpans(own, e.text.length + 1)];
+      }
       e.text = merged;
       e.tokens = tokens;
       const rects = [unit, ...(item.more ?? []).map((id) => byId.get(id))]
@@ -83,23 +113,58 @@ export function selectEvidence(candidates: Candidate[], o: SelectOptions): Selec
       continue;
     }
     if (out.length >= o.k) continue;
+    if (host && out.length < o.k - NEIGHBOUR_SLOTS && !waiting.includes(ci)) {
+      waiting.push(ci);
+      continue;
+    }
     const more = (item.more ?? []).map((id) => byId.get(id)).filter((m): m is Unit => !!m);
     let e = makeEvidence(c, unit, cap, more, text, o.counter);
-    if (used + e.tokens > o.budget) {
-      const left = o.budget - used;
+    if (fed) e.spans = fed.spans;
+    const left = Math.min(share, o.budget - used);
+    if (e.tokens > left) {
       if (left < MIN_TRUNCATED) continue;
-      e = truncateEvidence(e, left, o.counter);
+      const refed = fed && o.feed?.(c, left);
+      if (refed) {
+        e.text = refed.text;
+        e.spans = refed.spans;
+        e.tokens = o.counter.count(evidenceContext(e));
+      }
+      // One sentence longer than what is left (a table row run, a reference list) is cut at a word.
+      if (e.tokens > left) e = truncateEvidence(e, left, o.counter);
     }
     used += e.tokens;
-    out.push({
+    const picked: SelectedEvidence = {
       evidence: e,
       unitIds: itemUnitIds(item),
       pages: [...new Set([unit, ...(cap ? [cap] : []), ...more].map((x) => x.page))],
       items: [c.item],
-    });
+    };
+    out.push(picked);
+    origin.set(picked, c);
   }
+  grow(out, origin, o, used);
   out.forEach((s, i) => (s.evidence.rank = i + 1));
   return out;
+}
+
+/**
+ * Budget the k items left unused goes to widening their windows, best-ranked first: more of the
+ * passage around the matching sentences, never another item's share.
+ */
+function grow(out: SelectedEvidence[], origin: Map<SelectedEvidence, Candidate>, o: SelectOptions, used: number): void {
+  if (!o.feed || !Number.isFinite(o.budget)) return;
+  for (const s of out) {
+    const left = o.budget - used;
+    const c = origin.get(s);
+    if (left < 16) return;
+    if (!c || s.items.length > 1 || !s.evidence.spans || s.evidence.text.endsWith(' …')) continue;
+    const wider = o.feed(c, s.evidence.tokens + left);
+    if (!wider || wider.text.length <= s.evidence.text.length) continue;
+    const tokens = o.counter.count(evidenceContext({ section: s.evidence.section, text: wider.text }));
+    if (tokens - s.evidence.tokens > left) continue;
+    used += tokens - s.evidence.tokens;
+    Object.assign(s.evidence, { text: wider.text, spans: wider.spans, tokens });
+  }
 }
 
 function adjacent(s: SelectedEvidence, c: Candidate): boolean {
@@ -157,8 +222,14 @@ function truncateEvidence(e: Evidence, limit: number, counter: TokenCounter): Ev
   const text = parts.slice(0, lo).join('').trimEnd() + ' …';
   const share = text.length / Math.max(1, e.text.length);
   const lines = e.lineRects.slice(0, Math.max(1, Math.ceil(e.lineRects.length * share)));
+  // The text kept, without the ' …' that marks the cut.
+  const kept = text.length - 2;
+  const spans = e.spans
+    ?.filter((sp) => sp.offset < kept)
+    .map((sp) => (sp.offset + sp.end - sp.start <= kept ? sp : { ...sp, end: sp.start + (kept - sp.offset) }));
   return {
     ...e,
+    ...(spans ? { spans } : {}),
     text,
     lineRects: lines,
     bbox: e.kind === 'paragraph' ? rectUnion(lines) : e.bbox,

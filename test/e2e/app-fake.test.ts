@@ -86,6 +86,22 @@ describe.skipIf(!hasChromium)('app (web mode, fake service)', () => {
     await screenshot(page, 'e2e-fake-citation.png');
   });
 
+  it('asks the whole library in a conversation of its own and back', async () => {
+    const { page } = browser;
+    const paperTurns = await page.locator('wk-ask article.turn').count();
+    await page.getByRole('radio', { name: 'Whole library' }).check();
+    await expect.poll(() => page.locator('wk-ask article.turn').count()).toBe(0);
+    await ask(page, asks, 'Which papers discuss random effects?');
+    expect(service.calls).toContain('ask:[library] Which papers discuss random effects?');
+    expect(await page.locator('wk-ask article.turn').count()).toBe(1);
+    // A citation opens its document and highlights there; the library conversation stays.
+    await page.locator('wk-ask .cite[data-cite="1"]').first().click();
+    await page.locator('wk-viewer .highlight[data-unit-id="u0007"]').first().waitFor();
+    expect(await page.locator('wk-ask article.turn').count()).toBe(1);
+    await page.getByRole('radio', { name: 'This paper' }).check();
+    await expect.poll(() => page.locator('wk-ask article.turn').count()).toBe(paperTurns);
+  });
+
   it('shows a figure evidence item as a thumbnail and highlights its region', async () => {
     const { page } = browser;
     const item = page.locator('wk-evidence button.item[data-unit-id="u0009"]');
@@ -145,12 +161,28 @@ describe.skipIf(!hasChromium)('app (web mode, fake service)', () => {
     await expect.poll(() => page.locator('wk-viewer .find-status').textContent(), { timeout: 60_000 }).toMatch(/matches on \d+ pages — page 437 \(/);
     await expect.poll(() => page.locator('wk-viewer input[aria-label="Page number"]').inputValue()).toBe('437');
     await page.locator('wk-viewer .page[data-page-number="437"] .find-hit').first().waitFor();
+    // Just the matched words are marked, and Enter steps match by match ("Page 437 heading", "... on page 437 about").
+    const marks = page.locator('wk-viewer .page[data-page-number="437"] mark.find-hit');
+    expect(await marks.count()).toBe(2);
+    expect((await marks.first().textContent())?.toLowerCase()).toBe('page 437');
+    await expect.poll(() => page.locator('wk-viewer .find-status').textContent()).toContain('1 of 2');
+    await find.press('Enter');
+    await expect.poll(() => page.locator('wk-viewer .find-status').textContent()).toContain('2 of 2');
+    await expect.poll(() => marks.nth(1).getAttribute('class')).toContain('current');
+    await find.press('Shift+Enter');
+    await expect.poll(() => marks.first().getAttribute('class')).toContain('current');
     await expect.poll(() => statusText(page)).toBe('fixture — Page 437');
 
     const before = Number(await page.locator('wk-viewer .page[data-page-number="1"]').getAttribute('data-scale'));
     await page.locator('wk-viewer button[aria-label="Zoom in"]').click();
     const after = Number(await page.locator('wk-viewer .page[data-page-number="1"]').getAttribute('data-scale'));
     expect(after).toBeCloseTo(before * 1.2, 3);
+    // Ctrl+= and Ctrl+- zoom the PDF the same steps.
+    const scale = () => page.locator('wk-viewer .page[data-page-number="1"]').getAttribute('data-scale').then(Number);
+    await page.keyboard.press('Control+=');
+    await expect.poll(scale).toBeCloseTo(after * 1.2, 3);
+    await page.keyboard.press('Control+-');
+    await expect.poll(scale).toBeCloseTo(after, 3);
     await page.locator('wk-viewer button[aria-label="Fit width"]').click();
 
     await page.locator('wk-viewer button[aria-label="Toggle thumbnails"]').click();
@@ -162,6 +194,31 @@ describe.skipIf(!hasChromium)('app (web mode, fake service)', () => {
     await page.locator('wk-viewer .scroller').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('Control+l');
     await expect.poll(() => page.locator('wk-ask textarea').evaluate((el) => (el as { matches(s: string): boolean }).matches(':focus'))).toBe(true);
+  });
+
+  it('folds the side panels away under 1,000 px and shows them over the PDF on demand', async () => {
+    const { page } = browser;
+    const size = page.viewportSize()!;
+    await page.setViewportSize({ width: 900, height: 700 });
+    try {
+      const library = page.locator('wk-library');
+      const ask = page.locator('wk-ask');
+      await expect.poll(() => library.isVisible()).toBe(false);
+      expect(await ask.isVisible()).toBe(false);
+      // The PDF takes the whole width.
+      expect((await page.locator('wk-viewer').boundingBox())!.width).toBeGreaterThan(880);
+      await page.getByRole('button', { name: 'Library' }).click();
+      await expect.poll(() => library.isVisible()).toBe(true);
+      await page.locator('wk-viewer .scroller').click({ position: { x: 600, y: 300 } });
+      await page.keyboard.press('Control+l');
+      await expect.poll(() => ask.isVisible()).toBe(true);
+      expect(await library.isVisible()).toBe(false);
+      await expect.poll(() => page.locator('wk-ask textarea').evaluate((el) => (el as { matches(s: string): boolean }).matches(':focus'))).toBe(true);
+      await screenshot(page, 'e2e-fake-narrow.png');
+    } finally {
+      await page.setViewportSize(size);
+    }
+    await expect.poll(() => page.locator('wk-library').isVisible()).toBe(true);
   });
 
   it('follows a dark OS theme', async () => {

@@ -64,12 +64,24 @@ describe.skipIf(!hasChromium || !existsSync(PAPER))('app (web mode, real service
     await page.locator(`wk-viewer .highlight[data-unit-id="${item.unitId}"]`).first().waitFor();
     expect(await page.locator('wk-viewer input[aria-label="Page number"]').inputValue()).toBe(String(item.page));
     await page.locator(`wk-viewer .page[data-page-number="${item.page}"][data-rendered]`).waitFor();
-    const { actual, expected } = await highlightBoxes(page, item);
+    // Only the quoted sentences are outlined; the rest of the unit is tinted.
+    expect(cited.spans?.length).toBeGreaterThan(0);
+    const { actual, expected } = await highlightBoxes(page, item, cited.spans);
     expect(actual.length).toBeGreaterThan(0);
+    expect(actual.length).toBeLessThan(item.lineRects.length + (item.continuation?.flatMap((c) => c.lineRects).length ?? 0) + 1);
     expect(boxesMatch(actual, expected), JSON.stringify({ actual, expected })).toBe(true);
     const scroller = (await page.locator('wk-viewer .scroller').boundingBox())!;
     expect(actual[0].y).toBeGreaterThanOrEqual(scroller.y - 1);
     expect(actual[0].y).toBeLessThanOrEqual(scroller.y + scroller.height);
+
+    // The paper's own links work: an internal one (a citation, a section reference) scrolls the viewer.
+    const link = page.locator(`wk-viewer .page[data-page-number="${item.page}"] .linkLayer a[data-internal]`).first();
+    await link.waitFor({ timeout: 10_000 });
+    const scrollTop = () => page.locator('wk-viewer .scroller').evaluate((el) => (el as { scrollTop: number }).scrollTop);
+    const before = await scrollTop();
+    await link.click();
+    await expect.poll(scrollTop).not.toBe(before);
+    await page.locator(`wk-ask .cite[data-cite="${cited.n}"]`).first().click();
 
     // Question first in the picture: the panel had scrolled to the end of the answer.
     await page.locator('wk-ask .turns').evaluate((el) => void ((el as { scrollTop: number }).scrollTop = 0));

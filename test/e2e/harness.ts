@@ -8,7 +8,7 @@ import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import type { AskEvent, Evidence, WukongService } from '../../core/api.js';
+import type { AskEvent, Evidence, EvidenceSpan, WukongService } from '../../core/api.js';
 import { startWebServer, type WebServer } from '../../web/server.js';
 
 export const root = join(import.meta.dirname, '..', '..');
@@ -139,16 +139,18 @@ interface Box { x: number; y: number; width: number; height: number }
 
 /**
  * The highlight elements drawn for `evidence` and the boxes they should have: its rectangles
- * (points) times the viewer's scale, offset by the page element's position on screen.
+ * (points) times the viewer's scale, offset by the page element's position on screen. With `spans`
+ * (the cited sentences), the outlined boxes are theirs; the rest of the unit is only tinted.
  */
-export async function highlightBoxes(page: Page, evidence: Evidence): Promise<{ actual: Box[]; expected: Box[]; scale: number }> {
+export async function highlightBoxes(page: Page, evidence: Evidence, spans?: EvidenceSpan[]): Promise<{ actual: Box[]; expected: Box[]; scale: number }> {
   const pageEl = page.locator(`wk-viewer .page[data-page-number="${evidence.page}"]`);
   const pageBox = (await pageEl.boundingBox())!;
   const scale = Number(await pageEl.getAttribute('data-scale'));
   const figure = evidence.kind === 'figure' || evidence.kind === 'table';
-  const rects = figure || evidence.lineRects.length === 0 ? [evidence.bbox] : evidence.lineRects;
+  const onPage = spans?.filter((s) => s.page === evidence.page).flatMap((s) => s.lineRects) ?? [];
+  const rects = figure || evidence.lineRects.length === 0 ? [evidence.bbox] : onPage.length ? onPage : evidence.lineRects;
   const expected = rects.map((r) => ({ x: pageBox.x + r[0] * scale, y: pageBox.y + r[1] * scale, width: (r[2] - r[0]) * scale, height: (r[3] - r[1]) * scale }));
-  const els = page.locator(`wk-viewer .highlight[data-unit-id="${evidence.unitId}"][data-page="${evidence.page}"]`);
+  const els = page.locator(`wk-viewer .highlight:not(.context)[data-unit-id="${evidence.unitId}"][data-page="${evidence.page}"]`);
   const actual: Box[] = [];
   for (let i = 0; i < (await els.count()); i++) actual.push((await els.nth(i).boundingBox())!);
   return { actual, expected, scale };

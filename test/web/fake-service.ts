@@ -194,7 +194,7 @@ export function createFakeService(options: FakeOptions = {}): FakeService {
       return (options.evidence ?? []).map((e) => ({ ...e, docId }));
     },
     async *ask(scope: Scope, question: string, opts: AskOptions = {}): AsyncIterable<AskEvent> {
-      service.calls.push(`ask:${question}`);
+      service.calls.push(`ask:${'library' in scope ? '[library] ' : ''}${question}`);
       service.lastAskSignal = opts.signal;
       const { signal, ...recorded } = opts;
       service.askCalls.push({ question, options: recorded });

@@ -22,6 +22,9 @@ import type { ReopenRequest } from './doc-problem.js';
 import './doc-problem.js';
 import { placeText, problemOf, type Place } from './status.js';
 
+/** Narrower than this, the side panels fold away (kept in step with the stylesheet's media query). */
+const NARROW = '(max-width: 999.98px)';
+
 export class AppShell extends LitElement {
   static override properties = {
     client: { attribute: false },
@@ -37,6 +40,7 @@ export class AppShell extends LitElement {
     reopening: { state: true },
     modelsOpen: { state: true },
     locked: { state: true },
+    openPanel: { type: String, reflect: true, attribute: 'open-panel' },
   };
 
   declare client: AppClient | undefined;
@@ -54,6 +58,8 @@ export class AppShell extends LitElement {
   declare modelsOpen: boolean;
   /** The document on screen needs its password before the viewer can show it (see DocProblem.locked). */
   declare locked: '' | 'needed' | 'wrong';
+  /** Under 1,000 px the side panels fold away; this one is shown over the viewer ('' = none). */
+  declare openPanel: '' | 'library' | 'ask';
   private conversations = new Conversations();
   /** Passwords given this session, so the viewer can open what the service could; never stored. */
   private passwords = new Map<string, string>();
@@ -67,7 +73,21 @@ export class AppShell extends LitElement {
     wk-library { grid-row: 1; grid-column: 1; }
     wk-viewer { grid-row: 1; grid-column: 2; }
     wk-ask { grid-row: 1; grid-column: 3; }
-    .status { grid-row: 2; grid-column: 1 / -1; font-size: 12px; padding: 2px 8px; border-top: 1px solid var(--border); background: var(--panel-bg); color: var(--muted); min-height: 1.4em; }
+    .footer { grid-row: 2; grid-column: 1 / -1; display: flex; align-items: center; gap: 6px; border-top: 1px solid var(--border); background: var(--panel-bg); }
+    .status { flex: 1; font-size: 12px; padding: 2px 8px; color: var(--muted); min-height: 1.4em; }
+    .panels { display: none; }
+    .panels button { font: inherit; font-size: 12px; padding: 0 8px; border: 1px solid var(--border); border-radius: 4px; background: var(--card-bg, transparent); color: inherit; cursor: pointer; }
+    .panels button[aria-pressed='true'] { border-color: var(--accent); color: var(--accent); }
+    /* Under 1,000 px the PDF keeps the width; library and questions fold into panels shown over it. */
+    @media (max-width: 999.98px) {
+      :host { grid-template-columns: minmax(0, 1fr); }
+      wk-viewer { grid-column: 1; }
+      wk-library, wk-ask { display: none; position: fixed; top: 0; bottom: 1.6em; z-index: 6; background: var(--panel-bg); box-shadow: 0 0 16px rgb(0 0 0 / 0.3); }
+      wk-library { left: 0; width: min(280px, 85vw); }
+      wk-ask { right: 0; width: min(380px, 95vw); }
+      :host([open-panel='library']) wk-library, :host([open-panel='ask']) wk-ask { display: block; }
+      .panels { display: inline-flex; gap: 4px; padding-left: 6px; }
+    }
     .drop { position: fixed; inset: 0; display: grid; place-items: center; background: rgb(0 100 255 / 0.15); border: 4px dashed var(--accent); font-size: 22px; pointer-events: none; z-index: 10; }
     input[type='file'] { display: none; }
   `;
@@ -84,6 +104,7 @@ export class AppShell extends LitElement {
     this.dragging = false;
     this.activeUnit = '';
     this.place = null;
+    this.openPanel = '';
     this.reopening = false;
     this.modelsOpen = false;
     this.locked = '';
@@ -106,7 +127,9 @@ export class AppShell extends LitElement {
         installShortcuts(window, {
           open: () => void this.openRequest(),
           find: () => this.viewer.openFind(),
-          focusQuestion: () => this.askPanel.focusQuestion(),
+          focusQuestion: () => this.focusQuestion(),
+          zoomIn: () => this.viewer.zoomIn(),
+          zoomOut: () => this.viewer.zoomOut(),
         }),
       );
     }
@@ -184,7 +207,7 @@ export class AppShell extends LitElement {
     if (command.type === 'open') void this.openRequest();
     else if (command.type === 'close') void this.select('');
     else if (command.type === 'find') this.viewer.openFind();
-    else if (command.type === 'focus-question') this.askPanel.focusQuestion();
+    else if (command.type === 'focus-question') this.focusQuestion();
     else if (command.type === 'show-document') void this.refresh().then(() => this.select(command.docId));
   }
 
@@ -220,7 +243,29 @@ export class AppShell extends LitElement {
   }
 
   /** Shows `docId` (or nothing); called again whenever the library changes, so it does only what changed. */
+  private titleCache: { docs: DocumentSummary[]; titles: Map<string, string> } | null = null;
+
+  /** Titles of the documents a library question can draw on (ready ones), made once per list. */
+  private readyTitles(): Map<string, string> {
+    if (this.titleCache?.docs !== this.documents) {
+      const titles = new Map(this.documents.filter((d) => d.status === 'ready').map((d) => [d.id, d.title || d.fileName]));
+      this.titleCache = { docs: this.documents, titles };
+    }
+    return this.titleCache.titles;
+  }
+
+  /** In a narrow window the question box lives in the folded ask panel: unfold it first. */
+  private focusQuestion(): void {
+    if (matchMedia(NARROW).matches) this.openPanel = 'ask';
+    void this.updateComplete.then(() => this.askPanel.focusQuestion());
+  }
+
+  private togglePanel(panel: 'library' | 'ask'): void {
+    this.openPanel = this.openPanel === panel ? '' : panel;
+  }
+
   private async select(docId: string): Promise<void> {
+    if (this.openPanel === 'library') this.openPanel = '';
     const changed = docId !== this.selectedId;
     // A failed or cancelled document is not loaded: its panel says why instead.
     const wanted = docId && !problemOf(this.documents.find((d) => d.id === docId)) ? docId : '';
@@ -343,10 +388,16 @@ export class AppShell extends LitElement {
               @open-request=${() => void this.openRequest()}></wk-doc-problem>`
           : ''}
       </wk-viewer>
-      <wk-ask .client=${this.client} .conversations=${this.conversations} docId=${this.selectedId}
+      <wk-ask .client=${this.client} .conversations=${this.conversations} docId=${this.selectedId} .titles=${this.readyTitles()}
         ?ready=${doc?.status === 'ready'} unavailable=${problem ?? ''} ?extractive=${this.extractive} .renderRegion=${this.regionRendererFor(this.pdf)}
         activeUnit=${this.activeUnit} @show-evidence=${(e: CustomEvent<Evidence>) => this.showEvidence(e.detail)}></wk-ask>
-      <div class="status" role="status" aria-live="polite">${this.message || placeText(doc, this.pdf ? this.place : null)}</div>
+      <div class="footer">
+        <span class="panels">
+          <button aria-pressed=${String(this.openPanel === 'library')} @click=${() => this.togglePanel('library')}>Library</button>
+          <button aria-pressed=${String(this.openPanel === 'ask')} @click=${() => this.togglePanel('ask')}>Ask</button>
+        </span>
+        <div class="status" role="status" aria-live="polite">${this.message || placeText(doc, this.pdf ? this.place : null)}</div>
+      </div>
       ${this.dragging ? html`<div class="drop">Drop a PDF to open it</div>` : ''}
       ${this.modelsOpen
         ? html`<wk-models .client=${this.client} @close=${() => (this.modelsOpen = false)}

@@ -13,6 +13,8 @@ import '../evidence/evidence-list.js';
 import { pieces, type Segment } from './answer-text.js';
 import type { Conversations, Turn } from './conversation.js';
 
+const LIBRARY_CONVERSATION = '\u0000library';
+
 export class AskPanel extends LitElement {
   static override properties = {
     client: { attribute: false },
@@ -23,8 +25,10 @@ export class AskPanel extends LitElement {
     extractive: { type: Boolean },
     renderRegion: { attribute: false },
     activeUnit: { type: String },
+    titles: { attribute: false },
     busy: { state: true },
     wholePaper: { state: true },
+    wholeLibrary: { state: true },
   };
 
   declare client: AppClient | undefined;
@@ -39,6 +43,10 @@ export class AskPanel extends LitElement {
   declare busy: boolean;
   /** The "Whole paper" box: ask with the whole paper in the model's input. */
   declare wholePaper: boolean;
+  /** Document titles by id: evidence from several documents is grouped under them. */
+  declare titles: ReadonlyMap<string, string>;
+  /** Ask over every document in the library instead of the open one. */
+  declare wholeLibrary: boolean;
   private abort?: AbortController;
 
   static override styles = css`
@@ -64,6 +72,8 @@ export class AskPanel extends LitElement {
     textarea { resize: vertical; min-height: 3.2em; font: inherit; padding: 6px; background: var(--input-bg); color: inherit; border: 1px solid var(--border); border-radius: 6px; }
     .row { display: flex; gap: 6px; justify-content: flex-end; align-items: center; }
     .hint { flex: 1; color: var(--muted); font-size: 11px; }
+    .scope { flex: 1; display: flex; gap: 10px; font-size: 12px; color: var(--muted); }
+    .scope label { display: inline-flex; gap: 3px; align-items: center; cursor: pointer; }
     .empty { color: var(--muted); font-size: 13px; padding: 8px; }
     h3 { font-size: 11px; text-transform: uppercase; letter-spacing: 0.05em; color: var(--muted); margin: 4px 0; }
   `;
@@ -80,6 +90,8 @@ export class AskPanel extends LitElement {
     this.activeUnit = '';
     this.busy = false;
     this.wholePaper = false;
+    this.titles = new Map();
+    this.wholeLibrary = false;
   }
 
   focusQuestion(): void {
@@ -90,24 +102,29 @@ export class AskPanel extends LitElement {
     this.abort?.abort();
   }
 
+  /** The conversation shown: the open document's, or the library's own (it stays put as citations open other documents). */
+  private get key(): string {
+    return this.wholeLibrary ? LIBRARY_CONVERSATION : this.docId;
+  }
+
   private get turns(): Turn[] {
-    return this.docId && this.conversations ? this.conversations.turns(this.docId) : [];
+    return this.key && this.conversations ? this.conversations.turns(this.key) : [];
   }
 
   private async ask(question: string): Promise<void> {
-    const { client, conversations, docId } = this;
-    if (!client || !conversations || !docId || this.busy) return;
-    const history = conversations.history(docId);
-    const turn = conversations.start(docId, question);
+    const { client, conversations, key } = this;
+    if (!client || !conversations || !key || this.busy) return;
+    const history = conversations.history(key);
+    const turn = conversations.start(key, question);
     const abort = (this.abort = new AbortController());
     this.busy = true;
-    const scope: Scope = { docIds: [docId] };
+    const scope: Scope = this.wholeLibrary ? { library: true } : { docIds: [this.docId] };
     const refresh = (): void => this.requestUpdate();
     refresh();
     try {
       // Unchecked leaves wholePaper out: the service decides from the question ("summarise", "limitations"...).
       const options: AskOptions = { extractive: this.extractive, history, signal: abort.signal };
-      if (this.wholePaper && !this.extractive) options.wholePaper = true;
+      if (this.wholePaper && !this.extractive && !this.wholeLibrary) options.wholePaper = true;
       for await (const event of client.ask(scope, question, options)) {
         if (event.type === 'evidence') turn.evidence = event.evidence;
         else if (event.type === 'progress') turn.progress = { message: event.message, done: event.done, total: event.total };
@@ -164,7 +181,9 @@ export class AskPanel extends LitElement {
   private cite(turn: Turn, n: number): void {
     const citation = turn.answer?.citations.find((c) => c.n === n);
     const evidence = turn.evidence.find((e) => (citation ? e.unitId === citation.unitId : e.rank === n)) ?? turn.evidence.find((e) => e.rank === n);
-    if (evidence) this.dispatchEvent(new CustomEvent<Evidence>('show-evidence', { detail: evidence, bubbles: true, composed: true }));
+    // The citation's own sentences when it names them (a quote), else the sentences the evidence fed.
+    const detail = evidence && citation?.spans?.length ? { ...evidence, spans: citation.spans } : evidence;
+    if (detail) this.dispatchEvent(new CustomEvent<Evidence>('show-evidence', { detail, bubbles: true, composed: true }));
   }
 
   private renderSegments(turn: Turn, list: Segment[]) {
@@ -208,7 +227,7 @@ export class AskPanel extends LitElement {
     const notAnswerable = turn.answer && !turn.answer.answerable;
     return html`
       ${notAnswerable
-        ? html`<div class="not-answerable" role="status" data-state="not-answerable"><strong>Not answerable from this document.</strong>${turn.text ? html`<div class="answer">${parts}</div>` : ''}</div>`
+        ? html`<div class="not-answerable" role="status" data-state="not-answerable"><strong>Not answerable from ${this.wholeLibrary ? 'the library' : 'this document'}.</strong>${turn.text ? html`<div class="answer">${parts}</div>` : ''}</div>`
         : html`<div class="answer" data-state=${turn.state} aria-live=${turn.state === 'streaming' ? 'polite' : 'off'}>${parts}</div>`}
       ${this.renderState(turn)}
       ${turn.state === 'cancelled' ? html`<div class="state">Cancelled.</div>` : ''}
@@ -216,17 +235,21 @@ export class AskPanel extends LitElement {
       ${turn.answer ? renderMode(turn.answer, turn.evidence.length) : ''}
       ${turn.evidence.length
         ? html`<h3>${notAnswerable ? 'Closest passages' : 'Evidence'}</h3>
-            <wk-evidence .items=${turn.evidence} .renderRegion=${this.renderRegion} activeUnit=${this.activeUnit}></wk-evidence>`
+            <wk-evidence .items=${turn.evidence} .titles=${this.titles} .renderRegion=${this.renderRegion} activeUnit=${this.activeUnit}></wk-evidence>`
         : ''}
     `;
   }
 
   override render() {
     const turns = this.turns;
-    const disabled = !this.docId || !this.ready || !!this.unavailable;
+    // The library can be asked whatever the open document's state; the open document only when it is ready.
+    const disabled = this.wholeLibrary ? this.titles.size === 0 : !this.docId || !this.ready || !!this.unavailable;
     return html`
       <section class="turns" aria-label="Conversation" aria-live="polite">
-        ${turns.length === 0
+ ${turns.length === 0 && this.wholeLibrary
+          ? html`<div class="empty">Ask a question across every document in the library. Evidence is grouped by document.</div>`
+          : ''}
+        ${turns.length === 0 && !this.wholeLibrary
           ? html`<div class="empty" data-state=${this.unavailable ? 'unavailable' : ''}>${!this.docId ? 'Open a document to ask about it.' : this.unavailable ? `You can't ask about this document: ${this.unavailable}` : this.ready ? 'Ask a question about this document. Answers cite the lines they come from.' : 'Indexing… you can ask once the document is ready.'}</div>`
           : ''}
         ${turns.map((t) => html`<article class="turn" data-turn=${t.id} data-state=${t.state}>
@@ -235,10 +258,16 @@ export class AskPanel extends LitElement {
         </article>`)}
       </section>
       <form @submit=${this.onSubmit} aria-label="Ask a question">
-        <textarea aria-label="Question" placeholder=${this.unavailable ? 'This document cannot be asked about' : disabled ? 'Waiting for the document…' : 'Ask about this document (Ctrl+L)'} ?disabled=${disabled} @keydown=${this.onKey}></textarea>
+        <textarea aria-label="Question" placeholder=${this.wholeLibrary ? 'Ask about the whole library (Ctrl+L)' : this.unavailable ? 'This document cannot be asked about' : disabled ? 'Waiting for the document…' : 'Ask about this document (Ctrl+L)'} ?disabled=${disabled} @keydown=${this.onKey}></textarea>
+        <div class="row">
+          <div class="scope" role="radiogroup" aria-label="Ask about">
+            <label><input type="radio" name="scope" .checked=${!this.wholeLibrary} @change=${() => (this.wholeLibrary = false)} /> This paper</label>
+            <label><input type="radio" name="scope" .checked=${this.wholeLibrary} @change=${() => (this.wholeLibrary = true)} /> Whole library</label>
+          </div>
+        </div>
         <div class="row">
           <span class="hint">${this.extractive ? 'No language model installed: answers quote the evidence.' : ''}</span>
-          ${this.extractive
+          ${this.extractive || this.wholeLibrary
             ? ''
             : html`<label class="whole" title="Give the model the whole paper in reading order instead of the passages that match the question (summaries, contributions, limitations). Unchecked, the question decides.">
                 <input type="checkbox" name="whole-paper" .checked=${this.wholePaper} @change=${(e: Event) => (this.wholePaper = (e.target as HTMLInputElement).checked)}>Whole paper</label>`}

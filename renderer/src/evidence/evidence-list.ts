@@ -15,12 +15,15 @@ export class EvidenceList extends LitElement {
     items: { attribute: false },
     renderRegion: { attribute: false },
     activeUnit: { type: String },
+    titles: { attribute: false },
     thumbs: { state: true },
   };
 
   declare items: Evidence[];
   declare renderRegion: RegionRenderer | undefined;
   declare activeUnit: string;
+  /** Document titles by id, for the group headings when the evidence comes from several documents. */
+  declare titles: ReadonlyMap<string, string>;
   declare thumbs: Map<string, string>;
 
   static override styles = css`
@@ -32,6 +35,7 @@ export class EvidenceList extends LitElement {
     .rank { font-weight: 700; color: var(--accent); }
     .section { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; flex: 1; }
     .text { margin-top: 2px; line-height: 1.35; }
+    .doc { font-size: 11px; font-weight: 700; color: var(--muted); margin: 6px 0 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
     img { display: block; max-width: 100%; max-height: 160px; margin-top: 4px; background: white; border: 1px solid var(--border); }
   `;
 
@@ -40,6 +44,7 @@ export class EvidenceList extends LitElement {
     this.items = [];
     this.renderRegion = undefined;
     this.activeUnit = '';
+    this.titles = new Map();
     this.thumbs = new Map();
   }
 
@@ -68,23 +73,28 @@ export class EvidenceList extends LitElement {
     this.dispatchEvent(new CustomEvent('show-evidence', { detail: e, bubbles: true, composed: true }));
   }
 
+  private renderItem(e: Evidence) {
+    const text = e.text.length > SNIPPET ? `${e.text.slice(0, SNIPPET)}…` : e.text;
+    const thumb = this.thumbs.get(e.unitId);
+    return html`<li>
+      <button class="item" data-unit-id=${e.unitId} data-rank=${e.rank} aria-pressed=${String(e.unitId === this.activeUnit)}
+        @click=${() => this.pick(e)} aria-label="Evidence ${e.rank}, page ${e.page}${e.label ? `, ${e.label}` : ''}">
+        <div class="head"><span class="rank">[${e.rank}]</span><span class="section">${e.section.join(' › ') || e.kind}</span><span>p. ${e.page}</span></div>
+        ${thumb ? html`<img src=${thumb} alt=${e.label ?? `${e.kind} on page ${e.page}`} />` : ''}
+        <div class="text">${e.label ? html`<strong>${e.label}.</strong> ` : ''}${text}</div>
+      </button>
+    </li>`;
+  }
+
   override render() {
-    return html`
-      <ol aria-label="Evidence">
-        ${this.items.map((e) => {
-          const text = e.text.length > SNIPPET ? `${e.text.slice(0, SNIPPET)}…` : e.text;
-          const thumb = this.thumbs.get(e.unitId);
-          return html`<li>
-            <button class="item" data-unit-id=${e.unitId} data-rank=${e.rank} aria-pressed=${String(e.unitId === this.activeUnit)}
-              @click=${() => this.pick(e)} aria-label="Evidence ${e.rank}, page ${e.page}${e.label ? `, ${e.label}` : ''}">
-              <div class="head"><span class="rank">[${e.rank}]</span><span class="section">${e.section.join(' › ') || e.kind}</span><span>p. ${e.page}</span></div>
-              ${thumb ? html`<img src=${thumb} alt=${e.label ?? `${e.kind} on page ${e.page}`} />` : ''}
-              <div class="text">${e.label ? html`<strong>${e.label}.</strong> ` : ''}${text}</div>
-            </button>
-          </li>`;
-        })}
-      </ol>
-    `;
+    // Evidence from several documents (a library question) is grouped by document, best document first.
+    const groups = new Map<string, Evidence[]>();
+    for (const e of this.items) groups.set(e.docId, [...(groups.get(e.docId) ?? []), e]);
+    if (groups.size <= 1) return html`<ol aria-label="Evidence">${this.items.map((e) => this.renderItem(e))}</ol>`;
+    return html`${[...groups].map(
+      ([docId, items]) => html`<h4 class="doc" data-doc-id=${docId}>${this.titles.get(docId) ?? 'Document'}</h4>
+        <ol aria-label="Evidence from ${this.titles.get(docId) ?? 'a document'}">${items.map((e) => this.renderItem(e))}</ol>`,
+    )}`;
   }
 }
 

@@ -7,6 +7,10 @@
 import type { Rect } from '../../../core/api.js';
 import { TextLayer } from '../pdf/pdfjs.js';
 import type { PDFDocumentProxy } from '../pdf/pdfjs.js';
+import { linkAreas } from './links.js';
+
+/** Where an internal link of the page leads: the viewer scrolls there. */
+export type LinkHandler = (page: number, y: number) => void;
 
 export type PageState = 'empty' | 'rendering' | 'rendered';
 
@@ -24,7 +28,12 @@ export class PageView {
   /** Bumped on every reset so a render that finishes late knows it is stale. */
   private generation = 0;
 
-  constructor(readonly number: number, width: number, height: number) {
+  constructor(
+    readonly number: number,
+    width: number,
+    height: number,
+    private readonly onLink?: LinkHandler,
+  ) {
     this.width = width;
     this.height = height;
     this.div = document.createElement('div');
@@ -84,6 +93,42 @@ export class PageView {
     this.cancel = undefined;
     this.div.dataset.rendered = 'true';
     this.markFind(findQuery);
+    void this.addLinks(pdf, generation);
+  }
+
+  private async addLinks(pdf: PDFDocumentProxy, generation: number): Promise<void> {
+    // A page whose annotations cannot be read still shows; it just has no links.
+    const areas = await pdf
+      .getPage(this.number)
+      .then((page) => linkAreas(pdf, page))
+      .catch(() => []);
+    if (generation !== this.generation || !areas.length || !this.textDiv) return;
+    const layer = document.createElement('div');
+    layer.className = 'linkLayer';
+    for (const area of areas) {
+      const a = document.createElement('a');
+      const [x0, y0, x1, y1] = area.rect;
+      a.style.left = `calc(var(--total-scale-factor) * ${x0}px)`;
+      a.style.top = `calc(var(--total-scale-factor) * ${y0}px)`;
+      a.style.width = `calc(var(--total-scale-factor) * ${x1 - x0}px)`;
+      a.style.height = `calc(var(--total-scale-factor) * ${y1 - y0}px)`;
+      if (area.url) {
+        a.href = area.url;
+        a.target = '_blank';
+        a.rel = 'noopener noreferrer';
+        a.title = area.url;
+      } else if (area.target) {
+        const target = area.target;
+        a.href = '#';
+        a.dataset.internal = 'true';
+        a.addEventListener('click', (e) => {
+          e.preventDefault();
+          void target().then((t) => t && this.onLink?.(t.page, t.y));
+        });
+      }
+      layer.append(a);
+    }
+    this.textDiv.after(layer);
   }
 
   /** Frees the canvas (memory) when the page is far from view or the zoom changed. */
@@ -93,37 +138,57 @@ export class PageView {
     this.cancel = undefined;
     this.canvas?.remove();
     this.textDiv?.remove();
+    this.div.querySelector('.linkLayer')?.remove();
     this.canvas = undefined;
     this.textDiv = undefined;
     this.state = 'empty';
     delete this.div.dataset.rendered;
   }
 
-  /** Marks text runs holding the find query; whole runs, which is what pdf.js text items are. */
+  /**
+   * Marks every occurrence of the find query inside the text runs (a <mark> around just the matched
+   * characters, so the eye lands on the words, not the whole run); returns how many.
+   */
   markFind(query: string): number {
     if (!this.textDiv) return 0;
     const q = query.toLowerCase();
     let hits = 0;
-    for (const span of this.textDiv.querySelectorAll('span')) {
-      const hit = q.length > 0 && (span.textContent ?? '').toLowerCase().includes(q);
-      span.classList.toggle('find-hit', hit);
-      if (hit) hits++;
+    for (const span of this.textDiv.querySelectorAll<HTMLElement>('span:not(.markedContent)')) {
+      const text = span.textContent ?? '';
+      // Runs marked for an earlier query go back to plain text first.
+      if (span.querySelector('mark')) span.textContent = text;
+      if (!q || !text.toLowerCase().includes(q)) continue;
+      const lower = text.toLowerCase();
+      const parts: (string | HTMLElement)[] = [];
+      let from = 0;
+      for (let i = lower.indexOf(q); i >= 0; i = lower.indexOf(q, i + q.length)) {
+        const mark = document.createElement('mark');
+        mark.className = 'find-hit';
+        mark.textContent = text.slice(i, i + q.length);
+        parts.push(text.slice(from, i), mark);
+        from = i + q.length;
+        hits++;
+      }
+      parts.push(text.slice(from));
+      span.replaceChildren(...parts);
     }
     return hits;
   }
 
-  firstFindHit(): HTMLElement | null {
-    return this.textDiv?.querySelector<HTMLElement>('span.find-hit') ?? null;
+  /** The find marks on this page in reading order (the text layer keeps pdf.js's order). */
+  findHits(): HTMLElement[] {
+    return [...(this.textDiv?.querySelectorAll<HTMLElement>('mark.find-hit') ?? [])];
   }
 
   clearHighlights(): void {
     this.highlightLayer.replaceChildren();
   }
 
-  addHighlight(unitId: string, rects: readonly Rect[], figure: boolean): HTMLElement[] {
+  /** `line`: cited lines; `context`: the rest of a cited unit, tinted; `figure`: a region. */
+  addHighlight(unitId: string, rects: readonly Rect[], style: 'line' | 'context' | 'figure'): HTMLElement[] {
     return rects.map((r, i) => {
       const el = document.createElement('div');
-      el.className = figure ? 'highlight figure' : 'highlight';
+      el.className = style === 'line' ? 'highlight' : `highlight ${style}`;
       el.dataset.unitId = unitId;
       el.dataset.page = String(this.number);
       el.dataset.rect = String(i);

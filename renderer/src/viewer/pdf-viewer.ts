@@ -21,6 +21,8 @@ export interface HighlightTarget {
   lineRects: Rect[];
   /** Lines of the same evidence on later pages. */
   continuation?: { page: number; lineRects: Rect[] }[];
+  /** The cited sentences: outlined, while the rest of the unit is only tinted. */
+  spans?: { page: number; lineRects: Rect[] }[];
 }
 
 type Zoom = number | 'fit-width';
@@ -129,7 +131,7 @@ export class PdfViewer extends LitElement {
     if (!first || pdf !== this.loadedPdf) return;
     this.observer = new IntersectionObserver((entries) => this.onIntersect(entries), { root: this.scroller, rootMargin: '100% 0px' });
     for (let n = 1; n <= pdf.numPages; n++) {
-      const view = new PageView(n, first.width, first.height);
+      const view = new PageView(n, first.width, first.height, (page, y) => this.goToPage(page, y));
       this.pages.push(view);
       this.pagesEl.append(view.div);
     }
@@ -278,20 +280,27 @@ export class PdfViewer extends LitElement {
     this.setCurrent(view.number);
   }
 
-  /** Shows a cited unit: scroll to it and outline its exact lines (a figure: its region). */
+  /**
+   * Shows a cited unit: scroll to it and outline its exact lines (a figure: its region). With spans,
+   * only the cited sentences are outlined and the rest of the unit is tinted, so the eye lands on them.
+   */
   showHighlight(target: HighlightTarget): HTMLElement[] {
     for (const view of this.pages) view.clearHighlights();
     const view = this.pages[target.page - 1];
     if (!view) return [];
     const rects = target.lineRects.length > 0 ? target.lineRects : [target.bbox];
     const region = target.kind === 'figure' || target.kind === 'table';
-    const els = view.addHighlight(target.unitId, region ? [target.bbox] : rects, region);
+    const spans = region ? [] : (target.spans ?? []).filter((s) => s.lineRects.length && this.pages[s.page - 1]);
+    const style = region ? 'figure' : spans.length ? 'context' : 'line';
+    const els = view.addHighlight(target.unitId, region ? [target.bbox] : rects, style);
     for (const part of target.continuation ?? []) {
       const more = this.pages[part.page - 1];
-      if (more && part.lineRects.length) els.push(...more.addHighlight(target.unitId, part.lineRects, false));
+      if (more && part.lineRects.length) els.push(...more.addHighlight(target.unitId, part.lineRects, style === 'context' ? 'context' : 'line'));
     }
-    const top = Math.min(...(region ? [target.bbox] : rects).map((r) => r[1]));
-    this.goToPage(target.page, top);
+    for (const s of spans) els.push(...this.pages[s.page - 1].addHighlight(target.unitId, s.lineRects, 'line'));
+    const first = spans[0];
+    if (first) this.goToPage(first.page, Math.min(...first.lineRects.map((r) => r[1])));
+    else this.goToPage(target.page, Math.min(...(region ? [target.bbox] : rects).map((r) => r[1])));
     return els;
   }
 
@@ -335,24 +344,40 @@ export class PdfViewer extends LitElement {
       this.findResult = result;
       for (const view of this.pages) view.markFind(query);
     }
-    const pages = this.findResult.pages;
+    const { pages, total } = this.findResult;
     if (pages.length === 0) {
       this.findStatus = 'Not found';
       return;
     }
-    // Next page with a hit after the current one, wrapping around.
-    const from = this.findIndex >= 0 ? pages[this.findIndex].page : backwards ? this.currentPage : this.currentPage - 1;
-    let index = backwards ? pages.map((p) => p.page).findLastIndex((p) => p < from) : pages.findIndex((p) => p.page > from);
-    if (index < 0) index = backwards ? pages.length - 1 : 0;
+    // Match by match: the first one from the current page on (backwards: before it), then each next, wrapping.
+    const firstOf: number[] = [];
+    pages.reduce((n, p) => (firstOf.push(n), n + p.count), 0);
+    let index: number;
+    if (this.findIndex >= 0) index = (this.findIndex + (backwards ? total - 1 : 1)) % total;
+    else if (backwards) {
+      const at = pages.map((p) => p.page).findLastIndex((p) => p < this.currentPage);
+      index = at < 0 ? total - 1 : firstOf[at] + pages[at].count - 1;
+    } else {
+      const at = pages.findIndex((p) => p.page >= this.currentPage);
+      index = at < 0 ? 0 : firstOf[at];
+    }
     this.findIndex = index;
-    const { page, count } = pages[index];
-    this.findStatus = `${this.findResult.total} matches on ${pages.length} pages — page ${page} (${count})`;
+    const at = firstOf.findLastIndex((n) => n <= index);
+    const { page } = pages[at];
+    this.findStatus = `${index + 1} of ${total} matches — page ${page}`;
     this.goToPage(page);
-    // The hit's run exists once the page's text layer is drawn; then bring that line into view.
+    // The marks exist once the page's text layer is drawn; then bring the current one into view.
     const view = this.pages[page - 1];
     for (let i = 0; i < 40 && view.state !== 'rendered'; i++) await new Promise((r) => setTimeout(r, 50));
-    const hit = view.firstFindHit();
-    if (hit) this.goToPage(page, hit.offsetTop / this.scale);
+    const hits = view.findHits();
+    for (const h of this.renderRoot.querySelectorAll('mark.find-hit.current')) h.classList.remove('current');
+    // A match across two text runs is counted but has no mark: the nearest one stands for it.
+    const hit = hits[Math.min(index - firstOf[at], hits.length - 1)];
+    if (hit) {
+      hit.classList.add('current');
+      const run = hit.parentElement ?? hit;
+      this.goToPage(page, run.offsetTop / this.scale);
+    }
   }
 
   private onFindKey(e: KeyboardEvent): void {

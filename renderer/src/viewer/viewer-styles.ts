@@ -25,8 +25,12 @@ export const viewerStyles = css`
   .page canvas { position: absolute; inset: 0; display: block; }
   .empty { margin: auto; color: var(--muted); text-align: center; padding: 48px; }
 
+  .linkLayer { position: absolute; inset: 0; z-index: 4; pointer-events: none; }
+  .linkLayer a { position: absolute; pointer-events: auto; border-radius: 2px; }
+  .linkLayer a:hover, .linkLayer a:focus-visible { background: rgb(0 120 230 / 0.12); outline: 1px solid rgb(0 120 230 / 0.5); }
   .highlightLayer { position: absolute; inset: 0; pointer-events: none; z-index: 3; }
   .highlight { position: absolute; background: rgb(255 200 0 / 0.38); outline: 2px solid rgb(230 150 0 / 0.9); border-radius: 2px; mix-blend-mode: multiply; animation: flash 1.2s ease-out 1; }
+  .highlight.context { background: rgb(255 200 0 / 0.12); outline: none; animation: none; }
   .highlight.figure { background: rgb(0 140 255 / 0.12); outline: 3px solid rgb(0 120 230 / 0.9); mix-blend-mode: normal; }
   @keyframes flash { from { outline-width: 6px; } to { } }
   @media (prefers-reduced-motion: reduce) { .highlight { animation: none; } }
@@ -40,5 +44,6 @@ export const viewerStyles = css`
   .textLayer ::selection { background: color-mix(in srgb, AccentColor, transparent 70%); }
   .textLayer br::selection { background: transparent; }
   .textLayer .endOfContent { display: block; position: absolute; inset: 100% 0 0; z-index: 0; cursor: default; user-select: none; }
-  .textLayer .find-hit { background: rgb(180 0 170 / 0.25); border-radius: 2px; }
+  .textLayer .find-hit { background: rgb(180 0 170 / 0.25); color: transparent; border-radius: 2px; padding: 0; }
+  .textLayer .find-hit.current { background: rgb(255 120 0 / 0.55); outline: 2px solid rgb(230 90 0); }
 `;
