@@ -57,13 +57,17 @@ export function checkAnswer(text: string, evidence: Evidence[]): CheckedAnswer {
     from = end;
     const numbers = [...new Set(citedNumbers(sentence))];
     const known = numbers.filter((n) => byRank.has(n));
+    const words = new Set(tokenize(sentence.replace(CITE, ' ')));
     for (const n of known) {
-      if (!citations.some((c) => c.n === n)) {
-        const e = byRank.get(n)!;
-        citations.push({ n, docId: e.docId, unitId: e.unitId, page: e.page });
+      const e = byRank.get(n)!;
+      let c = citations.find((x) => x.n === n);
+      if (!c) citations.push((c = { n, docId: e.docId, unitId: e.unitId, page: e.page }));
+      // Highlight the evidence sentences the claim rests on (those sharing its words), not the whole passage.
+      for (const span of e.spans ?? []) {
+        const text = e.text.slice(span.offset, span.offset + (span.end - span.start));
+        if (tokenize(text).some((w) => words.has(w)) && !c.spans?.includes(span)) (c.spans ??= []).push(span);
       }
     }
-    const words = new Set(tokenize(sentence.replace(CITE, ' ')));
     const supported =
       known.length > 0 && known.some((n) => tokenize(byRank.get(n)!.text).some((w) => words.has(w)));
     claims.push({

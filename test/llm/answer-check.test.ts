@@ -31,6 +31,16 @@ describe('citations', () => {
     expect(claims[3].problem).toBe('no citation');
   });
 
+  it('points each citation at the evidence sentences the claim rests on', () => {
+    const text = 'The model was fine-tuned on SQuAD 2.0 [1].';
+    const e = { ...ev(1, 'We fine-tune on the SQuAD 2.0 training set. It was collected in 2018.'), spans: [
+      { unitId: 'u1', offset: 0, start: 0, end: 44, page: 1, lineRects: [] as [number, number, number, number][] },
+      { unitId: 'u1', offset: 45, start: 45, end: 69, page: 1, lineRects: [] as [number, number, number, number][] },
+    ] };
+    const { citations } = checkAnswer(text, [e]);
+    expect(citations[0].spans?.map((s) => s.offset)).toEqual([0]);
+  });
+
   it('flags a citation of evidence that was never given', () => {
     const { claims, citations } = checkAnswer('The set has 130,000 questions [7].', EVIDENCE);
     expect(citations).toEqual([]);
