@@ -103,6 +103,8 @@ export interface Evidence extends Pick<Unit, 'kind' | 'page' | 'bbox' | 'lineRec
   tokens: number;
   /** Parts of the evidence on other pages (a paragraph running onto the next page, a caption over the page break). */
   continuation?: { page: number; lineRects: Rect[] }[];
+  /** A figure or table that went to a vision-language model as an image: a small PNG of its crop (data: URL). */
+  imageDataUrl?: string;
 }
 
 export interface ChatTurn {
@@ -111,7 +113,7 @@ export interface ChatTurn {
 }
 
 export interface AskOptions extends RetrieveOptions {
-  /** A generator model id; absent = the selected one. */
+  /** A generator or vision-language model id; absent = the selected generator, else the selected vision model. */
   model?: string;
   /** Answer with quoted evidence sentences only, no language model. */
   extractive?: boolean;
@@ -156,6 +158,8 @@ export interface GenerationStats {
   decodeTps: number;
   /** Bytes of the model's key/value cache at the end of the answer. */
   kvBytes: number;
+  /** Figures and tables the model read as images (vision-language models). */
+  images?: number;
 }
 
 export interface Answer {
