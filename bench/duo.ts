@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- duo [--contexts 2048,8192,16384] [--shapes qwen2.5-0.5b,smollm2-360m]`:
+ * `npm run bench -- duo [--contexts 2048,8192,16384] [--shapes qwen2.5-0.5b,smollm2-360m] [--shares 0,0.25,0.5,0.75]`:
  * DuoAttention-style caches against the full cache, with random weights at real shapes (cost does
  * not depend on weight values): KV bytes, decode ms/token, prefill ms (chunked, 512 a chunk) and
  * peak RSS at each context, for 0 / 25 / 50 / 75% streaming heads, sink 64, recent 256.
@@ -42,6 +42,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   if (!existsSync(tokenizers)) throw new Error('../shared/tokenizers is needed for this benchmark');
   const contexts = list(args, '--contexts', '2048,8192,16384').map(Number);
   const shapes = list(args, '--shapes', 'qwen2.5-0.5b,smollm2-360m');
+  const shares = list(args, '--shares', '0,0.25,0.5,0.75').map(Number);
   const figures: Record<string, unknown> = { note: 'random weights at real shapes; int4; sink 64, recent 256; chunked prefill of 512', rows: [] };
   const rows = figures.rows as Record<string, unknown>[];
   for (const id of shapes) {
@@ -51,7 +52,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     for (const ctx of contexts) {
       if (ctx > c.max_position_embeddings - 64) continue;
       let full: { kv: number; decode: number; prefill: number } | undefined;
-      for (const share of [0, 0.25, 0.5, 0.75]) {
+      for (const share of shares) {
         const pattern = spreadPattern(c.num_hidden_layers, c.num_key_value_heads, share);
         log(`${id} ${ctx} tokens, ${share * 100}% streaming`);
         const m = measureInChild({ folder, cacheDir: join(work, `graphs-${id}`), precision: 'int4', pattern: share ? pattern : undefined, prompts: [ctx], decode: 32 });

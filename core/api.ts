@@ -116,6 +116,8 @@ export interface Evidence extends Pick<Unit, 'kind' | 'page' | 'bbox' | 'lineRec
   continuation?: { page: number; lineRects: Rect[] }[];
   /** The sentences `text` is made of, in order; the viewer highlights these and marks the rest of the unit lightly. */
   spans?: EvidenceSpan[];
+  /** A figure or table that went to a vision-language model as an image: a small PNG of its crop (data: URL). */
+  imageDataUrl?: string;
 }
 
 export interface ChatTurn {
@@ -124,7 +126,7 @@ export interface ChatTurn {
 }
 
 export interface AskOptions extends RetrieveOptions {
-  /** A generator model id; absent = the selected one. */
+  /** A generator or vision-language model id; absent = the selected generator, else the selected vision model. */
   model?: string;
   /** Answer with quoted evidence sentences only, no language model. */
   extractive?: boolean;
@@ -171,6 +173,8 @@ export interface GenerationStats {
   decodeTps: number;
   /** Bytes of the model's key/value cache at the end of the answer. */
   kvBytes: number;
+  /** Figures and tables the model read as images (vision-language models). */
+  images?: number;
 }
 
 export interface Answer {

@@ -8,9 +8,17 @@ import { Template } from '@huggingface/jinja';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { WukongError } from '../errors.js';
 
+/** A part of a message's content: text, or the place of an image (vision models). */
+export type ContentPart = { type: 'text'; text: string } | { type: 'image' };
+
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
-  content: string;
+  content: string | ContentPart[];
+}
+
+/** The text of a message's content, images left out. */
+export function contentText(content: ChatMessage['content']): string {
+  return typeof content === 'string' ? content : content.map((p) => (p.type === 'text' ? p.text : '')).join('');
 }
 
 interface TokenizerConfig {
@@ -21,6 +29,8 @@ interface TokenizerConfig {
 
 export class ChatTokenizer {
   private readonly template?: Template;
+  /** The template reads message content as a list of typed parts (SmolVLM / Idefics3 templates). */
+  private readonly contentLists: boolean;
   /** Tokens that end an answer: the config's EOS ids plus the template's end-of-turn token. */
   readonly stopIds: Set<number>;
 
@@ -38,6 +48,7 @@ export class ChatTokenizer {
         throw new WukongError('MODEL_INVALID', "The model's chat template could not be read.", String(err));
       }
     }
+    this.contentLists = Boolean(source && /\[\s*['"]type['"]\s*\]|\.type\b/.test(source));
     this.stopIds = new Set(eosIds);
     const eos = tokenText(config.eos_token);
     const eosId = eos ? tokenizer.token_to_id(eos) : undefined;
@@ -68,14 +79,23 @@ export class ChatTokenizer {
     return Boolean(this.template);
   }
 
-  /** The templated conversation, ending with the assistant's turn opened. */
+  /**
+   * The templated conversation, ending with the assistant's turn opened. Content given as a list
+   * of parts goes to a template that reads lists as it is (each image part becomes the template's
+   * `<image>`); plain text content goes to such a template as one text part. A template that reads
+   * plain strings gets the parts' text (a text-only model has no use for image parts).
+   */
   render(messages: ChatMessage[], addGenerationPrompt = true): string {
     if (!this.template) {
-      const body = messages.map((m) => `${m.role === 'user' ? 'Question' : m.role === 'assistant' ? 'Answer' : 'Instructions'}: ${m.content}\n`).join('');
+      const body = messages.map((m) => `${m.role === 'user' ? 'Question' : m.role === 'assistant' ? 'Answer' : 'Instructions'}: ${contentText(m.content)}\n`).join('');
       return addGenerationPrompt ? `${body}Answer:` : body;
     }
+    const lists = this.contentLists;
     return this.template.render({
-      messages,
+      messages: messages.map((m) => ({
+        role: m.role,
+        content: lists ? (typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : m.content) : contentText(m.content),
+      })),
       add_generation_prompt: addGenerationPrompt,
       // Qwen3: answer directly; a hidden reasoning block would spend the token budget.
       enable_thinking: false,

@@ -25,6 +25,7 @@ export class GeneratorHost {
     private readonly worker: Worker,
     private readonly cancel: Int32Array,
     readonly id: string,
+    readonly kind: 'text' | 'vision',
     readonly info: { buildMs: number; layers: number; streamingShare: number },
   ) {
     worker.on('message', (m: FromWorker) => this.listener?.(m));
@@ -37,10 +38,10 @@ export class GeneratorHost {
   }
 
   /** Loads (building the graph first when needed) a model folder in a new worker. */
-  static async start(folder: string, id: string, load: WorkerInit['load'], o: { onBuild?: (done: number, total: number) => void; signal?: AbortSignal; buildOnly?: boolean } = {}): Promise<GeneratorHost> {
+  static async start(folder: string, id: string, load: WorkerInit['load'], o: { onBuild?: (done: number, total: number) => void; signal?: AbortSignal; buildOnly?: boolean; kind?: WorkerInit['kind'] } = {}): Promise<GeneratorHost> {
     const shared = new SharedArrayBuffer(4);
     const cancel = new Int32Array(shared);
-    const init: WorkerInit = { folder, id, load, cancel: shared, buildOnly: o.buildOnly };
+    const init: WorkerInit = { folder, id, kind: o.kind, load, cancel: shared, buildOnly: o.buildOnly };
     const worker = new Worker(workerFile(), { workerData: init });
     const onAbort = () => Atomics.store(cancel, 0, 1);
     o.signal?.addEventListener('abort', onAbort, { once: true });
@@ -59,7 +60,7 @@ export class GeneratorHost {
       worker.removeAllListeners('message');
       worker.removeAllListeners('error');
       worker.removeAllListeners('exit');
-      return new GeneratorHost(worker, cancel, id, info);
+      return new GeneratorHost(worker, cancel, id, o.kind ?? 'text', info);
     } catch (err) {
       await worker.terminate();
       throw err;
@@ -145,7 +146,7 @@ export class GeneratorHost {
 export async function buildGraphInWorker(
   folder: string,
   load: WorkerInit['load'] & { cacheDir: string },
-  o: { onBuild?: (done: number, total: number) => void; signal?: AbortSignal } = {},
+  o: { onBuild?: (done: number, total: number) => void; signal?: AbortSignal; kind?: WorkerInit['kind'] } = {},
 ): Promise<number> {
   const host = await GeneratorHost.start(folder, folder, load, { ...o, buildOnly: true });
   await host.close();

@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import type { ModelRole } from '../api.js';
 import { WukongError } from '../errors.js';
 import { readDecoderConfig } from '../llm/config.js';
+import { readIdefics3Config, readImageProcessorConfig } from '../llm/vision/config.js';
 
 /**
  * Recognises a model folder by its layout, so a person can install what they downloaded themselves:
  * - sentence-transformers ONNX export: tokenizer.json + onnx/model.onnx (+ pooling config) -> embedder
  * - a Hugging Face causal LM (config.json + safetensors weights; the ONNX graph is built from them) -> generator
- * - a vision-language export (config.json with vision_config) with ONNX weights -> vision
+ * - an Idefics3 / SmolVLM folder (config.json with vision_config, safetensors weights; the app builds its graphs) -> vision
  */
 export function detectRole(folder: string): ModelRole {
   const has = (p: string) => existsSync(join(folder, p));
@@ -24,7 +25,13 @@ export function detectRole(folder: string): ModelRole {
       throw invalid(folder, 'config.json is not valid JSON');
     }
   }
-  if (config.vision_config) return 'vision';
+  if (config.vision_config) {
+    if (!safetensors) throw invalid(folder, 'a vision-language model needs its safetensors weights (the app builds its ONNX graphs from them)');
+    // Names what is unsupported (architecture, vision tower, processor settings) before anything is copied.
+    readIdefics3Config(folder);
+    readImageProcessorConfig(folder);
+    return 'vision';
+  }
   if (config.architectures?.some((a) => /ForCausalLM$/.test(a)) || ['llama', 'qwen2', 'qwen3'].includes(config.model_type ?? '')) {
     if (!safetensors) throw invalid(folder, 'a language model needs its safetensors weights (the app builds its ONNX graph from them)');
     // Names what is unsupported (architecture, activation, rope scaling) before anything is copied.

@@ -237,16 +237,20 @@ export class ModelRegistry {
     await writeJsonAtomic(this.settingsPath, settings);
   }
 
-  /** The installed generator to answer with: the one asked for, else the selected one, else none. */
+  /**
+   * The installed model to answer with: the one asked for (a generator or a vision-language
+   * model), else the selected generator, else the selected vision model, else none.
+   */
   async generatorFor(id?: string): Promise<ModelInfo | null> {
     const models = await this.list();
     if (id) {
       const m = models.find((x) => x.id === id);
       if (!m || !m.installed) throw new WukongError('MODEL_MISSING', `The model ${id} is not installed. See \`wukong models list\`.`);
-      if (m.role !== 'generator') throw new WukongError('BAD_REQUEST', `${id} is a ${m.role}, not a generator.`);
+      if (m.role !== 'generator' && m.role !== 'vision') throw new WukongError('BAD_REQUEST', `${id} is a ${m.role}, not a generator or vision model.`);
       return m;
     }
-    return models.find((m) => m.role === 'generator' && m.selected && m.installed) ?? null;
+    const selected = (role: ModelRole) => models.find((m) => m.role === role && m.selected && m.installed);
+    return selected('generator') ?? selected('vision') ?? null;
   }
 
   /** The model used for a role: the selected one, else the built-in one, else none. */
@@ -314,7 +318,7 @@ export class ModelRegistry {
   }
 
   private async prepare(dir: string, entry: { id: string; role: ModelRole }, options: InstallOptions, progress: DownloadProgress): Promise<void> {
-    if (entry.role !== 'generator' || !this.options.prepare) return;
+    if ((entry.role !== 'generator' && entry.role !== 'vision') || !this.options.prepare) return;
     await this.options.prepare(dir, { id: entry.id, role: entry.role }, (message, done, total) => progress.onProgress(done, total, message), progress.signal, options);
     if (progress.signal.aborted) throw new WukongError('CANCELLED');
   }

@@ -4,6 +4,8 @@
  * A follow-up question in the same conversation keeps the earlier evidence (and its numbers)
  * as the prompt's prefix, so the model's cache of it is reused; evidence new to the question is
  * numbered after it.
+ * With a vision-language model, the best-ranked figures and tables among the evidence (at most
+ * two) also go in as images, in the question's message; their captions stay in the evidence text.
  */
 import type { Answer, AskEvent, AskOptions, ChatTurn, Evidence } from '../api.js';
 import { checkAnswer } from '../answer/check.js';
@@ -11,7 +13,10 @@ import { answerMessages, type PromptMessage } from '../answer/prompt.js';
 import { toWukongError, WukongError } from '../errors.js';
 import { extractiveAnswer } from '../retrieval/extractive.js';
 import { streamProgress } from '../util/progress-stream.js';
+import type { ChatMessage, ContentPart } from '../llm/chat.js';
 import type { GeneratorHost } from '../llm/generator-host.js';
+import type { PixelBuffer } from '../llm/vision/preprocess.js';
+import { figureEvidence, type FigureCrop } from './figures.js';
 
 export interface Conversation {
   messages: PromptMessage[];
@@ -30,6 +35,8 @@ export interface AnswerContext {
   modelId: string;
   /** Prompt tokens per prefill step (the setting), if set. */
   chunk?: number;
+  /** A vision-language model: crops of figure/table evidence (absent for text-only models). */
+  crops?: (evidence: Evidence[]) => Promise<FigureCrop[]>;
 }
 
 /** Answers are short; a cap keeps a looping model from running for minutes. */
@@ -53,6 +60,22 @@ export async function* answerWithModel(ctx: AnswerContext): AsyncGenerator<AskEv
     evidence = retrieved;
     messages = answerMessages(question, retrieved, history);
   }
+  // A vision model reads the chosen figures and tables as images, in this question's message.
+  let images: PixelBuffer[] = [];
+  let request: ChatMessage[] = messages;
+  if (ctx.crops) {
+    const shown = figureEvidence(evidence);
+    const crops = shown.length ? await ctx.crops(shown) : [];
+    if (crops.length) {
+      const thumbs = new Map(crops.map((c) => [`${c.docId}\u0000${c.unitId}`, c.thumbnail]));
+      evidence = evidence.map((e) => {
+        const t = thumbs.get(`${e.docId}\u0000${e.unitId}`);
+        return t ? { ...e, imageDataUrl: t } : e;
+      });
+      images = crops.map((c) => c.pixels);
+      request = withImages(messages, crops.map((c) => evidence.find((e) => e.docId === c.docId && e.unitId === c.unitId)!));
+    }
+  }
   yield { type: 'evidence', evidence };
   if (options.signal?.aborted) throw new WukongError('CANCELLED');
 
@@ -74,7 +97,7 @@ export async function* answerWithModel(ctx: AnswerContext): AsyncGenerator<AskEv
   }
   let text = '';
   let stats;
-  for await (const e of host.generate({ messages, maxTokens: MAX_ANSWER_TOKENS, snapshotMessages: 1, chunk: ctx.chunk }, options.signal)) {
+  for await (const e of host.generate({ messages: request, images, maxTokens: MAX_ANSWER_TOKENS, snapshotMessages: 1, chunk: ctx.chunk }, options.signal)) {
     if (e.type === 'token') {
       text += e.text;
       yield { type: 'token', text: e.text };
@@ -88,6 +111,7 @@ export async function* answerWithModel(ctx: AnswerContext): AsyncGenerator<AskEv
         ttftMs: e.result.ttftMs,
         decodeTps: e.result.decodeTps,
         kvBytes: e.result.kvBytes,
+        ...(e.result.images !== undefined ? { images: e.result.images } : {}),
       };
     }
   }
@@ -111,6 +135,19 @@ export async function* answerWithModel(ctx: AnswerContext): AsyncGenerator<AskEv
       ms: Math.round(performance.now() - ctx.started),
     },
   };
+}
+
+/**
+ * The question's message with the figures' images first, then a line saying which evidence each
+ * image is (by its number and label), then the question: SmolVLM's template takes the content as
+ * a list of parts. The conversation kept for follow-ups holds the text-only messages.
+ */
+function withImages(messages: PromptMessage[], shown: Evidence[]): ChatMessage[] {
+  const last = messages[messages.length - 1];
+  const names = shown.map((e) => `[${e.rank}]${e.label ? ` (${e.label})` : ''}`);
+  const which = `The image${shown.length > 1 ? 's show' : ' shows'} ${names.join(' and ')}${shown.length > 1 ? ', in that order' : ''}.`;
+  const content: ContentPart[] = [...shown.map((): ContentPart => ({ type: 'image' })), { type: 'text', text: `${which}\n\n${last.content}` }];
+  return [...messages.slice(0, -1), { role: last.role, content }];
 }
 
 function sameTurns(a: ChatTurn[], b: ChatTurn[]): boolean {

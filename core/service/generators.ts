@@ -3,11 +3,13 @@
  * worker thread, kept loaded between questions so the cache of a conversation's prefix survives.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ModelInfo, Precision } from '../api.js';
 import { WukongError } from '../errors.js';
+import { readDecoderConfig } from '../llm/config.js';
 import { readDuoPattern, type DuoPattern } from '../llm/duo-pattern.js';
+import { readIdefics3Config } from '../llm/vision/config.js';
 import { GeneratorHost } from '../llm/generator-host.js';
 import { defaultManifestPath } from '../models/manifest.js';
 import type { ModelRegistry } from '../models/registry.js';
@@ -22,6 +24,20 @@ export interface GeneratorRequest {
 
 export const DEFAULT_PRECISION: Precision = 'int4';
 
+/** A model to answer with: a text decoder, or a vision-language model that also reads figures. */
+export interface GeneratorTarget {
+  id: string;
+  folder: string;
+  cacheDir: string;
+  precision?: Precision;
+  kind: 'text' | 'vision';
+}
+
+/** Tokens the model can read (a vision model: its text decoder's). */
+export function contextLength(target: GeneratorTarget): number {
+  return target.kind === 'vision' ? readIdefics3Config(target.folder).text.maxPositions : readDecoderConfig(target.folder).maxPositions;
+}
+
 export class Generators {
   private current?: { key: string; host: Promise<GeneratorHost> };
 
@@ -30,20 +46,23 @@ export class Generators {
     private readonly home: string,
   ) {}
 
-  /** The installed (or folder) model a request names, or null when no generator is installed. */
-  async resolve(model?: string): Promise<{ id: string; folder: string; cacheDir: string; precision?: Precision } | null> {
+  /**
+   * The installed (or folder) model a request names, else the selected generator, else the
+   * selected vision-language model; null when none is installed.
+   */
+  async resolve(model?: string): Promise<GeneratorTarget | null> {
     if (model && !/^[a-z0-9][a-z0-9._-]*$/.test(model) && existsSync(model) && statSync(model).isDirectory()) {
       const folder = resolve(model);
       const hash = createHash('sha256').update(folder).digest('hex').slice(0, 16);
-      return { id: folder, folder, cacheDir: join(this.home, 'cache', 'graphs', hash) };
+      return { id: folder, folder, cacheDir: join(this.home, 'cache', 'graphs', hash), kind: isVisionFolder(folder) ? 'vision' : 'text' };
     }
     const info: ModelInfo | null = await this.models.generatorFor(model);
     if (!info?.path) return null;
-    return { id: info.id, folder: info.path, cacheDir: join(info.path, 'onnx'), precision: info.precision };
+    return { id: info.id, folder: info.path, cacheDir: join(info.path, 'onnx'), precision: info.precision, kind: info.role === 'vision' ? 'vision' : 'text' };
   }
 
   async host(
-    target: { id: string; folder: string; cacheDir: string; precision?: Precision },
+    target: GeneratorTarget,
     req: GeneratorRequest,
     o: { onBuild?: (done: number, total: number) => void; signal?: AbortSignal } = {},
   ): Promise<GeneratorHost> {
@@ -51,13 +70,13 @@ export class Generators {
     const precision = req.precision ?? target.precision ?? DEFAULT_PRECISION;
     const patternPath = req.duo ?? [join(target.folder, 'duo-pattern.json'), shippedPattern(target.id)].find((p) => p && existsSync(p));
     const pattern: DuoPattern | undefined = patternPath ? readDuoPattern(patternPath) : undefined;
-    const key = JSON.stringify([target.folder, precision, pattern ?? null]);
+    const key = JSON.stringify([target.folder, target.kind, precision, pattern ?? null]);
     const alive = await this.current?.host.then((h) => h.alive).catch(() => false);
     if (this.current?.key !== key || !alive) {
       const old = this.current;
       this.current = undefined;
       if (old) await (await old.host.catch(() => null))?.close();
-      const host = GeneratorHost.start(target.folder, target.id, { precision, pattern, cacheDir: target.cacheDir }, o);
+      const host = GeneratorHost.start(target.folder, target.id, { precision, pattern, cacheDir: target.cacheDir }, { ...o, kind: target.kind });
       this.current = { key, host };
       host.catch(() => {
         if (this.current?.host === host) this.current = undefined;
@@ -70,6 +89,14 @@ export class Generators {
     const cur = this.current;
     this.current = undefined;
     if (cur) await (await cur.host.catch(() => null))?.close();
+  }
+}
+
+function isVisionFolder(folder: string): boolean {
+  try {
+    return Boolean((JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) as { vision_config?: unknown }).vision_config);
+  } catch {
+    return false;
   }
 }
 

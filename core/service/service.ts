@@ -29,10 +29,10 @@ import { PARSER_VERSION, parsePdf, parsePdfInWorker, type ParseOptions } from '.
 import { workerFile } from '../pdf/worker-client.js';
 import { extractiveAnswer, indexDocument, INDEX_VERSION, retrieveEvidence, type DocumentIndex, type RetrievalOptions } from '../retrieval/index.js';
 import { isWholePaperQuestion, wholePaperEvidence } from '../answer/whole-paper.js';
-import { readDecoderConfig } from '../llm/config.js';
 import { answerWithModel, type Conversation } from './answer.js';
 import { Engines } from './engines.js';
-import { Generators, noGenerator } from './generators.js';
+import { FigureCrops } from './figures.js';
+import { contextLength, Generators, noGenerator } from './generators.js';
 import { buildGeneratorGraph } from './prepare-model.js';
 import { profileAndSave } from './profile.js';
 import { streamProgress } from '../util/progress-stream.js';
@@ -82,6 +82,8 @@ export class LocalService implements WukongService {
   /** Parsed documents and their indexes stay in memory once used: retrieval must not re-read JSON per question. */
   private readonly loaded = new Map<string, { doc: DocumentModel; index: DocumentIndex }>();
   private readonly generators: Generators;
+  /** Figure and table crops for vision-language models, per (document, unit). */
+  private readonly figures: FigureCrops;
   /** The latest generated conversation of each scope: its evidence stays the prompt's prefix for follow-ups. */
   private readonly conversations = new Map<string, Conversation>();
 
@@ -90,6 +92,7 @@ export class LocalService implements WukongService {
     this.models = new ModelRegistry(options.home, { manifestPath: options.manifestPath, prepare: options.prepareModel ?? buildGeneratorGraph, ...options.hub });
     this.engines = new Engines(this.models);
     this.generators = new Generators(this.models, options.home);
+    this.figures = new FigureCrops((docId) => this.library.readFile(docId));
     this.librarySearch = new LibrarySearch(join(options.home, 'library-index'));
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.parse = parserFor(options.parseInWorker);
@@ -376,13 +379,14 @@ export class LocalService implements WukongService {
           if (!whole || !single) return { evidence: await this.retrieve(scope, question, options) };
           const { doc } = await this.loadReady(single);
           // The whole text, up to the model's context less the instructions and the answer.
-          const budget = readDecoderConfig(target.folder).maxPositions - 1024;
+          const budget = contextLength(target) - 1024;
           const { evidence, truncated } = wholePaperEvidence(doc, single, await this.engines.tokenCounter(), budget);
           return { evidence, wholePaper: { passages: evidence.length, truncated } };
         },
         host: (onBuild) => this.generators.host(target, { precision: options.precision }, { onBuild, signal: options.signal }),
         chunk: await this.models.prefillChunk(),
         modelId: target.id,
+        crops: target.kind === 'vision' ? (evidence) => this.figures.crops(evidence) : undefined,
       });
     } catch (err) {
       yield { type: 'error', error: toWukongError(err).toJSON() };
@@ -448,6 +452,7 @@ export class LocalService implements WukongService {
   async profileModel(id: string, options: ProfileOptions): Promise<ProfileReport> {
     const target = await this.generators.resolve(id);
     if (!target) throw new WukongError('MODEL_MISSING', `The model ${id} is not installed.`);
+    if (target.kind === 'vision') throw new WukongError('NOT_IMPLEMENTED', `Profiling attention heads is for language models; ${id} is a vision-language model.`);
     // The running model may hold the pattern being replaced.
     await this.generators.close();
     return profileAndSave(target.folder, target.cacheDir, options);

@@ -4,7 +4,7 @@
  * names (model.vision_model.*, model.connector.modality_projection.proj.weight, model.text_model.*,
  * lm_head.weight). The text part is tiny-models.ts's Llama with its names moved under model.text_model.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configJson, gaussian, randomTensors, writeSafetensors, type StoredDtype, type TensorSpec, type TinySpec } from './tiny-models.js';
 
@@ -19,6 +19,21 @@ export interface TinyVlmSpec {
   dtype: StoredDtype;
   seed: number;
 }
+
+/** A SmolVLM-like processor at tiny sizes: longest edge 64, 32-pixel tiles plus the global image. */
+export const TINY_PROCESSOR: Record<string, unknown> = {
+  image_processor_type: 'Idefics3ImageProcessor',
+  do_resize: true,
+  size: { longest_edge: 64 },
+  do_image_splitting: true,
+  max_image_size: { longest_edge: 32 },
+  do_rescale: true,
+  rescale_factor: 1 / 255,
+  do_normalize: true,
+  image_mean: [0.5, 0.5, 0.5],
+  image_std: [0.5, 0.5, 0.5],
+  resample: 1,
+};
 
 export function vlmTensors(s: TinyVlmSpec): TensorSpec[] {
   const rnd = gaussian(s.seed);
@@ -93,5 +108,43 @@ export function writeTinyVlm(folder: string, s: TinyVlmSpec): string {
   writeFileSync(join(folder, 'config.json'), JSON.stringify(vlmConfig(s), null, 1));
   writeFileSync(join(folder, 'preprocessor_config.json'), JSON.stringify(s.processor, null, 1));
   writeSafetensors(join(folder, 'model.safetensors'), vlmTensors(s), () => s.dtype);
+  return folder;
+}
+
+/** SmolVLM's chat template (tokenizer_config.json of SmolVLM-256M-Instruct): content is a list of typed parts. */
+export const SMOLVLM_CHAT_TEMPLATE =
+  "<|im_start|>{% for message in messages %}{{message['role'] | capitalize}}{% if message['content'][0]['type'] == 'image' %}{{':'}}{% else %}{{': '}}{% endif %}" +
+  "{% for line in message['content'] %}{% if line['type'] == 'text' %}{{line['text']}}{% elif line['type'] == 'image' %}{{ '<image>' }}{% endif %}{% endfor %}" +
+  "<end_of_utterance>\n{% endfor %}{% if add_generation_prompt %}{{ 'Assistant:' }}{% endif %}";
+
+/** SmolVLM's added tokens on top of SmolLM's 49,152: <global-img>, <row_r_col_c> (6 x 6), <fake_token_around_image>, <image>, ..., <end_of_utterance>. */
+export const SMOLVLM_TOKENS = { globalImg: 49152, fake: 49189, image: 49190, endOfUtterance: 49279, vocab: 49280 };
+
+/**
+ * A tiny random SmolVLM folder that a person could install: the weights of `spec` (its text vocab
+ * set to SmolVLM's 49,280), SmolLM's tokenizer (from `tokenizerDir`) with SmolVLM's added tokens,
+ * SmolVLM's chat template, and a context of 4,096 tokens.
+ */
+export function writeTinySmolVlm(folder: string, spec: TinyVlmSpec, tokenizerDir: string): string {
+  const s: TinyVlmSpec = { ...spec, imageTokenId: SMOLVLM_TOKENS.image, text: { ...spec.text, vocab: SMOLVLM_TOKENS.vocab } };
+  writeTinyVlm(folder, s);
+  const config = vlmConfig(s);
+  const text = config.text_config as Record<string, unknown>;
+  text.max_position_embeddings = 4096;
+  text.eos_token_id = SMOLVLM_TOKENS.endOfUtterance;
+  writeFileSync(join(folder, 'config.json'), JSON.stringify(config, null, 1));
+  const tok = JSON.parse(readFileSync(join(tokenizerDir, 'tokenizer.json'), 'utf8')) as { added_tokens: Record<string, unknown>[] };
+  const add = (id: number, content: string) =>
+    tok.added_tokens.push({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
+  add(SMOLVLM_TOKENS.globalImg, '<global-img>');
+  for (let r = 1; r <= 6; r++) for (let c = 1; c <= 6; c++) add(SMOLVLM_TOKENS.globalImg + (r - 1) * 6 + c, `<row_${r}_col_${c}>`);
+  add(SMOLVLM_TOKENS.fake, '<fake_token_around_image>');
+  add(SMOLVLM_TOKENS.image, '<image>');
+  add(SMOLVLM_TOKENS.endOfUtterance, '<end_of_utterance>');
+  writeFileSync(join(folder, 'tokenizer.json'), JSON.stringify(tok));
+  writeFileSync(
+    join(folder, 'tokenizer_config.json'),
+    JSON.stringify({ bos_token: '<|im_start|>', eos_token: '<end_of_utterance>', chat_template: SMOLVLM_CHAT_TEMPLATE, tokenizer_class: 'GPT2Tokenizer' }, null, 1),
+  );
   return folder;
 }

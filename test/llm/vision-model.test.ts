@@ -13,7 +13,7 @@ import type { DuoPattern } from '../../core/llm/duo-pattern.js';
 import { expandImageTokens } from '../../core/llm/vision/preprocess.js';
 import { VisionLanguageModel } from '../../core/llm/vision/vision-model.js';
 import { gaussian, TINY_LLAMA, type TinySpec } from './tiny-models.js';
-import { writeTinyVlm, type TinyVlmSpec } from './tiny-vlm.js';
+import { TINY_PROCESSOR, writeTinyVlm, type TinyVlmSpec } from './tiny-vlm.js';
 import { VisionReference } from './vision-reference.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'wukong-vlm-'));
@@ -31,19 +31,7 @@ const BASE: TinyVlmSpec = {
   tied: false,
   dtype: 'F32',
   seed: 32,
-  processor: {
-    image_processor_type: 'Idefics3ImageProcessor',
-    do_resize: true,
-    size: { longest_edge: 64 },
-    do_image_splitting: true,
-    max_image_size: { longest_edge: 32 },
-    do_rescale: true,
-    rescale_factor: 1 / 255,
-    do_normalize: true,
-    image_mean: [0.5, 0.5, 0.5],
-    image_std: [0.5, 0.5, 0.5],
-    resample: 1,
-  },
+  processor: TINY_PROCESSOR,
 };
 
 const VARIANTS: { name: string; spec: TinyVlmSpec }[] = [

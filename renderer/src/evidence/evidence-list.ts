@@ -1,6 +1,7 @@
 /**
  * <wk-evidence>: the evidence behind an answer, numbered like its citations. Paragraphs show a
- * snippet and their section; figures and tables show their region rendered from the PDF.
+ * snippet and their section; figures and tables show their region rendered from the PDF, or the
+ * crop a vision-language model read (Evidence.imageDataUrl), marked as such.
  */
 import { LitElement, css, html } from 'lit';
 import type { Evidence } from '../../../core/api.js';
@@ -36,6 +37,7 @@ export class EvidenceList extends LitElement {
     .section { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; flex: 1; }
     .text { margin-top: 2px; line-height: 1.35; }
     .doc { font-size: 11px; font-weight: 700; color: var(--muted); margin: 6px 0 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+    .seen { font-size: 10px; color: var(--accent); }
     img { display: block; max-width: 100%; max-height: 160px; margin-top: 4px; background: white; border: 1px solid var(--border); }
   `;
 
@@ -58,7 +60,7 @@ export class EvidenceList extends LitElement {
     const render = this.renderRegion;
     if (!render) return;
     for (const e of this.items) {
-      if ((e.kind === 'figure' || e.kind === 'table') && !this.thumbs.has(e.unitId)) {
+      if ((e.kind === 'figure' || e.kind === 'table') && !e.imageDataUrl && !this.thumbs.has(e.unitId)) {
         render(e.page, e.bbox).then(
           (url) => {
             if (render === this.renderRegion) this.thumbs = new Map(this.thumbs).set(e.unitId, url);
@@ -75,11 +77,11 @@ export class EvidenceList extends LitElement {
 
   private renderItem(e: Evidence) {
     const text = e.text.length > SNIPPET ? `${e.text.slice(0, SNIPPET)}…` : e.text;
-    const thumb = this.thumbs.get(e.unitId);
+    const thumb = e.imageDataUrl ?? this.thumbs.get(e.unitId);
     return html`<li>
       <button class="item" data-unit-id=${e.unitId} data-rank=${e.rank} aria-pressed=${String(e.unitId === this.activeUnit)}
         @click=${() => this.pick(e)} aria-label="Evidence ${e.rank}, page ${e.page}${e.label ? `, ${e.label}` : ''}">
-        <div class="head"><span class="rank">[${e.rank}]</span><span class="section">${e.section.join(' › ') || e.kind}</span><span>p. ${e.page}</span></div>
+        <div class="head"><span class="rank">[${e.rank}]</span><span class="section">${e.section.join(' › ') || e.kind}</span><span>p. ${e.page}</span>${e.imageDataUrl ? html`<span class="seen" title="The model read this crop as an image">image</span>` : ''}</div>
         ${thumb ? html`<img src=${thumb} alt=${e.label ?? `${e.kind} on page ${e.page}`} />` : ''}
         <div class="text">${e.label ? html`<strong>${e.label}.</strong> ` : ''}${text}</div>
       </button>
