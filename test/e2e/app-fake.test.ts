@@ -158,7 +158,7 @@ describe.skipIf(!hasChromium)('app (web mode, fake service)', () => {
     await find.press('Enter');
     // The status reads "Searching… page 437" while the search passes that page; wait for the finished
     // search's own line, however long a loaded machine takes to read 500 pages of text.
-    await expect.poll(() => page.locator('wk-viewer .find-status').textContent(), { timeout: 60_000 }).toMatch(/matches on \d+ pages — page 437 \(/);
+    await expect.poll(() => page.locator('wk-viewer .find-status').textContent(), { timeout: 60_000 }).toMatch(/^\d+ of \d+ matches — page 437$/);
     await expect.poll(() => page.locator('wk-viewer input[aria-label="Page number"]').inputValue()).toBe('437');
     await page.locator('wk-viewer .page[data-page-number="437"] .find-hit').first().waitFor();
     // Just the matched words are marked, and Enter steps match by match ("Page 437 heading", "... on page 437 about").
