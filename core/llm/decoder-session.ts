@@ -34,6 +34,8 @@ export interface CacheState {
   readonly length: number;
   /** Absolute positions held by the streaming caches (the same in every layer). */
   readonly streamPositions: readonly number[];
+  /** The position each streaming cache slot holds (-1: empty); see `slotOf`. */
+  readonly streamSlots?: readonly number[];
   /** The token ids this state has read, for prefix reuse. */
   readonly ids: readonly number[];
   readonly full?: Store;
@@ -146,9 +148,9 @@ export class DecoderSession {
       feeds[MASK_NAME.full.new] = this.bandMask(T, T, (i) => i + 1);
     }
     const { sink, recent } = this.pattern;
+    const slots = state.streamSlots ?? new Array<number>(this.streamCap).fill(-1);
     if (stream) {
-      const held = state.streamPositions;
-      feeds[MASK_NAME.stream.past] = this.mask(T, stream.cap, (i, j) => j < held.length && streamingSees(start + i, held[j], sink, recent));
+      feeds[MASK_NAME.stream.past] = this.mask(T, stream.cap, (i, j) => slots[j] >= 0 && streamingSees(start + i, slots[j], sink, recent));
       feeds[MASK_NAME.stream.new] = this.mask(T, T, (i, j) => streamingSees(start + i, start + j, sink, recent));
     }
     const out = await this.session.run(feeds);
@@ -163,13 +165,22 @@ export class DecoderSession {
       }
     }
     if (full) full.filled = length;
-    // Streaming buffers keep what a query at `length` or later can still see: sinks and the last recent - 1.
-    const held = state.streamPositions;
-    const keepOld = held.flatMap((p, i) => (p < sink || p > length - recent ? [i] : []));
-    const keepNew = Array.from({ length: T }, (_, i) => i).filter((i) => start + i < sink || start + i > length - recent);
+    // Streaming buffers keep what a query at `length` or later can still see: sinks and the last
+    // recent - 1. Attention does not care in which slot a key sits (the mask follows each slot's
+    // position), so the recent window is a ring: a new key takes the slot of the one it evicts.
+    const survives = (p: number) => p >= 0 && (p < sink || p > length - recent);
+    const nextSlots = slots.map((p) => (survives(p) ? p : -1));
+    const writes: [slot: number, row: number][] = [];
+    for (let i = 0; i < T; i++) {
+      if (!survives(start + i)) continue;
+      const slot = this.slotOf(start + i);
+      nextSlots[slot] = start + i;
+      writes.push([slot, i]);
+    }
     const next: CacheState = {
       length,
-      streamPositions: [...keepOld.map((i) => held[i]), ...keepNew.map((i) => start + i)],
+      streamPositions: nextSlots.filter((p) => p >= 0).sort((a, b) => a - b),
+      streamSlots: nextSlots,
       ids: [...state.ids, ...ids],
       full,
       stream,
@@ -182,13 +193,7 @@ export class DecoderSession {
           const src = out[cacheName('new', layer, group, kv)].data as Float32Array;
           for (let h = 0; h < heads; h++) {
             const base = h * stream.cap * D;
-            let w = 0;
-            // Survivors keep their order, so moving them forward never overwrites one not yet moved.
-            for (const i of keepOld) {
-              if (i !== w) buf.copyWithin(base + w * D, base + i * D, base + (i + 1) * D);
-              w++;
-            }
-            for (const i of keepNew) buf.set(src.subarray((h * T + i) * D, (h * T + i + 1) * D), base + w++ * D);
+            for (const [slot, i] of writes) buf.set(src.subarray((h * T + i) * D, (h * T + i + 1) * D), base + slot * D);
           }
         }
       }
@@ -212,6 +217,12 @@ export class DecoderSession {
     }
     if (!result) throw new Error('prefill needs at least one token');
     return result;
+  }
+
+  /** Sinks keep their own slots; later positions share the recent window's slots in turn. */
+  private slotOf(p: number): number {
+    const { sink, recent } = this.pattern;
+    return p < sink ? p : sink + ((p - sink) % Math.max(1, recent - 1));
   }
 
   /** The full store a step from `state` appends to: in place, or a copy when it must grow or fork. */
