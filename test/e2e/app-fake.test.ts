@@ -242,7 +242,7 @@ describe.skipIf(!hasChromium)('app (web mode, fake service)', () => {
     const question = page.locator('wk-ask textarea');
 
     await upload('truncated.pdf', 4);
-    await current.and(page.locator('[data-status="failed"]')).waitFor({ timeout: 20_000 });
+    await current.and(page.locator('[data-status="failed"]')).filter({ hasText: 'truncated' }).waitFor({ timeout: 20_000 });
     const reason = 'The PDF is damaged or truncated and could not be read.';
     await expect.poll(() => problem.locator('.reason').textContent()).toBe(reason);
     expect(await counter.textContent()).toBe('/ 0');
@@ -267,7 +267,8 @@ describe.skipIf(!hasChromium)('app (web mode, fake service)', () => {
 
     // A password-protected file asks for its password; the service reads its stored copy again with it.
     await upload('encrypted.pdf', 5);
-    await current.and(page.locator('[data-status="failed"]')).waitFor({ timeout: 20_000 });
+    // Wait for the new document itself: the one shown before it (truncated) is failed too.
+    await current.and(page.locator('[data-status="failed"]')).filter({ hasText: 'encrypted' }).waitFor({ timeout: 20_000 });
     const opens = service.opens.length;
     await problem.locator('input[type=password]').fill('secret');
     await screenshot(page, 'e2e-fake-encrypted.png');
@@ -278,7 +279,7 @@ describe.skipIf(!hasChromium)('app (web mode, fake service)', () => {
 
     // A cancelled document says so and can be read again.
     await upload('stopped.pdf', 6);
-    await current.and(page.locator('[data-status="cancelled"]')).waitFor({ timeout: 20_000 });
+    await current.and(page.locator('[data-status="cancelled"]')).filter({ hasText: 'stopped' }).waitFor({ timeout: 20_000 });
     await expect.poll(() => problem.locator('h2').textContent()).toContain('was cancelled');
     expect(await question.isDisabled()).toBe(true);
     await problem.locator('button.reopen').click();
