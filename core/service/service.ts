@@ -108,6 +108,8 @@ export class LocalService implements WukongService {
     if (existing && (current || (existing.jobId !== undefined && this.isRunning(existing.jobId)))) {
       return { document: existing };
     }
+    const resumed = existing ? await this.resumeIndexing(existing) : undefined;
+    if (resumed) return resumed;
     const summary: DocumentSummary = {
       id,
       fileName,
@@ -133,6 +135,22 @@ export class LocalService implements WukongService {
     const summary = await this.library.getSummary(docId);
     if (!summary) throw new WukongError('NOT_FOUND', `No document with id ${docId}.`);
     return this.openDocument({ bytes: await this.library.readFile(docId), fileName: summary.fileName }, options);
+  }
+
+  /**
+   * A document whose parse finished under this parser version but whose indexing did not (cancelled,
+   * or the process ended mid-way) is indexed from its saved parse instead of being parsed again.
+   */
+  private async resumeIndexing(existing: DocumentSummary): Promise<OpenResult | undefined> {
+    if (existing.parser !== PARSER_VERSION || (existing.status !== 'indexing' && existing.status !== 'cancelled')) return undefined;
+    const model = await this.library.readModel(existing.id).catch(() => null);
+    if (!model || model.parser.version !== PARSER_VERSION) return undefined;
+    const summary: DocumentSummary = { ...existing, status: 'indexing', error: undefined };
+    const job = this.startIndex(summary, model);
+    summary.jobId = job.id;
+    await this.library.saveSummary(summary);
+    await this.emitDocuments();
+    return { document: summary, job };
   }
 
   private isRunning(jobId: string): boolean {
