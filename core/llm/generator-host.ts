@@ -1,20 +1,9 @@
 /** The caller's side of core/llm/worker.ts: one loaded model in a worker thread, requests queued. */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { WukongError } from '../errors.js';
+import { compiledWorker } from '../util/worker-script.js';
 import type { GenerateEvent, GenerateRequest, LoadOptions } from './local-model.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker.js';
-
-/** The worker must be compiled JavaScript; from the TypeScript sources the dist/ copy is used. */
-function workerFile(): string {
-  const here = fileURLToPath(import.meta.url);
-  const sibling = here.replace(/generator-host\.(ts|js)$/, 'worker.js');
-  if (here.endsWith('.js') && existsSync(sibling)) return sibling;
-  const dist = here.replace(/([\\/])core([\\/])llm([\\/])generator-host\.ts$/, '$1dist$1core$2llm$3worker.js');
-  if (dist !== here && existsSync(dist)) return dist;
-  throw new WukongError('INTERNAL', undefined, `Generator worker script not found (looked for ${sibling} and ${dist}); run tsc first.`);
-}
 
 export class GeneratorHost {
   private queue: Promise<unknown> = Promise.resolve();
@@ -42,7 +31,7 @@ export class GeneratorHost {
     const shared = new SharedArrayBuffer(4);
     const cancel = new Int32Array(shared);
     const init: WorkerInit = { folder, id, kind: o.kind, load, cancel: shared, buildOnly: o.buildOnly };
-    const worker = new Worker(workerFile(), { workerData: init });
+    const worker = new Worker(compiledWorker(import.meta.url, 'worker.js', 'Generator'), { workerData: init });
     const onAbort = () => Atomics.store(cancel, 0, 1);
     o.signal?.addEventListener('abort', onAbort, { once: true });
     try {

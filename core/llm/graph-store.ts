@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { WukongError } from '../errors.js';
 import { buildDecoderGraph, type Precision } from './build-decoder.js';
 import { readDecoderConfig } from './config.js';
@@ -62,33 +62,45 @@ export function ensureGraph(
   if (record?.builder === BUILDER_VERSION && existsSync(onnxPath) && existsSync(`${onnxPath}.data`)) {
     return { onnxPath, pattern, buildMs: 0, bytes: statSync(`${onnxPath}.data`).size };
   }
-  mkdirSync(cacheDir, { recursive: true });
-  const tmp = join(cacheDir, `.building-${key}-${process.pid}`);
   const started = performance.now();
-  try {
-    rmSync(tmp, { recursive: true, force: true });
-    mkdirSync(tmp);
-    // The data file's name is recorded inside the graph, so it keeps its final name in the temp folder.
-    buildDecoderGraph(Checkpoint.open(modelFolder), config, join(tmp, `${key}.onnx`), join(tmp, `${key}.onnx.data`), {
+  buildGraphFiles(onnxPath, (onnx, data) =>
+    buildDecoderGraph(Checkpoint.open(modelFolder), config, onnx, data, {
       precision: req.precision,
       accuracyLevel: req.accuracyLevel ?? 4,
       pattern,
       probe: req.probe,
       onProgress: hooks.onProgress,
       shouldStop: hooks.shouldStop,
-    });
-    renameSync(join(tmp, `${key}.onnx.data`), `${onnxPath}.data`);
-    renameSync(join(tmp, `${key}.onnx`), onnxPath);
-  } catch (err) {
-    rmSync(tmp, { recursive: true, force: true });
-    if ((err as { code?: string }).code === 'ENOSPC') throw new WukongError('DISK_FULL', 'There is not enough disk space to build the model graph.');
-    throw err;
-  }
-  rmSync(tmp, { recursive: true, force: true });
+    }),
+  );
   const ms = Math.round(performance.now() - started);
   const rec: BuildRecord = { builder: BUILDER_VERSION, precision: req.precision, accuracyLevel: req.accuracyLevel ?? 4, pattern, builtAt: new Date().toISOString(), ms };
   writeFileSync(recordPath, JSON.stringify(rec));
   return { onnxPath, pattern, buildMs: ms, bytes: statSync(`${onnxPath}.data`).size };
+}
+
+/**
+ * Writes `onnxPath` and its `.data` through a temporary folder and renames them into place, so a
+ * crash, a cancel or a full disk never leaves half a graph where a good one is looked for.
+ */
+export function buildGraphFiles(onnxPath: string, build: (onnx: string, data: string) => void): void {
+  const dir = dirname(onnxPath);
+  const name = basename(onnxPath);
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `.building-${name}-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp);
+  try {
+    // The data file's name is recorded inside the graph, so it keeps its final name in the temp folder.
+    build(join(tmp, name), join(tmp, `${name}.data`));
+    renameSync(join(tmp, `${name}.data`), `${onnxPath}.data`);
+    renameSync(join(tmp, name), onnxPath);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOSPC') throw new WukongError('DISK_FULL', 'There is not enough disk space to build the model graph.');
+    throw err;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 function readRecord(path: string): BuildRecord | null {

@@ -1,23 +1,13 @@
 /** parsePdf in a worker thread, so a 2,000-page file never blocks the caller's event loop. */
-import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
 import { WukongError, isErrorInfo, throwIfCancelled } from '../errors.js';
 import type { DocumentModel } from '../model/document.js';
+import { compiledWorker } from '../util/worker-script.js';
 import type { ParseOptions } from './parse.js';
 import type { WorkerMessage } from './worker.js';
 
-/**
- * The worker must be plain JavaScript at run time. From compiled code it sits beside this file; from the
- * TypeScript sources (tests, tsx) the compiled copy under dist/ is used, which needs `tsc` to have run.
- */
 export function workerFile(): string {
-  const here = fileURLToPath(import.meta.url);
-  const sibling = here.replace(/worker-client\.(ts|js)$/, 'worker.js');
-  if (here.endsWith('.js') && existsSync(sibling)) return sibling;
-  const dist = here.replace(/([\\/])core([\\/])pdf([\\/])worker-client\.ts$/, '$1dist$1core$2pdf$3worker.js');
-  if (dist !== here && existsSync(dist)) return dist;
-  throw new WukongError('INTERNAL', undefined, `PDF worker script not found (looked for ${sibling} and ${dist}); run tsc first.`);
+  return compiledWorker(import.meta.url, 'worker.js', 'PDF');
 }
 
 export async function parsePdfInWorker(data: Uint8Array, fileName: string, options: ParseOptions = {}): Promise<DocumentModel> {

@@ -245,9 +245,9 @@ export function createFakeService(options: FakeOptions = {}): FakeService {
         },
       };
     },
-    // eslint-disable-next-line require-yield -- the web app never generates raw text; the contract needs the method.
+    // The web app never generates raw text; a stream reports that as its error event, as the contract says.
     async *generate(): AsyncIterable<GenerateEvent> {
-      throw new WukongError('NOT_IMPLEMENTED');
+      yield { type: 'error', error: new WukongError('NOT_IMPLEMENTED').toJSON() };
     },
     async profileModel() {
       throw new WukongError('NOT_IMPLEMENTED');

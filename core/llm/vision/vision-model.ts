@@ -8,7 +8,7 @@
  * Cache states are not shared between prompts here: two prompts with the same ids but different
  * images have the same ids, so DecoderSession's id-prefix reuse would be wrong for them.
  */
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
@@ -16,7 +16,7 @@ import { WukongError } from '../../errors.js';
 import type { Precision } from '../build-decoder.js';
 import { DecoderSession, type CacheState, type StepResult } from '../decoder-session.js';
 import { allRetrieval, assertPatternFits, type DuoPattern } from '../duo-pattern.js';
-import { BUILDER_VERSION, graphKey } from '../graph-store.js';
+import { BUILDER_VERSION, buildGraphFiles, graphKey } from '../graph-store.js';
 import { Checkpoint } from '../safetensors.js';
 import { buildEmbedGraph, buildTextDecoderGraph, buildVisionGraph } from './build-vision.js';
 import { readIdefics3Config, readImageProcessorConfig, type Idefics3Config, type ImageProcessorConfig } from './config.js';
@@ -172,23 +172,9 @@ export class VisionLanguageModel {
   }
 }
 
-/** Builds `<dir>/<key>.onnx` (+ .data) unless present; a build goes to a temporary folder and is renamed into place. */
+/** `<dir>/<key>.onnx` (+ .data), built unless present. */
 function ensure(dir: string, key: string, build: (onnx: string, data: string) => void): string {
   const onnx = join(dir, `${key}.onnx`);
-  if (existsSync(onnx) && existsSync(`${onnx}.data`)) return onnx;
-  mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.building-${key}-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp);
-  try {
-    build(join(tmp, `${key}.onnx`), join(tmp, `${key}.onnx.data`));
-    renameSync(join(tmp, `${key}.onnx.data`), `${onnx}.data`);
-    renameSync(join(tmp, `${key}.onnx`), onnx);
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ENOSPC') throw new WukongError('DISK_FULL', 'There is not enough disk space to build the model graph.');
-    throw err;
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
+  if (!existsSync(onnx) || !existsSync(`${onnx}.data`)) buildGraphFiles(onnx, build);
   return onnx;
 }
