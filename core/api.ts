@@ -138,6 +138,12 @@ export interface AskOptions extends RetrieveOptions {
    * decided from the question ("summarise", "main contributions", "limitations", ...).
    */
   wholePaper?: boolean;
+  /**
+   * Records the question and its outcome in this conversation (created with the question's scope on
+   * first use), so it outlives the window and the process; when `history` is absent, the
+   * conversation's finished turns are the history a follow-up builds on.
+   */
+  conversationId?: string;
   signal?: AbortSignal;
 }
 
@@ -201,6 +207,39 @@ export type AskEvent =
   | { type: 'token'; text: string }
   | { type: 'done'; answer: Answer }
   | { type: 'error'; error: ErrorInfo };
+
+// ---------------------------------------------------------------- conversations
+
+export type TurnState = 'done' | 'failed' | 'cancelled';
+
+/** One question of a stored conversation and how it ended. */
+export interface ConversationTurn {
+  id: number;
+  question: string;
+  /** The final answer text ('' when it failed or was cancelled before any). */
+  text: string;
+  state: TurnState;
+  evidence: Evidence[];
+  /** The whole answer (citations, claims, mode, stats) when it finished. */
+  answer?: Answer;
+  error?: ErrorInfo;
+  /** ISO 8601. */
+  askedAt: string;
+}
+
+export interface ConversationInfo {
+  id: string;
+  scope: Scope;
+  /** The first question: what a list of conversations shows. */
+  title: string;
+  turnCount: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface StoredConversation extends ConversationInfo {
+  turns: ConversationTurn[];
+}
 
 // ---------------------------------------------------------------- raw generation
 
@@ -343,6 +382,13 @@ export interface WukongService {
 
   retrieve(scope: Scope, question: string, options?: RetrieveOptions): Promise<Evidence[]>;
   ask(scope: Scope, question: string, options?: AskOptions): AsyncIterable<AskEvent>;
+  /** The stored conversations over exactly this scope, most recently used first. */
+  listConversations(scope: Scope): Promise<ConversationInfo[]>;
+  getConversation(conversationId: string): Promise<StoredConversation>;
+  deleteConversation(conversationId: string): Promise<void>;
+  /** The document the app showed last (so a restart shows it again); null for none. */
+  getOpenDocument(): Promise<string | null>;
+  setOpenDocument(docId: string | null): Promise<void>;
   /** Text (or token ids) in, tokens out, with the local language model: for the CLI and benchmarks. */
   generate(options: GenerateOptions): AsyncIterable<GenerateEvent>;
 
@@ -368,6 +414,11 @@ export const REQUEST_METHODS = [
   'cancelJob',
   'waitForJob',
   'retrieve',
+  'listConversations',
+  'getConversation',
+  'deleteConversation',
+  'getOpenDocument',
+  'setOpenDocument',
   'listModels',
   'installModel',
   'downloadModel',

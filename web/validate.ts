@@ -80,10 +80,11 @@ export function retrieveOptions(v: unknown, extraKeys: readonly string[] = []): 
 
 /** AskOptions without `signal`: the transport owns cancellation (disconnect, cancel call). */
 export function askOptions(v: unknown): Omit<AskOptions, 'signal'> {
-  const out: AskOptions = retrieveOptions(v, ['model', 'extractive', 'history', 'wholePaper']);
+  const out: AskOptions = retrieveOptions(v, ['model', 'extractive', 'history', 'wholePaper', 'conversationId']);
   if (v === undefined) return out;
   const o = v as Record<string, unknown>;
   if (o.model !== undefined) out.model = id(o.model, 'options.model');
+  if (o.conversationId !== undefined) out.conversationId = id(o.conversationId, 'options.conversationId');
   if (o.extractive !== undefined) {
     if (typeof o.extractive !== 'boolean') bad('options.extractive must be a boolean');
     out.extractive = o.extractive;
@@ -176,6 +177,19 @@ export function validateRequest(method: RequestMethod, args: unknown, rules: Sou
     case 'waitForJob':
       arity(args, 1, 1, method);
       return [id(args[0], 'jobId')];
+    case 'listConversations':
+      arity(args, 1, 1, method);
+      return [scope(args[0])];
+    case 'getConversation':
+    case 'deleteConversation':
+      arity(args, 1, 1, method);
+      return [id(args[0], 'conversationId')];
+    case 'getOpenDocument':
+      arity(args, 0, 0, method);
+      return [];
+    case 'setOpenDocument':
+      arity(args, 1, 1, method);
+      return [args[0] === null ? null : id(args[0], 'docId')];
     case 'retrieve':
       arity(args, 2, 3, method);
       return [scope(args[0]), text(args[1], 'question'), retrieveOptions(args[2])];

@@ -3,14 +3,19 @@
  * questions across the library: find which documents hold the closest items, then retrieve inside
  * those documents exactly (retrieveEvidence). Persisted in one folder and updated per document.
  *
- * Files: <dir>/library.hnsw (the graph) and <dir>/library.json (labels -> document items).
+ * Files: <dir>/library.hnsw (the graph) and <dir>/library.json (labels -> document items, and the
+ * graph file's size and sha256). The files are a cache: each is written under a name of its own,
+ * synced and renamed into place, and a pair that does not match (empty, truncated, or the halves
+ * of two processes' writes) opens as an empty index for the caller to fill again.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open as openFile, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { HierarchicalNSW as Hnsw } from 'hnswlib-node';
 import { WukongError } from '../errors.js';
+import { syncFolder, writeJsonAtomic } from '../util/fs.js';
 
 const require = createRequire(import.meta.url);
 
@@ -23,13 +28,15 @@ export interface LibraryHit {
 }
 
 interface Meta {
-  version: 1;
+  version: 2;
   embedderId: string | null;
   dims: number;
   capacity: number;
   nextLabel: number;
   /** docId -> label of each of its items, in item order. */
   docs: Record<string, number[]>;
+  /** The graph file this record was written with. */
+  graph: { bytes: number; sha256: string };
 }
 
 export interface LibraryIndexOptions {
@@ -43,6 +50,8 @@ export interface LibraryIndexOptions {
 }
 
 const INITIAL_CAPACITY = 4096;
+/** Temp files this old were left by a process that died while writing. */
+const STALE_TEMP_MS = 10 * 60_000;
 
 export class LibraryIndex {
   private meta: Meta;
@@ -59,27 +68,44 @@ export class LibraryIndex {
     for (const [docId, labels] of Object.entries(meta.docs)) labels.forEach((l, item) => this.byLabel.set(l, { docId, item }));
   }
 
-  /** Opens (or creates) the index in `dir`. */
+  /**
+   * Opens (or creates) the index in `dir`. Files that are missing, damaged, inconsistent with each
+   * other or made for another embedder open as an empty index (`damaged` says which it was).
+   */
   static async open(dir: string, options: LibraryIndexOptions = {}): Promise<LibraryIndex> {
     await mkdir(dir, { recursive: true });
     const metaPath = join(dir, 'library.json');
     const graphPath = join(dir, 'library.hnsw');
-    let meta: Meta | null = null;
-    if (existsSync(metaPath) && existsSync(graphPath)) {
-      meta = JSON.parse(await readFile(metaPath, 'utf8')) as Meta;
+    const empty = (): LibraryIndex => {
+      const meta: Meta = { version: 2, embedderId: options.embedderId ?? null, dims: options.dims ?? 0, capacity: 0, nextLabel: 0, docs: {}, graph: { bytes: 0, sha256: '' } };
+      return new LibraryIndex(dir, meta, null, options);
+    };
+    if (!existsSync(metaPath) && !existsSync(graphPath)) return empty();
+    try {
+      const meta = JSON.parse(await readFile(metaPath, 'utf8')) as Meta;
+      if (!validMeta(meta)) throw new Error('library.json is not a library index record of this version');
       const sameModel = options.embedderId === undefined || options.embedderId === meta.embedderId;
       const sameDims = options.dims === undefined || options.dims === meta.dims;
-      if (!sameModel || !sameDims) meta = null;
+      if (!sameModel || !sameDims) return empty();
+      // Checked before hnswlib reads it: a truncated or foreign graph must never reach native code.
+      const bytes = await readFile(graphPath);
+      if (bytes.byteLength !== meta.graph.bytes || sha256(bytes) !== meta.graph.sha256) throw new Error('library.hnsw does not match library.json');
+      const hnsw = LibraryIndex.create(meta.dims);
+      await hnsw.readIndex(graphPath, true);
+      const labels = Object.values(meta.docs).reduce((n, l) => n + l.length, 0);
+      if (hnsw.getCurrentCount() < labels) throw new Error('library.hnsw holds fewer items than library.json names');
+      hnsw.setEf(options.ef ?? 64);
+      return new LibraryIndex(dir, meta, hnsw, options);
+    } catch (err) {
+      console.error(`wukong: the library index in ${dir} is damaged or incomplete (${(err as Error).message}); it is rebuilt from the documents.`);
+      const index = empty();
+      index.damaged = true;
+      return index;
     }
-    if (!meta) {
-      const empty: Meta = { version: 1, embedderId: options.embedderId ?? null, dims: options.dims ?? 0, capacity: 0, nextLabel: 0, docs: {} };
-      return new LibraryIndex(dir, empty, null, options);
-    }
-    const hnsw = LibraryIndex.create(meta.dims);
-    await hnsw.readIndex(graphPath, true);
-    hnsw.setEf(options.ef ?? 64);
-    return new LibraryIndex(dir, meta, hnsw, options);
   }
+
+  /** True when the files on disk could not be used and this index started empty. */
+  damaged = false;
 
   private static create(dims: number): Hnsw {
     const { HierarchicalNSW } = require('hnswlib-node') as typeof import('hnswlib-node');
@@ -100,6 +126,11 @@ export class LibraryIndex {
 
   has(docId: string): boolean {
     return docId in this.meta.docs;
+  }
+
+  /** How many items of the document are in the graph (0 when it is not). */
+  itemCount(docId: string): number {
+    return this.meta.docs[docId]?.length ?? 0;
   }
 
   /** Adds a document's item vectors (replacing any it had), then saves. */
@@ -177,15 +208,55 @@ export class LibraryIndex {
     return out;
   }
 
+  /**
+   * Graph first, then the record naming its size and hash, each under a temp name of its own
+   * (several processes may save at once) and synced before it is renamed into place.
+   */
   private async save(): Promise<void> {
     if (!this.hnsw) return;
     const graph = join(this.dir, 'library.hnsw');
-    const meta = join(this.dir, 'library.json');
-    await this.hnsw.writeIndex(`${graph}.tmp`);
-    await rename(`${graph}.tmp`, graph);
-    await writeFile(`${meta}.tmp`, JSON.stringify(this.meta));
-    await rename(`${meta}.tmp`, meta);
+    const tmp = `${graph}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      await this.hnsw.writeIndex(tmp);
+      const handle = await openFile(tmp, 'r+');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      const bytes = await readFile(tmp);
+      this.meta.graph = { bytes: bytes.byteLength, sha256: sha256(bytes) };
+      await rename(tmp, graph);
+      await syncFolder(this.dir);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+    await writeJsonAtomic(join(this.dir, 'library.json'), this.meta);
+    await this.dropStaleTemps();
   }
+
+  private async dropStaleTemps(): Promise<void> {
+    const now = Date.now();
+    for (const name of await readdir(this.dir).catch(() => [] as string[])) {
+      if (!name.endsWith('.tmp')) continue;
+      const path = join(this.dir, name);
+      const info = await stat(path).catch(() => null);
+      if (info && now - info.mtimeMs > STALE_TEMP_MS) await rm(path, { force: true });
+    }
+  }
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function validMeta(m: Meta | null): m is Meta {
+  return (
+    !!m && m.version === 2 && typeof m.dims === 'number' && typeof m.capacity === 'number' && typeof m.nextLabel === 'number' &&
+    typeof m.docs === 'object' && m.docs !== null && Object.values(m.docs).every(Array.isArray) &&
+    typeof m.graph?.bytes === 'number' && typeof m.graph.sha256 === 'string'
+  );
 }
 
 /**

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { JobInfo, JobKind } from '../api.js';
 import { WukongError, toWukongError } from '../errors.js';
+import type { JobStore } from '../store/jobs.js';
+
+/** How often a running job tells the database its process is alive (well inside HEARTBEAT_STALE_MS). */
+const HEARTBEAT_MS = 5_000;
+/** Progress goes to the database at most this often: other processes need the state, not every page. */
+const RECORD_MS = 1_000;
 
 export interface JobContext {
   signal: AbortSignal;
@@ -13,13 +19,52 @@ interface RunningJob {
   finished: Promise<JobInfo>;
 }
 
-/** Runs long work (parse, index, download) with progress, cancellation and a record of the outcome. */
+/**
+ * Runs long work (parse, index, download) with progress, cancellation and a record of the outcome.
+ * With a store, each job is also a row of the jobs table that this process keeps beating while it
+ * runs, so other processes on the same library see it as alive.
+ */
 export class JobRunner {
   private readonly jobs = new Map<string, RunningJob>();
   /** Progress events are throttled: a 2,000-page parse must not flood IPC with 2,000 messages a second. */
   private readonly lastEmit = new Map<string, number>();
+  private readonly lastRecord = new Map<string, number>();
+  private heartbeat?: NodeJS.Timeout;
 
-  constructor(private readonly onChange: (job: JobInfo) => void) {}
+  constructor(
+    private readonly onChange: (job: JobInfo) => void,
+    private readonly store?: JobStore,
+  ) {}
+
+  /** A lost database write must not fail the work it describes; the next write or beat catches up. */
+  private record(write: (store: JobStore) => void): void {
+    if (!this.store) return;
+    try {
+      write(this.store);
+    } catch (err) {
+      console.error('wukong: the job could not be recorded in the library database:', err);
+    }
+  }
+
+  private beat(): void {
+    const running = [...this.jobs.values()].filter((j) => j.info.state === 'running').map((j) => j.info.id);
+    if (running.length) this.record((store) => store.heartbeat(running));
+    else if (this.heartbeat) {
+      clearInterval(this.heartbeat);
+      this.heartbeat = undefined;
+    }
+  }
+
+  /** Whether the job is running here or, by its heartbeat, in another live process on the same library. */
+  isLive(jobId: string): boolean {
+    const local = this.jobs.get(jobId);
+    if (local) return local.info.state === 'running';
+    try {
+      return this.store?.isLive(jobId) ?? false;
+    } catch {
+      return false;
+    }
+  }
 
   start(
     kind: JobKind,
@@ -47,6 +92,10 @@ export class JobRunner {
         if (unit) info.unit = unit;
         else delete info.unit;
         const now = Date.now();
+        if (now - (this.lastRecord.get(info.id) ?? 0) >= RECORD_MS) {
+          this.lastRecord.set(info.id, now);
+          this.record((store) => store.update(info, now));
+        }
         if (done === total || now - (this.lastEmit.get(info.id) ?? 0) >= 100) {
           this.lastEmit.set(info.id, now);
           this.onChange({ ...info });
@@ -70,15 +119,23 @@ export class JobRunner {
       }
       info.endedAt = new Date().toISOString();
       this.lastEmit.delete(info.id);
+      this.lastRecord.delete(info.id);
       try {
         await onEnd?.({ ...info });
       } catch (err) {
         console.error('wukong: job epilogue failed:', err);
       }
+      // Recorded after the epilogue, so a job never reads as over while its document is still being saved.
+      this.record((store) => store.update(info));
       this.onChange({ ...info });
       return { ...info };
     })();
+    this.record((store) => store.insert(info));
     this.jobs.set(info.id, { info, controller, finished });
+    if (this.store && !this.heartbeat) {
+      this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
+      this.heartbeat.unref();
+    }
     return { ...info };
   }
 
@@ -106,5 +163,7 @@ export class JobRunner {
   async cancelAll(): Promise<void> {
     for (const job of this.jobs.values()) job.controller.abort();
     await Promise.allSettled([...this.jobs.values()].map((j) => j.finished));
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
   }
 }

@@ -4,19 +4,25 @@ import type { DocumentSummary } from '../api.js';
 import { WukongError } from '../errors.js';
 import type { DocumentModel } from '../model/document.js';
 import type { DocumentIndex } from '../retrieval/index.js';
-import { readJson, readJsonOr, readRecords, writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
+import type { Store } from '../store/index.js';
+import { writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
 
 /**
- * The on-disk library: one folder per document, named by the file's sha256.
+ * The library: each document's summary is a row of the library database; its big blobs stay
+ * files in one folder per document, named by the file's sha256.
  *   <home>/library/<id>/document.pdf   a copy of the user's file (so nothing is lost if the original moves)
- *   <home>/library/<id>/summary.json   DocumentSummary
  *   <home>/library/<id>/model.json     DocumentModel (parse result)
  *   <home>/library/<id>/index.json     DocumentIndex (retrieval index)
+ * Blobs are written atomically and durably (fsync of the file and its folder) and checked when
+ * read: a missing or damaged one reads as absent, and the service makes it anew.
  */
 export class Library {
   readonly root: string;
 
-  constructor(home: string) {
+  constructor(
+    home: string,
+    private readonly store: Store,
+  ) {
     this.root = join(home, 'library');
   }
 
@@ -26,16 +32,17 @@ export class Library {
   }
 
   async list(): Promise<DocumentSummary[]> {
-    const out = await readRecords<DocumentSummary>(this.root, 'summary.json', (name) => /^[0-9a-f]{64}$/.test(name));
-    return out.sort((a, b) => a.addedAt.localeCompare(b.addedAt));
+    return this.store.documents.list();
   }
 
   async getSummary(id: string): Promise<DocumentSummary | null> {
-    return readJsonOr<DocumentSummary | null>(join(this.dir(id), 'summary.json'), null);
+    this.dir(id);
+    return this.store.documents.get(id);
   }
 
   async saveSummary(summary: DocumentSummary): Promise<void> {
-    await writeJsonAtomic(join(this.dir(summary.id), 'summary.json'), summary);
+    this.dir(summary.id);
+    this.store.documents.save(summary);
   }
 
   async saveFile(id: string, bytes: Uint8Array): Promise<void> {
@@ -54,23 +61,45 @@ export class Library {
     await writeJsonAtomic(join(this.dir(model.id), 'model.json'), model);
   }
 
-  async readModel(id: string): Promise<DocumentModel> {
-    try {
-      return await readJson<DocumentModel>(join(this.dir(id), 'model.json'));
-    } catch {
-      throw new WukongError('NOT_FOUND', `Document ${id} has not been parsed yet.`);
-    }
+  /** The saved parse, or null when it is missing or damaged (then it has to be parsed again). */
+  async readModel(id: string): Promise<DocumentModel | null> {
+    return readChecked(join(this.dir(id), 'model.json'), (m: DocumentModel) => m.id === id && Array.isArray(m.units) && Array.isArray(m.pages) && typeof m.parser?.version === 'string');
   }
 
   async saveIndex(id: string, index: DocumentIndex): Promise<void> {
     await writeJsonAtomic(join(this.dir(id), 'index.json'), index);
   }
 
+  /** The saved retrieval index, or null when it is missing or damaged (then it is made again). */
   async readIndex(id: string): Promise<DocumentIndex | null> {
-    return readJsonOr<DocumentIndex | null>(join(this.dir(id), 'index.json'), null);
+    return readChecked(join(this.dir(id), 'index.json'), (x: DocumentIndex) => x.docId === id && Array.isArray(x.items) && typeof x.lexical === 'object' && x.lexical !== null);
   }
 
   async remove(id: string): Promise<void> {
-    await rm(this.dir(id), { recursive: true, force: true });
+    const dir = this.dir(id);
+    this.store.documents.remove(id);
+    this.store.conversations.deleteForDocument(id);
+    await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A JSON blob that parses and has the shape `valid` expects; null otherwise. Damage (a power cut
+ * before this version synced its files, a disk error) is logged, never thrown: the caller rebuilds.
+ */
+async function readChecked<T>(path: string, valid: (value: T) => boolean): Promise<T | null> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return null;
+  }
+  try {
+    const value = JSON.parse(text) as T;
+    if (value && typeof value === 'object' && valid(value)) return value;
+  } catch {
+    // Falls through to the report below.
+  }
+  console.error(`wukong: ${path} is damaged (${text.length} bytes); it will be made again.`);
+  return null;
 }

@@ -1,6 +1,8 @@
 import type {
   AskEvent,
   AskOptions,
+  ChatTurn,
+  ConversationInfo,
   DocumentSource,
   DocumentSummary,
   Evidence,
@@ -17,6 +19,7 @@ import type {
   RetrieveOptions,
   Scope,
   ServiceEvent,
+  StoredConversation,
   VerifyReport,
   WukongService,
 } from '../api.js';
@@ -42,6 +45,11 @@ import { JobRunner, type JobContext } from './jobs.js';
 import { Library } from './library.js';
 import { LibrarySearch } from './library-search.js';
 import { DEFAULT_MAX_BYTES, loadSource } from './source.js';
+import { openStore, scopeKey, type Store } from '../store/index.js';
+import type { NewTurn } from '../store/conversations.js';
+
+/** At most this many earlier turns of a stored conversation go with a follow-up (the transports take 100 messages). */
+const MAX_HISTORY_TURNS = 50;
 
 export interface ServiceOptions {
   /** Data folder: library, models, settings. */
@@ -56,6 +64,8 @@ export interface ServiceOptions {
   prepareModel?: PrepareHook;
   /** Hub address and access token for downloads (default: from the environment, see ModelRegistry). */
   hub?: { mirror?: string; token?: string };
+  /** Up to this many ready documents a library question scores them all exactly (default 8); above it the HNSW library index picks them. */
+  exactLibraryDocs?: number;
 }
 
 /** The worker needs the compiled script; without it (running from sources) parsing stays in-process. */
@@ -71,6 +81,7 @@ function parserFor(inWorker: boolean | undefined): (data: Uint8Array, name: stri
 
 /** The in-process implementation of the service: every front end reaches this through a transport. */
 export class LocalService implements WukongService {
+  private readonly store: Store;
   private readonly library: Library;
   private readonly models: ModelRegistry;
   private readonly engines: Engines;
@@ -84,19 +95,20 @@ export class LocalService implements WukongService {
   private readonly generators: Generators;
   /** Figure and table crops for vision-language models, per (document, unit). */
   private readonly figures: FigureCrops;
-  /** The latest generated conversation of each scope: its evidence stays the prompt's prefix for follow-ups. */
+  /** The latest generated conversation of each conversation id (or scope): its evidence stays the prompt's prefix for follow-ups. */
   private readonly conversations = new Map<string, Conversation>();
 
   constructor(options: ServiceOptions) {
-    this.library = new Library(options.home);
+    this.store = openStore(options.home);
+    this.library = new Library(options.home, this.store);
     this.models = new ModelRegistry(options.home, { manifestPath: options.manifestPath, prepare: options.prepareModel ?? buildGeneratorGraph, ...options.hub });
     this.engines = new Engines(this.models);
     this.generators = new Generators(this.models, options.home);
     this.figures = new FigureCrops((docId) => this.library.readFile(docId));
-    this.librarySearch = new LibrarySearch(join(options.home, 'library-index'));
+    this.librarySearch = new LibrarySearch(join(options.home, 'library-index'), this.store.members, options.exactLibraryDocs);
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.parse = parserFor(options.parseInWorker);
-    this.jobs = new JobRunner((job) => this.events.emit({ type: 'job', job }));
+    this.jobs = new JobRunner((job) => this.events.emit({ type: 'job', job }), this.store.jobs);
   }
 
   // ------------------------------------------------------------ documents
@@ -105,11 +117,16 @@ export class LocalService implements WukongService {
     const { id, fileName, bytes } = await loadSource(source, this.maxBytes);
     const existing = await this.library.getSummary(id);
     const current = existing?.status === 'ready' && existing.parser === PARSER_VERSION;
-    if (existing && (current || (existing.jobId !== undefined && this.isRunning(existing.jobId)))) {
+    // Another process on the same library may be preparing it right now: one parse is enough.
+    if (existing && (current || (existing.jobId !== undefined && this.jobs.isLive(existing.jobId)))) {
       return { document: existing };
     }
     const resumed = existing ? await this.resumeIndexing(existing) : undefined;
     if (resumed) return resumed;
+    return this.parseAnew(id, fileName, bytes, existing, options.password, true);
+  }
+
+  private async parseAnew(id: string, fileName: string, bytes: Uint8Array, existing: DocumentSummary | null, password: string | undefined, saveFile: boolean): Promise<OpenResult> {
     const summary: DocumentSummary = {
       id,
       fileName,
@@ -120,11 +137,11 @@ export class LocalService implements WukongService {
       status: 'parsing',
     };
     try {
-      await this.library.saveFile(id, bytes);
+      if (saveFile) await this.library.saveFile(id, bytes);
     } catch (err) {
       throw toWukongError(err);
     }
-    const job = this.startParse(summary, bytes, options.password);
+    const job = this.startParse(summary, bytes, password);
     summary.jobId = job.id;
     await this.library.saveSummary(summary);
     await this.emitDocuments();
@@ -143,7 +160,7 @@ export class LocalService implements WukongService {
    */
   private async resumeIndexing(existing: DocumentSummary): Promise<OpenResult | undefined> {
     if (existing.parser !== PARSER_VERSION || (existing.status !== 'indexing' && existing.status !== 'cancelled')) return undefined;
-    const model = await this.library.readModel(existing.id).catch(() => null);
+    const model = await this.library.readModel(existing.id);
     if (!model || model.parser.version !== PARSER_VERSION) return undefined;
     const summary: DocumentSummary = { ...existing, status: 'indexing', error: undefined };
     const job = this.startIndex(summary, model);
@@ -258,17 +275,40 @@ export class LocalService implements WukongService {
     this.events.emit({ type: 'documents', documents: await this.listDocuments() });
   }
 
-  /** A document left half-done by a process that ended (a crash, Ctrl+C) reads as interrupted, not as forever busy. */
+  /**
+   * A document left half-done by a process that ended (a crash, Ctrl+C) reads as interrupted, not as
+   * forever busy; one that another live process is preparing keeps its state.
+   */
   async listDocuments(): Promise<DocumentSummary[]> {
     return (await this.library.list()).map((d) =>
-      (d.status === 'parsing' || d.status === 'indexing') && !(d.jobId && this.jobs.get(d.jobId))
+      (d.status === 'parsing' || d.status === 'indexing') && !(d.jobId && this.jobs.isLive(d.jobId))
         ? { ...d, status: 'cancelled', jobId: undefined, error: { code: 'CANCELLED', message: 'Preparing this document was interrupted; open it again to finish.' } }
         : d,
     );
   }
 
   async getDocument(docId: string): Promise<DocumentModel> {
-    return this.loaded.get(docId)?.doc ?? this.library.readModel(docId);
+    const model = this.loaded.get(docId)?.doc ?? (await this.library.readModel(docId));
+    if (model) return model;
+    const summary = await this.library.getSummary(docId);
+    if (summary?.status === 'ready') throw await this.parseDamaged(summary);
+    throw new WukongError('NOT_FOUND', `Document ${docId} has not been parsed yet.`);
+  }
+
+  /**
+   * A ready document whose saved parse is missing or damaged is parsed again from its stored PDF;
+   * returns the error to give the caller meanwhile.
+   */
+  private async parseDamaged(summary: DocumentSummary): Promise<WukongError> {
+    const bytes = await this.library.readFile(summary.id).catch(() => null);
+    if (!bytes) {
+      this.fail(summary, new WukongError('NOT_FOUND', `The stored copy of ${summary.fileName} is gone; open the PDF again.`));
+      await this.library.saveSummary(summary);
+      await this.emitDocuments();
+      return new WukongError('NOT_FOUND', summary.error!.message);
+    }
+    await this.parseAnew(summary.id, summary.fileName, bytes, summary, undefined, false);
+    return new WukongError('BAD_REQUEST', `The saved reading of ${summary.fileName} was damaged; it is being read again from its stored copy. Ask again once it is ready.`);
   }
 
   getDocumentFile(docId: string): Promise<Uint8Array> {
@@ -341,6 +381,8 @@ export class LocalService implements WukongService {
         : new WukongError('BAD_REQUEST', `${summary.fileName} is still being prepared (${summary.status}).`);
     }
     const doc = await this.library.readModel(id);
+    if (!doc) throw await this.parseDamaged(summary);
+    // A missing or damaged index reads as null and is made again here.
     let index = await this.library.readIndex(id);
     const embedder = await this.engines.embedder();
     // An index made by an older version or another embedder cannot be compared with today's question vectors.
@@ -369,7 +411,61 @@ export class LocalService implements WukongService {
     return retrieveEvidence(docs, question, { ...options, ...(await this.retrievalContext()) });
   }
 
+  /**
+   * With a conversation id, the question and how it ended (answer, evidence, citations, claims, or
+   * the error) are recorded in that conversation, also when the caller stops listening half-way.
+   */
   async *ask(scope: Scope, question: string, options: AskOptions = {}): AsyncIterable<AskEvent> {
+    const id = options.conversationId;
+    if (id === undefined) {
+      yield* this.answer(scope, question, options);
+      return;
+    }
+    let asked: AskOptions;
+    try {
+      asked = this.withStoredHistory(scope, id, options);
+    } catch (err) {
+      yield { type: 'error', error: toWukongError(err).toJSON() };
+      return;
+    }
+    const turn: NewTurn = { question, text: '', state: 'cancelled', evidence: [], askedAt: new Date().toISOString() };
+    try {
+      for await (const event of this.answer(scope, question, asked)) {
+        if (event.type === 'evidence') turn.evidence = event.evidence;
+        else if (event.type === 'token') turn.text += event.text;
+        else if (event.type === 'done') Object.assign(turn, { state: 'done', answer: event.answer, text: event.answer.text });
+        else if (event.type === 'error') Object.assign(turn, { state: event.error.code === 'CANCELLED' ? 'cancelled' : 'failed', error: event.error });
+        yield event;
+      }
+    } finally {
+      this.recordTurn(id, scope, turn);
+    }
+  }
+
+  /** A follow-up in a stored conversation builds on its finished turns unless the caller gives its own history. */
+  private withStoredHistory(scope: Scope, conversationId: string, options: AskOptions): AskOptions {
+    if (typeof conversationId !== 'string' || conversationId === '') throw new WukongError('BAD_REQUEST', 'The conversation id is empty.');
+    const owner = this.store.conversations.scopeOf(conversationId);
+    if (owner !== null && owner !== scopeKey(scope)) throw new WukongError('BAD_REQUEST', 'This conversation is about other documents.');
+    if (options.history !== undefined || owner === null) return options;
+    const turns = this.store.conversations.get(conversationId)?.turns ?? [];
+    const history = turns
+      .filter((t) => t.state === 'done' && t.answer)
+      .slice(-MAX_HISTORY_TURNS)
+      .flatMap((t): ChatTurn[] => [{ role: 'user', text: t.question }, { role: 'assistant', text: t.text }]);
+    return { ...options, history };
+  }
+
+  private recordTurn(conversationId: string, scope: Scope, turn: NewTurn): void {
+    if (typeof turn.question !== 'string' || turn.question.trim() === '') return;
+    try {
+      this.store.conversations.addTurn(conversationId, scope, turn);
+    } catch (err) {
+      console.error('wukong: the answer could not be saved in the conversation:', err);
+    }
+  }
+
+  private async *answer(scope: Scope, question: string, options: AskOptions): AsyncIterable<AskEvent> {
     const started = performance.now();
     try {
       if (typeof question !== 'string' || question.trim() === '') throw new WukongError('BAD_REQUEST', 'The question is empty.');
@@ -391,7 +487,7 @@ export class LocalService implements WukongService {
         question,
         options,
         started,
-        scopeKey: JSON.stringify(scope),
+        scopeKey: options.conversationId ?? JSON.stringify(scope),
         conversations: this.conversations,
         retrieve: async () => {
           if (!whole || !single) return { evidence: await this.retrieve(scope, question, options) };
@@ -409,6 +505,34 @@ export class LocalService implements WukongService {
     } catch (err) {
       yield { type: 'error', error: toWukongError(err).toJSON() };
     }
+  }
+
+  // ------------------------------------------------------------ conversations
+
+  async listConversations(scope: Scope): Promise<ConversationInfo[]> {
+    checkScope(scope);
+    return this.store.conversations.list(scope);
+  }
+
+  async getConversation(conversationId: string): Promise<StoredConversation> {
+    const found = this.store.conversations.get(conversationId);
+    if (!found) throw new WukongError('NOT_FOUND', `No conversation with id ${conversationId}.`);
+    return found;
+  }
+
+  async deleteConversation(conversationId: string): Promise<void> {
+    if (!this.store.conversations.delete(conversationId)) throw new WukongError('NOT_FOUND', `No conversation with id ${conversationId}.`);
+    this.conversations.delete(conversationId);
+  }
+
+  async getOpenDocument(): Promise<string | null> {
+    const id = this.store.settings.get<string>('openDocument');
+    return id && this.store.documents.get(id) ? id : null;
+  }
+
+  async setOpenDocument(docId: string | null): Promise<void> {
+    if (docId !== null && !this.store.documents.get(docId)) throw new WukongError('NOT_FOUND', `No document with id ${docId}.`);
+    this.store.settings.set('openDocument', docId);
   }
 
   async *generate(options: GenerateOptions): AsyncIterable<GenerateEvent> {
@@ -480,5 +604,11 @@ export class LocalService implements WukongService {
     await this.jobs.cancelAll();
     await this.engines.close();
     await this.generators.close();
+    this.store.close();
   }
+}
+
+function checkScope(scope: Scope): void {
+  const ok = 'library' in scope ? scope.library === true : Array.isArray(scope.docIds) && scope.docIds.length > 0 && scope.docIds.every((d) => typeof d === 'string');
+  if (!ok) throw new WukongError('BAD_REQUEST', 'The scope must name documents or the whole library.');
 }

@@ -1,21 +1,41 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { toWriteError } from '../errors.js';
 
 /**
- * Writes through a temporary file and a rename, so a crash or a full disk never leaves a
- * half-written file where a good one was.
+ * Writes through a temporary file (a name of its own, so two processes never write one temp file)
+ * and a rename, so a crash or a full disk never leaves a half-written file where a good one was.
+ * The file is flushed to the disk before the rename and the folder after it: without that, a power
+ * cut can leave the new name pointing at an empty or partial file.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(tmp, data);
+    const file = await open(tmp, 'w');
+    try {
+      await file.writeFile(data);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
     await rename(tmp, path);
+    await syncFolder(dirname(path));
   } catch (err) {
     await rm(tmp, { force: true }).catch(() => {});
     throw toWriteError(err, dirname(path));
+  }
+}
+
+/** Makes a rename in `dir` durable. Windows cannot open a folder for fsync; there NTFS's own journal has to do. */
+export async function syncFolder(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 

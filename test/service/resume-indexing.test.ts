@@ -2,11 +2,12 @@
  * A document whose process ended while it was being indexed is indexed again from its saved
  * parse when it is opened next, not parsed again.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createService } from '../../core/service/index.js';
 import { tempHome } from '../helpers/cli.js';
+import { withLibraryDb } from '../helpers/library-db.js';
 import { makePdf } from '../helpers/pdf.js';
 
 describe('resumable indexing', () => {
@@ -21,8 +22,7 @@ describe('resumable indexing', () => {
 
     // What a process killed during indexing leaves: the parse saved, the summary still "indexing", no index.
     const dir = join(home, 'library', document.id);
-    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Record<string, unknown>;
-    writeFileSync(join(dir, 'summary.json'), JSON.stringify({ ...summary, status: 'indexing', jobId: 'job-of-a-dead-process' }));
+    withLibraryDb(home, (db) => db.prepare("UPDATE documents SET status = 'indexing', job_id = 'job-of-a-dead-process' WHERE id = ?").run(document.id));
     rmSync(join(dir, 'index.json'), { force: true });
 
     const second = await createService({ home });

@@ -1,9 +1,10 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JobInfo, ServiceEvent } from '../../core/api.js';
 import { createService } from '../../core/service/index.js';
 import { tempHome } from '../helpers/cli.js';
+import { withLibraryDb } from '../helpers/library-db.js';
 import { makePdf } from '../helpers/pdf.js';
 import { makeEncryptedPdf } from '../pdf/make-pdf.js';
 
@@ -48,8 +49,7 @@ describe('the service: opening documents', () => {
     expect(again.document.id).toBe(document.id);
     expect(summary.parser).toBe(model.parser.version);
     // Units made by an older parser are made anew when the file is opened again; the document stays in place.
-    const file = join(home, 'library', document.id, 'summary.json');
-    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), parser: '0.9.0' }));
+    withLibraryDb(home, (db) => db.prepare("UPDATE documents SET parser = '0.9.0' WHERE id = ?").run(document.id));
     const upgraded = await service.openDocument({ bytes, fileName: 'copy.pdf' });
     expect(upgraded.job?.kind).toBe('parse');
     expect(upgraded.document).toMatchObject({ id: document.id, title: 'Mixed models' });
@@ -111,20 +111,20 @@ describe('the service: opening documents', () => {
   });
 });
 
-describe('the service after a crash', () => {
-  it('shows a document a dead process left half-parsed as interrupted, and finishes it when reopened', async () => {
+describe('two services on one library', () => {
+  it('shows a document another live service is parsing as parsing, and does not parse it twice', async () => {
     const home = tempHome();
     const bytes = await makePdf(PAGES);
     const first = await createService({ home });
     const { document, job } = await first.openDocument({ bytes, fileName: 'mixed.pdf' });
-    // A second process (the app restarted) sees the summary the first one wrote while it was parsing.
+    // A second service (the CLI next to the app) sees the job the first one runs, alive by its heartbeat.
     const second = await createService({ home });
     const [seen] = await second.listDocuments();
-    expect(seen).toMatchObject({ id: document.id, status: 'cancelled', error: { code: 'CANCELLED' } });
+    expect(seen).toMatchObject({ id: document.id, status: 'parsing', jobId: job!.id });
+    const again = await second.openDocument({ bytes, fileName: 'mixed.pdf' });
+    expect(again.job).toBeUndefined();
     await first.waitForJob(job!.id);
     await first.close();
-    const { job: again } = await second.openDocument({ bytes, fileName: 'mixed.pdf' });
-    if (again) await second.waitForJob(again.id);
     expect((await second.listDocuments())[0].status).toBe('ready');
     await second.close();
   });

@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type {
-  Answer, AskEvent, AskOptions, Claim, DocumentModel, DocumentSource, DocumentSummary, ErrorInfo, Evidence, GenerateEvent, InstallOptions, JobInfo, ModelInfo,
-  ModelRole, OpenOptions, OpenResult, Scope, ServiceEvent, WukongService,
+  Answer, AskEvent, AskOptions, Claim, ConversationTurn, DocumentModel, DocumentSource, DocumentSummary, ErrorInfo, Evidence, GenerateEvent, InstallOptions, JobInfo, ModelInfo,
+  ModelRole, OpenOptions, OpenResult, Scope, ServiceEvent, StoredConversation, WukongService,
 } from '../../core/api.js';
 import { WukongError } from '../../core/errors.js';
 
@@ -40,6 +40,8 @@ export interface FakeService extends WukongService {
   installs: [string, string | undefined, InstallOptions | undefined][];
   /** Every ask call's question and options (without the signal), in order. */
   askCalls: { question: string; options: Omit<AskOptions, 'signal'> }[];
+  /** The answer stream of ask, before it is recorded in a conversation. */
+  answer(scope: Scope, question: string, opts?: AskOptions): AsyncIterable<AskEvent>;
 }
 
 /**
@@ -89,6 +91,17 @@ export function createFakeService(options: FakeOptions = {}): FakeService {
 
   const models = (options.models ?? []).map((m) => ({ ...m }));
   const cancelled = new Set<string>();
+  /** Conversations and the open document, kept in memory as the real service keeps them in its database. */
+  const conversations = new Map<string, StoredConversation>();
+  let openDocId: string | null = null;
+  const sameScope = (a: Scope, b: Scope): boolean => JSON.stringify(a) === JSON.stringify(b);
+  function record(id: string, scope: Scope, turn: Omit<ConversationTurn, 'id'>): void {
+    const now = new Date().toISOString();
+    const c = conversations.get(id) ?? { id, scope, title: turn.question, turnCount: 0, createdAt: now, updatedAt: now, turns: [] };
+    c.turns.push({ ...turn, id: c.turns.length + 1 });
+    Object.assign(c, { turnCount: c.turns.length, updatedAt: now });
+    conversations.set(id, c);
+  }
 
   /** A download that moves 1/steps of the model's size per step, honouring cancelJob. */
   function startDownload(model: ModelInfo): JobInfo {
@@ -194,6 +207,42 @@ export function createFakeService(options: FakeOptions = {}): FakeService {
       return (options.evidence ?? []).map((e) => ({ ...e, docId }));
     },
     async *ask(scope: Scope, question: string, opts: AskOptions = {}): AsyncIterable<AskEvent> {
+      const id = opts.conversationId;
+      if (id === undefined) {
+        yield* service.answer(scope, question, opts);
+        return;
+      }
+      const turn: Omit<ConversationTurn, 'id'> = { question, text: '', state: 'cancelled', evidence: [], askedAt: new Date().toISOString() };
+      try {
+        for await (const e of service.answer(scope, question, opts)) {
+          if (e.type === 'evidence') turn.evidence = e.evidence;
+          else if (e.type === 'done') Object.assign(turn, { state: 'done', answer: e.answer, text: e.answer.text });
+          else if (e.type === 'error') Object.assign(turn, { state: e.error.code === 'CANCELLED' ? 'cancelled' : 'failed', error: e.error });
+          yield e;
+        }
+      } finally {
+        record(id, scope, turn);
+      }
+    },
+    async listConversations(scope: Scope) {
+      return [...conversations.values()].filter((c) => sameScope(c.scope, scope)).reverse().map(({ turns: _turns, ...info }) => info);
+    },
+    async getConversation(id: string) {
+      const c = conversations.get(id);
+      if (!c) throw new WukongError('NOT_FOUND');
+      return structuredClone(c);
+    },
+    async deleteConversation(id: string) {
+      if (!conversations.delete(id)) throw new WukongError('NOT_FOUND');
+    },
+    async getOpenDocument() {
+      return openDocId !== null && docs.has(openDocId) ? openDocId : null;
+    },
+    async setOpenDocument(docId: string | null) {
+      if (docId !== null && !docs.has(docId)) throw new WukongError('NOT_FOUND');
+      openDocId = docId;
+    },
+    async *answer(scope: Scope, question: string, opts: AskOptions = {}): AsyncIterable<AskEvent> {
       service.calls.push(`ask:${'library' in scope ? '[library] ' : ''}${question}`);
       service.lastAskSignal = opts.signal;
       const { signal, ...recorded } = opts;
