@@ -17,7 +17,13 @@ export async function openReady(service: WukongService, path: string, io: CliIO,
   try {
     const { document, job } = await service.openDocument({ path: resolve(path) }, { password });
     if (job) await service.waitForJob(job.id);
-    const now = (await service.listDocuments()).find((d) => d.id === document.id);
+    let now = (await service.listDocuments()).find((d) => d.id === document.id);
+    // Another process (the app) is preparing it: wait for that instead of parsing it twice.
+    while (now && (now.status === 'parsing' || now.status === 'indexing')) {
+      io.progress(`${now.fileName} is being prepared by another WuKong process…`);
+      await new Promise((r) => setTimeout(r, 500));
+      now = (await service.listDocuments()).find((d) => d.id === document.id);
+    }
     if (now?.status !== 'ready') {
       const err = now?.error;
       throw err ? new WukongError(err.code, err.message, err.detail) : new WukongError('INTERNAL', `${document.fileName} could not be prepared.`);
