@@ -168,8 +168,18 @@ export class AppShell extends LitElement {
     if (!client) return;
     this.disposers.push(client.onEvent((e) => this.onServiceEvent(e)));
     this.disposers.push(client.onCommand((c) => this.onCommand(c)));
-    void this.refresh();
+    void this.refresh().then(() => this.restoreOpenDocument());
     void this.checkGenerator();
+  }
+
+  /** The document that was open when the window was last closed (or reloaded) is shown again. */
+  private async restoreOpenDocument(): Promise<void> {
+    try {
+      const docId = await this.client!.getOpenDocument();
+      if (docId && !this.selectedId && this.documents.some((d) => d.id === docId)) await this.select(docId);
+    } catch {
+      // Nothing to restore: the window starts empty, as it would the first time.
+    }
   }
 
   /** Whether answers are written by a model or quoted: the ask panel says which. */
@@ -277,6 +287,7 @@ export class AppShell extends LitElement {
       this.place = null;
     }
     this.selectedId = docId;
+    if (changed) this.client?.setOpenDocument(docId || null).catch(() => {});
     this.attemptedId = wanted;
     this.activeUnit = '';
     this.locked = '';

@@ -107,6 +107,28 @@ export class AskPanel extends LitElement {
     return this.wholeLibrary ? LIBRARY_CONVERSATION : this.docId;
   }
 
+  override updated(changed: Map<string, unknown>): void {
+    if (changed.has('docId') || changed.has('wholeLibrary') || changed.has('client')) void this.loadConversation(this.key);
+  }
+
+  /** Shows the stored conversation of the document (or the library) the first time it is shown. */
+  private async loadConversation(key: string): Promise<void> {
+    const { client, conversations } = this;
+    if (!key || !client || !conversations || conversations.loaded(key)) return;
+    try {
+      const scope: Scope = key === LIBRARY_CONVERSATION ? { library: true } : { docIds: [key] };
+      const [latest] = await client.listConversations(scope);
+      if (conversations.loaded(key)) return;
+      const stored = latest ? await client.getConversation(latest.id) : null;
+      if (conversations.loaded(key)) return;
+      conversations.load(key, stored);
+      this.requestUpdate();
+      this.scrollToEnd();
+    } catch {
+      // Not loaded: questions still work and are stored; the next showing tries again.
+    }
+  }
+
   private get turns(): Turn[] {
     return this.key && this.conversations ? this.conversations.turns(this.key) : [];
   }
@@ -123,7 +145,7 @@ export class AskPanel extends LitElement {
     refresh();
     try {
       // Unchecked leaves wholePaper out: the service decides from the question ("summarise", "limitations"...).
-      const options: AskOptions = { extractive: this.extractive, history, signal: abort.signal };
+      const options: AskOptions = { extractive: this.extractive, history, conversationId: conversations.conversationId(key), signal: abort.signal };
       if (this.wholePaper && !this.extractive && !this.wholeLibrary) options.wholePaper = true;
       for await (const event of client.ask(scope, question, options)) {
         if (event.type === 'evidence') turn.evidence = event.evidence;

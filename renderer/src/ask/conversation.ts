@@ -1,5 +1,8 @@
-/** The question-and-answer history, kept per document for as long as the window is open. */
-import type { Answer, ChatTurn, Evidence } from '../../../core/api.js';
+/**
+ * The question-and-answer history, per document (and one for the whole library). The service keeps
+ * each conversation in the library database under its id, so a reload or a restart loads it back.
+ */
+import type { Answer, ChatTurn, ConversationTurn, Evidence, StoredConversation } from '../../../core/api.js';
 import type { ErrorInfo } from '../../../core/errors.js';
 
 export type TurnState = 'waiting' | 'streaming' | 'done' | 'error' | 'cancelled';
@@ -26,8 +29,35 @@ const MAX_HISTORY_TURNS = 50;
 
 let nextId = 1;
 
+/** A stored turn as the panel shows it ('failed' is the panel's 'error'). */
+function shown(t: ConversationTurn): Turn {
+  const turn: Turn = { id: nextId++, question: t.question, text: t.text, evidence: t.evidence, state: t.state === 'failed' ? 'error' : t.state };
+  if (t.answer) turn.answer = t.answer;
+  if (t.error) turn.error = t.error;
+  return turn;
+}
+
 export class Conversations {
   private byDoc = new Map<string, Turn[]>();
+  /** The stored conversation each key continues; made up here for a key that has none yet. */
+  private ids = new Map<string, string>();
+
+  /** Whether the stored conversation of `key` has been looked up (load was called). */
+  loaded(key: string): boolean {
+    return this.ids.has(key);
+  }
+
+  /** Puts the stored conversation (null: there is none) before any turns asked while it loaded. */
+  load(key: string, stored: StoredConversation | null): void {
+    this.ids.set(key, stored?.id ?? crypto.randomUUID());
+    if (stored) this.byDoc.set(key, [...stored.turns.map(shown), ...this.turns(key)]);
+  }
+
+  conversationId(key: string): string {
+    let id = this.ids.get(key);
+    if (!id) this.ids.set(key, (id = crypto.randomUUID()));
+    return id;
+  }
 
   turns(docId: string): Turn[] {
     return this.byDoc.get(docId) ?? [];
@@ -49,5 +79,6 @@ export class Conversations {
 
   forget(docId: string): void {
     this.byDoc.delete(docId);
+    this.ids.delete(docId);
   }
 }
