@@ -84,6 +84,13 @@ describe.skipIf(!existsSync(QWEN))('ask with a local language model', () => {
       expect(second.evidence.slice(0, first.evidence.length).map((e) => [e.rank, e.unitId])).toEqual(first.evidence.map((e) => [e.rank, e.unitId]));
       expect(second.answer!.stats!.reusedTokens).toBeGreaterThan(a.stats!.promptTokens / 2);
 
+      // In a stored conversation the caller sends no history: the service builds it from the stored turns, and the cache is still reused.
+      const c1 = await collect(service.ask(scope, 'How many colonies were filmed?', { precision: 'fp32', k: 2, conversationId: 'bees' }));
+      const c2 = await collect(service.ask(scope, 'And for how long?', { precision: 'fp32', k: 2, conversationId: 'bees' }));
+      expect(c2.error).toBeUndefined();
+      expect(c2.answer!.stats!.reusedTokens).toBeGreaterThan(c1.answer!.stats!.promptTokens / 2);
+      expect((await service.getConversation('bees')).turns.map((t) => t.text)).toEqual([c1.answer!.text, c2.answer!.text]);
+
       const whole = await collect(service.ask(scope, 'Summarise this paper.', { precision: 'fp32' }));
       expect(whole.error).toBeUndefined();
       expect(whole.answer!.wholePaper).toEqual({ passages: whole.evidence.length, truncated: false });
