@@ -59,6 +59,8 @@ export class LibraryIndex {
   private readonly dir: string;
   private readonly options: LibraryIndexOptions;
   private byLabel = new Map<number, { docId: string; item: number }>();
+  /** True when the files on disk could not be used and this index started empty. */
+  damaged = false;
 
   private constructor(dir: string, meta: Meta, hnsw: Hnsw | null, options: LibraryIndexOptions) {
     this.dir = dir;
@@ -70,7 +72,7 @@ export class LibraryIndex {
 
   /**
    * Opens (or creates) the index in `dir`. Files that are missing, damaged, inconsistent with each
-   * other or made for another embedder open as an empty index (`damaged` says which it was).
+   * other or made for another embedder open as an empty index (`damaged` is set for the first two).
    */
   static async open(dir: string, options: LibraryIndexOptions = {}): Promise<LibraryIndex> {
     await mkdir(dir, { recursive: true });
@@ -103,9 +105,6 @@ export class LibraryIndex {
       return index;
     }
   }
-
-  /** True when the files on disk could not be used and this index started empty. */
-  damaged = false;
 
   private static create(dims: number): Hnsw {
     const { HierarchicalNSW } = require('hnswlib-node') as typeof import('hnswlib-node');

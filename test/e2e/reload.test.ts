@@ -78,6 +78,20 @@ describe.skipIf(!existsSync(CHROMIUM))('app (web mode): the conversation and the
     await page.locator(`wk-library li[aria-current="true"][data-doc-id="${docId}"]`).waitFor({ timeout: 30_000 });
     await page.locator('wk-ask article.turn[data-state="done"]').nth(1).waitFor({ timeout: 30_000 });
     expect(await turns(page)).toEqual(before);
+  }, 120_000);
+
+  it('Clear deletes the conversation from the library, so a reload shows none', async () => {
+    const { page } = app.browser;
+    await page.locator('wk-ask button.clear').click();
+    await expect.poll(() => page.locator('wk-ask article.turn').count()).toBe(0);
+    await expect.poll(() => service.listConversations({ docIds: [docId] })).toEqual([]);
+    await page.reload();
+    await page.locator(`wk-library li[aria-current="true"][data-doc-id="${docId}"]`).waitFor({ timeout: 30_000 });
+    await page.locator('wk-viewer .page[data-page-number="1"][data-rendered]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('wk-ask article.turn').count()).toBe(0);
+    // The next question starts a new stored conversation.
+    await ask(page, app.asks, QUESTION);
+    expect(await service.listConversations({ docIds: [docId] })).toEqual([expect.objectContaining({ turnCount: 1 })]);
     expect(app.errors.filter((e) => !/favicon/.test(e)), app.errors.join('\n')).toEqual([]);
   }, 120_000);
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -50,6 +50,23 @@ describe('LibraryIndex (hnswlib)', () => {
     const lib = await LibraryIndex.open(tmp());
     for (let d = 0; d < 3; d++) await lib.addDocument(`d${d}`, Array.from({ length: 3000 }, (_, i) => unit(16, (i + d) % 16, 0.01 * (i % 7))));
     expect(lib.size).toBe(9000);
+  });
+
+  it('opens damaged or mismatched files as an empty index, and saves whole files again', async () => {
+    const dir = tmp();
+    const lib = await LibraryIndex.open(dir, { embedderId: 'e1' });
+    await lib.addDocument('docA', [unit(8, 0), unit(8, 1)], 'e1');
+    const graph = readFileSync(join(dir, 'library.hnsw'));
+    writeFileSync(join(dir, 'library.hnsw'), graph.subarray(0, graph.byteLength - 9));
+    const truncated = await LibraryIndex.open(dir, { embedderId: 'e1' });
+    expect([truncated.damaged, truncated.size]).toEqual([true, 0]);
+    await truncated.addDocument('docB', [unit(8, 2)], 'e1');
+    const reopened = await LibraryIndex.open(dir, { embedderId: 'e1' });
+    expect([reopened.damaged, reopened.documents()]).toEqual([false, ['docB']]);
+    writeFileSync(join(dir, 'library.json'), '');
+    expect((await LibraryIndex.open(dir, { embedderId: 'e1' })).damaged).toBe(true);
+    // No temp file is left behind by the saves.
+    expect(readdirSync(dir).sort()).toEqual(['library.hnsw', 'library.json']);
   });
 
   it('starts empty when opened for another embedder', async () => {

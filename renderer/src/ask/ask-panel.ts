@@ -179,6 +179,20 @@ export class AskPanel extends LitElement {
     }
   }
 
+  /** Deletes the shown conversation from the library; the next question starts a new one. */
+  private async clear(): Promise<void> {
+    const { client, conversations, key } = this;
+    if (!client || !conversations || !key || this.busy) return;
+    const id = conversations.conversationId(key);
+    try {
+      await client.deleteConversation(id);
+    } catch {
+      // NOT_FOUND: nothing of it was stored yet (no question finished); clearing the panel is all there is to do.
+    }
+    conversations.restart(key);
+    this.requestUpdate();
+  }
+
   private scrollToEnd(): void {
     void this.updateComplete.then(() => {
       const turns = this.renderRoot.querySelector('.turns');
@@ -293,6 +307,7 @@ export class AskPanel extends LitElement {
             ? ''
             : html`<label class="whole" title="Give the model the whole paper in reading order instead of the passages that match the question (summaries, contributions, limitations). Unchecked, the question decides.">
                 <input type="checkbox" name="whole-paper" .checked=${this.wholePaper} @change=${(e: Event) => (this.wholePaper = (e.target as HTMLInputElement).checked)}>Whole paper</label>`}
+          ${!this.busy && turns.length ? html`<button type="button" class="clear" title="Delete this conversation and start a new one" @click=${() => void this.clear()}>Clear</button>` : ''}
           ${this.busy ? html`<button type="button" class="cancel" @click=${this.cancel}>Cancel</button>` : ''}
           <button type="submit" class="ask" ?disabled=${disabled || this.busy}>Ask</button>
         </div>

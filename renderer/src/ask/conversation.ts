@@ -77,6 +77,12 @@ export class Conversations {
       .flatMap((t): ChatTurn[] => [{ role: 'user', text: t.question }, { role: 'assistant', text: t.answer!.text }]);
   }
 
+  /** Starts `key` afresh: no turns, and a new conversation id for the next question. */
+  restart(key: string): void {
+    this.byDoc.delete(key);
+    this.ids.set(key, crypto.randomUUID());
+  }
+
   forget(docId: string): void {
     this.byDoc.delete(docId);
     this.ids.delete(docId);
