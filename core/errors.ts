@@ -64,13 +64,14 @@ export function toWukongError(err: unknown): WukongError {
   const detail = typeof e?.message === 'string' ? e.message : String(err);
   if (e?.name === 'AbortError') return new WukongError('CANCELLED');
   if (e?.code === 'ENOENT') return new WukongError('NOT_FOUND', ERROR_MESSAGES.NOT_FOUND, detail);
-  if (e?.code === 'ENOSPC') return new WukongError('DISK_FULL', ERROR_MESSAGES.DISK_FULL, detail);
+  // SQLite (the library database) names the same conditions its own way.
+  if (e?.code === 'ENOSPC' || e?.code === 'SQLITE_FULL') return new WukongError('DISK_FULL', ERROR_MESSAGES.DISK_FULL, detail);
   if (typeof e?.code === 'string' && WRITE_DENIED.has(e.code)) return new WukongError('NO_ACCESS', ERROR_MESSAGES.NO_ACCESS, detail);
   return new WukongError('INTERNAL', ERROR_MESSAGES.INTERNAL, detail);
 }
 
 /** System errors that mean "this path cannot be written", whatever the platform calls it. */
-const WRITE_DENIED = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST', 'EISDIR']);
+const WRITE_DENIED = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST', 'EISDIR', 'SQLITE_READONLY', 'SQLITE_CANTOPEN', 'SQLITE_PERM']);
 
 /**
  * For failures while saving into the data folder: a read-only disk makes a recursive mkdir report

@@ -14,7 +14,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { WukongError, toWriteError } from '../errors.js';
+import { WukongError, toWriteError, toWukongError } from '../errors.js';
 import { migrate } from './migrations.js';
 
 export type Db = Database.Database;
@@ -73,6 +73,6 @@ function asWukongError(err: unknown, path: string): WukongError {
   if (err instanceof WukongError) return err;
   const code = sqliteCode(err);
   if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code.startsWith('SQLITE_IOERR')) return toWriteError(err, path);
-  if (code === 'SQLITE_FULL') return new WukongError('DISK_FULL', undefined, (err as Error).message);
+  if (code === 'SQLITE_FULL') return toWukongError(err);
   return new WukongError('INTERNAL', `The library database ${path} could not be opened.`, (err as Error | null)?.message ?? String(err));
 }

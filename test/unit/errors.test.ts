@@ -22,6 +22,8 @@ describe('typed errors', () => {
     expect(toWukongError(Object.assign(new Error('x'), { code: 'ENOENT' })).code).toBe('NOT_FOUND');
     expect(toWukongError(Object.assign(new Error('x'), { code: 'EROFS' })).code).toBe('NO_ACCESS');
     expect(toWukongError(Object.assign(new Error('x'), { code: 'EACCES' })).code).toBe('NO_ACCESS');
+    expect(toWukongError(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' })).code).toBe('DISK_FULL');
+    expect(toWukongError(Object.assign(new Error('attempt to write a readonly database'), { code: 'SQLITE_READONLY' })).code).toBe('NO_ACCESS');
     // A read-only disk makes mkdir -p say ENOENT: while saving, that is a write problem, not a missing document.
     expect(toWriteError(Object.assign(new Error('x'), { code: 'ENOENT' }), '/data').message).toContain('cannot write to /data');
     expect(toWukongError(Object.assign(new Error('stop'), { name: 'AbortError' })).code).toBe('CANCELLED');
