@@ -41,7 +41,7 @@ import { Emitter } from './events.js';
 import { JobRunner, type JobContext } from './jobs.js';
 import { Library } from './library.js';
 import { LibrarySearch } from './library-search.js';
-import { DEFAULT_MAX_BYTES, loadSource } from './source.js';
+import { DEFAULT_MAX_BYTES, identifySource, type IdentifiedSource } from './source.js';
 
 export interface ServiceOptions {
   /** Data folder: library, models, settings. */
@@ -102,7 +102,11 @@ export class LocalService implements WukongService {
   // ------------------------------------------------------------ documents
 
   async openDocument(source: DocumentSource, options: OpenOptions = {}): Promise<OpenResult> {
-    const { id, fileName, bytes } = await loadSource(source, this.maxBytes);
+    return this.openIdentified(await identifySource(source, this.maxBytes), options);
+  }
+
+  private async openIdentified(found: IdentifiedSource, options: OpenOptions): Promise<OpenResult> {
+    const { id, fileName } = found;
     const existing = await this.library.getSummary(id);
     const current = existing?.status === 'ready' && existing.parser === PARSER_VERSION;
     if (existing && (current || (existing.jobId !== undefined && this.isRunning(existing.jobId)))) {
@@ -115,16 +119,17 @@ export class LocalService implements WukongService {
       fileName,
       title: existing?.title ?? fileName.replace(/\.pdf$/i, ''),
       pageCount: existing?.pageCount ?? 0,
-      bytes: bytes.byteLength,
+      bytes: found.size,
       addedAt: existing?.addedAt ?? new Date().toISOString(),
       status: 'parsing',
     };
     try {
-      await this.library.saveFile(id, bytes);
+      if ('path' in found) await this.library.saveFileFrom(id, found.path);
+      else await this.library.saveFile(id, found.bytes);
     } catch (err) {
       throw toWukongError(err);
     }
-    const job = this.startParse(summary, bytes, options.password);
+    const job = this.startParse(summary, options.password);
     summary.jobId = job.id;
     await this.library.saveSummary(summary);
     await this.emitDocuments();
@@ -134,7 +139,10 @@ export class LocalService implements WukongService {
   async reopenDocument(docId: string, options: OpenOptions = {}): Promise<OpenResult> {
     const summary = await this.library.getSummary(docId);
     if (!summary) throw new WukongError('NOT_FOUND', `No document with id ${docId}.`);
-    return this.openDocument({ bytes: await this.library.readFile(docId), fileName: summary.fileName }, options);
+    const found = await identifySource({ path: this.library.filePath(docId), fileName: summary.fileName }, this.maxBytes).catch((err: unknown) => {
+      throw toWukongError(err).code === 'NOT_FOUND' ? new WukongError('NOT_FOUND', `No document with id ${docId}.`) : err;
+    });
+    return this.openIdentified(found, options);
   }
 
   /**
@@ -157,19 +165,24 @@ export class LocalService implements WukongService {
     return this.jobs.get(jobId)?.state === 'running';
   }
 
-  private startParse(summary: DocumentSummary, bytes: Uint8Array, password?: string): JobInfo {
+  /**
+   * Parses the library's copy, read once and given up to the parser (moved to its worker, then to pdf.js), so a
+   * large file is in memory once during the parse and not at all after it; OCR reads it again only if it must.
+   */
+  private startParse(summary: DocumentSummary, password?: string): JobInfo {
     let model: DocumentModel | undefined;
     return this.jobs.start(
       'parse',
       { docId: summary.id },
       async ({ signal, progress }) => {
-        model = await this.parse(bytes, summary.fileName, {
+        model = await this.parse(await this.library.readFile(summary.id), summary.fileName, {
           password,
           signal,
           maxBytes: this.maxBytes,
+          consume: true,
           onProgress: (p) => progress(p.page, p.pageCount, `Parsing page ${p.page} of ${p.pageCount}`),
         });
-        model = await this.recognise(model, bytes, password, signal, progress);
+        model = await this.recognise(model, () => this.library.readFile(summary.id), password, signal, progress);
         await this.library.saveModel(model);
       },
       async (job) => {
@@ -197,9 +210,9 @@ export class LocalService implements WukongService {
   }
 
   /** OCR for the scanned pages; if it breaks (not cancelled), the document keeps the text it has. */
-  private async recognise(model: DocumentModel, bytes: Uint8Array, password: string | undefined, signal: AbortSignal, progress: JobContext['progress']): Promise<DocumentModel> {
+  private async recognise(model: DocumentModel, readFile: () => Promise<Uint8Array>, password: string | undefined, signal: AbortSignal, progress: JobContext['progress']): Promise<DocumentModel> {
     try {
-      return await addOcrUnits(model, bytes, {
+      return await addOcrUnits(model, readFile, {
         password,
         signal,
         onProgress: (done, total, page) => progress(done, total, `Recognising text on page ${page} of ${model.pageCount} (scanned)`),
