@@ -13,7 +13,8 @@ export type { DocumentModel, Page, Rect, SectionNode, TextSpan, Unit, UnitKind }
 
 // ---------------------------------------------------------------- documents
 
-export type DocumentSource = { path: string } | { bytes: Uint8Array; fileName: string };
+/** A file on disk (`fileName`: the name to show, default the path's last part), or bytes and their name. */
+export type DocumentSource = { path: string; fileName?: string } | { bytes: Uint8Array; fileName: string };
 
 export interface OpenOptions {
   /** For encrypted PDFs. */

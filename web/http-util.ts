@@ -1,4 +1,7 @@
 /** Small helpers for node:http so the routes in server.ts read as a list of endpoints. */
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorCode, ErrorInfo } from '../core/errors.js';
 import { WukongError, toWukongError } from '../core/errors.js';
@@ -60,13 +63,16 @@ export function sendError(res: ServerResponse, err: unknown): void {
 /** A body that stops arriving for this long is given up: a stalled client must not hold a request open. */
 export const BODY_IDLE_MS = 30_000;
 
-/** Reads the whole body, refusing more than `limit` bytes before buffering them, and a body that stalls. */
-export function readBody(req: IncomingMessage, limit: number, idleMs = BODY_IDLE_MS): Promise<Buffer> {
+/**
+ * Hands the body to `onChunk` as it arrives, refusing more than `limit` bytes and a body that stalls; a chunk
+ * whose handling returns a promise holds the rest back until it settles. Resolves with the size once all came.
+ */
+function receiveBody(req: IncomingMessage, limit: number, idleMs: number, onChunk: (chunk: Buffer) => Promise<void> | void): Promise<number> {
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > limit) return Promise.reject(new WukongError('TOO_LARGE'));
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
     let size = 0;
+    let done = false;
     const fail = (err: unknown): void => {
       stop();
       reject(err);
@@ -75,14 +81,21 @@ export function readBody(req: IncomingMessage, limit: number, idleMs = BODY_IDLE
     const onData = (chunk: Buffer): void => {
       size += chunk.byteLength;
       if (size > limit) return fail(new WukongError('TOO_LARGE'));
-      chunks.push(chunk);
       timer.refresh();
+      const pending = onChunk(chunk);
+      if (pending) {
+        req.pause();
+        pending.then(() => {
+          if (!done) req.resume();
+        }, fail);
+      }
     };
     const onEnd = (): void => {
       stop();
-      resolve(Buffer.concat(chunks, size));
+      resolve(size);
     };
     const stop = (): void => {
+      done = true;
       clearTimeout(timer);
       req.off('data', onData).off('end', onEnd).off('error', fail);
       // The rest of the body is not wanted: the reply closes the connection instead of draining it.
@@ -90,6 +103,32 @@ export function readBody(req: IncomingMessage, limit: number, idleMs = BODY_IDLE
     };
     req.on('data', onData).on('end', onEnd).on('error', fail);
   });
+}
+
+/** Reads the whole body, refusing more than `limit` bytes before buffering them, and a body that stalls. */
+export async function readBody(req: IncomingMessage, limit: number, idleMs = BODY_IDLE_MS): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const size = await receiveBody(req, limit, idleMs, (chunk) => void chunks.push(chunk));
+  return Buffer.concat(chunks, size);
+}
+
+/**
+ * Writes the body to a new file at `path` as it arrives, with readBody's limits: an upload of a large PDF
+ * is never whole in memory. A refused or broken body leaves no file behind.
+ */
+export async function saveBody(req: IncomingMessage, path: string, limit: number, idleMs = BODY_IDLE_MS): Promise<void> {
+  const out = createWriteStream(path, { flags: 'wx' });
+  const failed = new Promise<never>((_, reject) => out.once('error', reject));
+  failed.catch(() => undefined);
+  try {
+    await Promise.race([failed, receiveBody(req, limit, idleMs, (chunk) => (out.write(chunk) ? undefined : once(out, 'drain').then(() => undefined)))]);
+    out.end();
+    await Promise.race([failed, once(out, 'finish')]);
+  } catch (err) {
+    out.destroy();
+    await rm(path, { force: true });
+    throw toWukongError(err);
+  }
 }
 
 export async function readJson(req: IncomingMessage, limit: number, idleMs?: number): Promise<unknown> {

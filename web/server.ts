@@ -16,10 +16,12 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { resolve } from 'node:path';
-import type { AskEvent, WukongService } from '../core/api.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { AskEvent, OpenResult, WukongService } from '../core/api.js';
 import { WukongError, toWukongError } from '../core/errors.js';
-import { BODY_IDLE_MS, baseHeaders, decodeSegment, readBody, readJsonObject, requestUrl, sendError, sendJson } from './http-util.js';
+import { BODY_IDLE_MS, baseHeaders, decodeSegment, readJsonObject, requestUrl, saveBody, sendError, sendJson } from './http-util.js';
 import { allowedHosts, hostAllowed, newToken, originAllowed, tokenMatches, tokenOf } from './security.js';
 import { defaultStaticDir, serveStatic } from './static.js';
 import { askArgs, fileName, id, isRequestMethod, validateRequest } from './validate.js';
@@ -112,11 +114,17 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const url = requestUrl(req);
     const name = fileName(url.searchParams.get('name') ?? 'document.pdf');
     const password = uploadPassword(req.headers[PASSWORD_HEADER]);
-    const bytes = await readBody(req, maxUpload, bodyIdle);
-    const result = await service.openDocument(
-      { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), fileName: name },
-      password === undefined ? {} : { password },
-    );
+    // Through a file, not memory: the service hashes and copies it from disk, so a 300 MB upload costs the
+    // server kilobytes until the parse reads it once.
+    const folder = await mkdtemp(join(tmpdir(), 'wukong-upload-'));
+    let result: OpenResult;
+    try {
+      const path = join(folder, 'upload.pdf');
+      await saveBody(req, path, maxUpload, bodyIdle);
+      result = await service.openDocument({ path, fileName: name }, password === undefined ? {} : { password });
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
     sendJson(res, 200, { result });
   }
 

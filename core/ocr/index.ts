@@ -14,23 +14,29 @@ export { keepLine, mergeOcrUnits, ocrUnits } from './units.js';
 /** About 20 minutes at a second or two a page: beyond that a document waits too long to open. */
 export const DEFAULT_MAX_OCR_PAGES = 300;
 
-export interface AddOcrOptions extends Omit<OcrOptions, 'onProgress'> {
+export interface AddOcrOptions extends Omit<OcrOptions, 'onProgress' | 'consume'> {
   /** Pages to read at most; later pages without text get a warning instead. */
   maxPages?: number;
   /** Before each page and after the last: `done` of `total`, `page` being the one read now (or last). */
   onProgress?(done: number, total: number, page: number): void;
 }
 
-/** Reads every page of `doc` that has no text layer and returns the document with their units merged in. */
-export async function addOcrUnits(doc: DocumentModel, data: Uint8Array, options: AddOcrOptions = {}): Promise<DocumentModel> {
+/**
+ * Reads every page of `doc` that has no text layer and returns the document with their units merged in.
+ * `data` may be a reader of the file instead: it is called only when some page needs reading, and the bytes it
+ * gives are handed to pdf.js without a copy (the service re-reads its stored copy rather than hold a second one).
+ */
+export async function addOcrUnits(doc: DocumentModel, data: Uint8Array | (() => Promise<Uint8Array>), options: AddOcrOptions = {}): Promise<DocumentModel> {
   // A page pdf.js could not read (damaged, too slow) cannot be drawn for recognition either.
   const missing = doc.pages.filter((p) => !p.hasText && !p.ocr && !p.warning).map((p) => p.number);
   if (missing.length === 0) return doc;
   const max = options.maxPages ?? DEFAULT_MAX_OCR_PAGES;
   const todo = missing.slice(0, max);
   const skipped = new Set(missing.slice(max));
-  const read = await ocrPages(data, todo, {
+  const fresh = typeof data === 'function';
+  const read = await ocrPages(fresh ? await data() : data, todo, {
     ...options,
+    consume: fresh,
     onProgress: (done, total) => options.onProgress?.(done, total, todo[Math.min(done, total - 1)]),
   });
   const merged = mergeOcrUnits(doc, read);

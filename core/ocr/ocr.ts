@@ -35,6 +35,8 @@ export interface OcrOptions {
   scale?: number;
   /** Reuse an engine across calls (tests, benchmarks); otherwise one is made and terminated here. */
   engine?: OcrEngine;
+  /** The caller gives the bytes up (see OpenPdfOptions.consume): pdf.js takes them without a copy. */
+  consume?: boolean;
 }
 
 export const DEFAULT_OCR_SCALE = 2;
@@ -47,7 +49,7 @@ export async function ocrPages(data: Uint8Array, pages: readonly number[], optio
   const out: OcrPage[] = [];
   if (pages.length === 0) return out;
   throwIfCancelled(options.signal);
-  const renderer = await openRegionRenderer(data, options.password);
+  const renderer = await openRegionRenderer(data, options.password, { consume: options.consume });
   let engine = options.engine;
   try {
     engine ??= await createOcrEngine();

@@ -34,10 +34,14 @@ export interface ParseOptions {
   pageTimeoutMs?: number;
   /** Files larger than this are refused with TOO_LARGE (default 1 GiB). */
   maxBytes?: number;
+  /** The caller gives `data` up (see OpenPdfOptions.consume): a large file is then held once, not twice. */
+  consume?: boolean;
 }
 
 const DEFAULT_PAGE_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_BYTES = 2 ** 30;
+/** A file without pages is tiny; scanning a large one-page scan as text for an empty page tree would only cost time. */
+const NO_PAGES_SCAN_LIMIT = 4 * 2 ** 20;
 export const PARSER_NAME = 'wukong-pdf';
 export const PARSER_VERSION = `1.2.0+pdfjs-${pdfjsVersion}`;
 
@@ -49,10 +53,12 @@ export async function parsePdf(data: Uint8Array, fileName: string, options: Pars
   }
   throwIfCancelled(options.signal);
   const id = createHash('sha256').update(data).digest('hex');
-  const doc = await openPdf(data, options.password);
+  const byteLength = data.byteLength;
+  // Small files are copied all the same: they are read again below to look for an empty page tree.
+  const doc = await openPdf(data, options.password, { consume: options.consume && data.byteLength > NO_PAGES_SCAN_LIMIT });
   try {
     const pageCount = doc.numPages;
-    if (pageCount === 0 || (pageCount === 1 && declaresNoPages(data))) throw new WukongError('EMPTY_PDF');
+    if (pageCount === 0 || (pageCount === 1 && byteLength <= NO_PAGES_SCAN_LIMIT && declaresNoPages(data))) throw new WukongError('EMPTY_PDF');
     const meta = await readMeta(doc);
     const outline = await readOutline(doc);
     const raws: RawPage[] = [];
@@ -75,7 +81,7 @@ export async function parsePdf(data: Uint8Array, fileName: string, options: Pars
     return {
       id,
       fileName,
-      bytes: data.byteLength,
+      bytes: byteLength,
       pageCount,
       meta,
       ...(title ? { title } : {}),
@@ -108,8 +114,6 @@ function requestPage(doc: PDFDocumentProxy, n: number): PageRequest {
  * its own page tree. Only plain (not object-stream) page trees can be seen this way.
  */
 function declaresNoPages(data: Uint8Array): boolean {
-  // A file without pages is tiny; scanning a large one-page scan as text would only cost time.
-  if (data.byteLength > 4 * 2 ** 20) return false;
   const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1');
   return /\/Type\s*\/Pages\b[^>]*?\/Count\s+0\b|\/Count\s+0\b[^>]*?\/Type\s*\/Pages\b/.test(text) && !/\/Count\s+[1-9]/.test(text);
 }

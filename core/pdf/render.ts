@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import type { Rect } from '../model/geometry.js';
 import { WukongError } from '../errors.js';
-import { openPdf } from './load.js';
+import { openPdf, type OpenPdfOptions } from './load.js';
 import type { PDFPageProxy } from './pdfjs.js';
 
 type RenderCanvas = Parameters<PDFPageProxy['render']>[0]['canvas'];
@@ -32,8 +32,8 @@ export interface RegionRenderer {
 }
 
 /** Opens the document once for many crops (`wukong parse --png-dir` renders every figure and table). */
-export async function openRegionRenderer(data: Uint8Array, password?: string): Promise<RegionRenderer> {
-  const doc = await openPdf(data, password);
+export async function openRegionRenderer(data: Uint8Array, password?: string, options: OpenPdfOptions = {}): Promise<RegionRenderer> {
+  const doc = await openPdf(data, password, options);
   /** Draws `rect` of `page` at `scale` on a fresh canvas (white background). */
   async function draw(page: number, rect: Rect, scale: number): Promise<import('@napi-rs/canvas').Canvas> {
     if (!(scale > 0) || !Number.isFinite(scale)) throw new WukongError('BAD_REQUEST', 'The scale must be a positive number.');

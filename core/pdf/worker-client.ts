@@ -4,7 +4,7 @@ import { WukongError, isErrorInfo, throwIfCancelled } from '../errors.js';
 import type { DocumentModel } from '../model/document.js';
 import { compiledWorker } from '../util/worker-script.js';
 import type { ParseOptions } from './parse.js';
-import type { WorkerMessage } from './worker.js';
+import type { WorkerMessage, WorkerRequest } from './worker.js';
 
 export function workerFile(): string {
   return compiledWorker(import.meta.url, 'worker.js', 'PDF');
@@ -12,7 +12,7 @@ export function workerFile(): string {
 
 export async function parsePdfInWorker(data: Uint8Array, fileName: string, options: ParseOptions = {}): Promise<DocumentModel> {
   throwIfCancelled(options.signal);
-  const { signal, onProgress, ...plain } = options;
+  const { signal, onProgress, consume, ...plain } = options;
   const worker = new Worker(workerFile());
   return new Promise<DocumentModel>((resolve, reject) => {
     let settled = false;
@@ -36,6 +36,9 @@ export async function parsePdfInWorker(data: Uint8Array, fileName: string, optio
     });
     worker.on('error', (err) => finish(() => reject(new WukongError('INTERNAL', undefined, err.message))));
     worker.on('exit', (code) => finish(() => reject(new WukongError('INTERNAL', undefined, `PDF worker exited with code ${code}`))));
-    worker.postMessage({ type: 'parse', request: { data, fileName, options: plain } });
+    // Structured clone would copy the bytes into the thread; a caller that gives them up has them moved instead.
+    const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer;
+    const transfer = consume && whole ? [data.buffer as ArrayBuffer] : [];
+    worker.postMessage({ type: 'parse', request: { data, fileName, options: plain } } satisfies { type: 'parse'; request: WorkerRequest }, transfer);
   });
 }

@@ -6,7 +6,7 @@ import { parsePdf, type ParseOptions } from './parse.js';
 export interface WorkerRequest {
   data: Uint8Array;
   fileName: string;
-  options: Omit<ParseOptions, 'signal' | 'onProgress'>;
+  options: Omit<ParseOptions, 'signal' | 'onProgress' | 'consume'>;
 }
 
 export type WorkerMessage =
@@ -23,8 +23,10 @@ if (port) {
       return;
     }
     const { data, fileName, options } = msg.request;
+    // The bytes arrived as this thread's own copy (cloned or moved), so pdf.js may take them as they are.
     parsePdf(data, fileName, {
       ...options,
+      consume: true,
       signal: controller.signal,
       onProgress: (p) => port.postMessage({ type: 'progress', ...p } satisfies WorkerMessage),
     }).then(

@@ -62,7 +62,8 @@ export class FigureCrops {
   }
 
   private async render(e: Evidence): Promise<FigureCrop> {
-    const renderer = await openRegionRenderer(await this.readFile(e.docId));
+    // A fresh read of the stored file, given up to pdf.js: no copy of it outlives the crop.
+    const renderer = await openRegionRenderer(await this.readFile(e.docId), undefined, { consume: true });
     try {
       const edge = Math.max(e.bbox[2] - e.bbox[0], e.bbox[3] - e.bbox[1]);
       const pixels = await renderer.renderPixels(e.page, e.bbox, CROP_EDGE / edge);

@@ -1,11 +1,11 @@
 import { readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { DocumentSummary } from '../api.js';
 import { WukongError } from '../errors.js';
 import type { DocumentModel } from '../model/document.js';
 import type { DocumentIndex } from '../retrieval/index.js';
 import type { Store } from '../store/index.js';
-import { writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
+import { copyFileAtomic, readWholeFile, writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
 
 /**
  * The library: each document's summary is a row of the library database; its big blobs stay
@@ -49,9 +49,21 @@ export class Library {
     await writeFileAtomic(join(this.dir(id), 'document.pdf'), bytes);
   }
 
+  /** The user's file copied in by the file system, never held in memory here. */
+  async saveFileFrom(id: string, source: string): Promise<void> {
+    const target = this.filePath(id);
+    if (resolve(source) === resolve(target)) return;
+    await copyFileAtomic(source, target);
+  }
+
+  filePath(id: string): string {
+    return join(this.dir(id), 'document.pdf');
+  }
+
+  /** Bytes that own their buffer, so a parse can move them to its worker and pdf.js without a copy. */
   async readFile(id: string): Promise<Uint8Array> {
     try {
-      return new Uint8Array(await readFile(join(this.dir(id), 'document.pdf')));
+      return await readWholeFile(this.filePath(id));
     } catch {
       throw new WukongError('NOT_FOUND', `No document with id ${id}.`);
     }

@@ -23,6 +23,7 @@ import type {
   VerifyReport,
   WukongService,
 } from '../api.js';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WukongError, toWukongError } from '../errors.js';
 import type { DocumentModel } from '../model/document.js';
@@ -44,7 +45,7 @@ import { Emitter } from './events.js';
 import { JobRunner, type JobContext } from './jobs.js';
 import { Library } from './library.js';
 import { LibrarySearch } from './library-search.js';
-import { DEFAULT_MAX_BYTES, loadSource } from './source.js';
+import { DEFAULT_MAX_BYTES, identifySource, type IdentifiedSource } from './source.js';
 import { openStore, scopeKey, type Store } from '../store/index.js';
 import type { NewTurn } from '../store/conversations.js';
 
@@ -114,7 +115,11 @@ export class LocalService implements WukongService {
   // ------------------------------------------------------------ documents
 
   async openDocument(source: DocumentSource, options: OpenOptions = {}): Promise<OpenResult> {
-    const { id, fileName, bytes } = await loadSource(source, this.maxBytes);
+    return this.openIdentified(await identifySource(source, this.maxBytes), options);
+  }
+
+  private async openIdentified(found: IdentifiedSource, options: OpenOptions): Promise<OpenResult> {
+    const { id, fileName } = found;
     const existing = await this.library.getSummary(id);
     const current = existing?.status === 'ready' && existing.parser === PARSER_VERSION;
     // Another process on the same library may be preparing it right now: one parse is enough.
@@ -123,25 +128,27 @@ export class LocalService implements WukongService {
     }
     const resumed = existing ? await this.resumeIndexing(existing) : undefined;
     if (resumed) return resumed;
-    return this.parseAnew(id, fileName, bytes, existing, options.password, true);
+    return this.parseAnew(id, fileName, found.size, existing, options.password, found);
   }
 
-  private async parseAnew(id: string, fileName: string, bytes: Uint8Array, existing: DocumentSummary | null, password: string | undefined, saveFile: boolean): Promise<OpenResult> {
+  /** `found` is the user's file to copy into the library; without it the stored copy is parsed again. */
+  private async parseAnew(id: string, fileName: string, size: number, existing: DocumentSummary | null, password: string | undefined, found?: IdentifiedSource): Promise<OpenResult> {
     const summary: DocumentSummary = {
       id,
       fileName,
       title: existing?.title ?? fileName.replace(/\.pdf$/i, ''),
       pageCount: existing?.pageCount ?? 0,
-      bytes: bytes.byteLength,
+      bytes: size,
       addedAt: existing?.addedAt ?? new Date().toISOString(),
       status: 'parsing',
     };
     try {
-      if (saveFile) await this.library.saveFile(id, bytes);
+      if (found && 'path' in found) await this.library.saveFileFrom(id, found.path);
+      else if (found) await this.library.saveFile(id, found.bytes);
     } catch (err) {
       throw toWukongError(err);
     }
-    const job = this.startParse(summary, bytes, password);
+    const job = this.startParse(summary, password);
     summary.jobId = job.id;
     await this.library.saveSummary(summary);
     await this.emitDocuments();
@@ -151,7 +158,10 @@ export class LocalService implements WukongService {
   async reopenDocument(docId: string, options: OpenOptions = {}): Promise<OpenResult> {
     const summary = await this.library.getSummary(docId);
     if (!summary) throw new WukongError('NOT_FOUND', `No document with id ${docId}.`);
-    return this.openDocument({ bytes: await this.library.readFile(docId), fileName: summary.fileName }, options);
+    const found = await identifySource({ path: this.library.filePath(docId), fileName: summary.fileName }, this.maxBytes).catch((err: unknown) => {
+      throw toWukongError(err).code === 'NOT_FOUND' ? new WukongError('NOT_FOUND', `No document with id ${docId}.`) : err;
+    });
+    return this.openIdentified(found, options);
   }
 
   /**
@@ -174,19 +184,24 @@ export class LocalService implements WukongService {
     return this.jobs.get(jobId)?.state === 'running';
   }
 
-  private startParse(summary: DocumentSummary, bytes: Uint8Array, password?: string): JobInfo {
+  /**
+   * Parses the library's copy, read once and given up to the parser (moved to its worker, then to pdf.js), so a
+   * large file is in memory once during the parse and not at all after it; OCR reads it again only if it must.
+   */
+  private startParse(summary: DocumentSummary, password?: string): JobInfo {
     let model: DocumentModel | undefined;
     return this.jobs.start(
       'parse',
       { docId: summary.id },
       async ({ signal, progress }) => {
-        model = await this.parse(bytes, summary.fileName, {
+        model = await this.parse(await this.library.readFile(summary.id), summary.fileName, {
           password,
           signal,
           maxBytes: this.maxBytes,
+          consume: true,
           onProgress: (p) => progress(p.page, p.pageCount, `Parsing page ${p.page} of ${p.pageCount}`),
         });
-        model = await this.recognise(model, bytes, password, signal, progress);
+        model = await this.recognise(model, () => this.library.readFile(summary.id), password, signal, progress);
         await this.library.saveModel(model);
       },
       async (job) => {
@@ -214,9 +229,9 @@ export class LocalService implements WukongService {
   }
 
   /** OCR for the scanned pages; if it breaks (not cancelled), the document keeps the text it has. */
-  private async recognise(model: DocumentModel, bytes: Uint8Array, password: string | undefined, signal: AbortSignal, progress: JobContext['progress']): Promise<DocumentModel> {
+  private async recognise(model: DocumentModel, readFile: () => Promise<Uint8Array>, password: string | undefined, signal: AbortSignal, progress: JobContext['progress']): Promise<DocumentModel> {
     try {
-      return await addOcrUnits(model, bytes, {
+      return await addOcrUnits(model, readFile, {
         password,
         signal,
         onProgress: (done, total, page) => progress(done, total, `Recognising text on page ${page} of ${model.pageCount} (scanned)`),
@@ -300,14 +315,14 @@ export class LocalService implements WukongService {
    * returns the error to give the caller meanwhile.
    */
   private async parseDamaged(summary: DocumentSummary): Promise<WukongError> {
-    const bytes = await this.library.readFile(summary.id).catch(() => null);
-    if (!bytes) {
+    const stored = await stat(this.library.filePath(summary.id)).catch(() => null);
+    if (!stored?.isFile()) {
       this.fail(summary, new WukongError('NOT_FOUND', `The stored copy of ${summary.fileName} is gone; open the PDF again.`));
       await this.library.saveSummary(summary);
       await this.emitDocuments();
       return new WukongError('NOT_FOUND', summary.error!.message);
     }
-    await this.parseAnew(summary.id, summary.fileName, bytes, summary, undefined, false);
+    await this.parseAnew(summary.id, summary.fileName, stored.size, summary, undefined);
     return new WukongError('BAD_REQUEST', `The saved reading of ${summary.fileName} was damaged; it is being read again from its stored copy. Ask again once it is ready.`);
   }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { toWriteError } from '../errors.js';
+import { WukongError, toWriteError } from '../errors.js';
 
 /**
  * Writes through a temporary file (a name of its own, so two processes never write one temp file)
@@ -10,9 +10,7 @@ import { toWriteError } from '../errors.js';
  * cut can leave the new name pointing at an empty or partial file.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await mkdir(dirname(path), { recursive: true });
+  await throughTemporary(path, async (tmp) => {
     const file = await open(tmp, 'w');
     try {
       await file.writeFile(data);
@@ -20,11 +18,58 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     } finally {
       await file.close();
     }
+  });
+}
+
+/** copyFile the same way; the bytes never pass through this process. */
+export async function copyFileAtomic(from: string, path: string): Promise<void> {
+  await throughTemporary(path, async (tmp) => {
+    await copyFile(from, tmp).catch((err: NodeJS.ErrnoException) => {
+      // The source gone (moved or deleted since it was hashed) is not a problem with the folder written to.
+      throw err.code === 'ENOENT' && err.path === from ? new WukongError('NOT_FOUND', `File not found: ${from}`) : err;
+    });
+    const file = await open(tmp, 'r+');
+    try {
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+  });
+}
+
+async function throughTemporary(path: string, write: (tmp: string) => Promise<void>): Promise<void> {
+  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await write(tmp);
     await rename(tmp, path);
     await syncFolder(dirname(path));
   } catch (err) {
     await rm(tmp, { force: true }).catch(() => {});
-    throw toWriteError(err, dirname(path));
+    throw err instanceof WukongError ? err : toWriteError(err, dirname(path));
+  }
+}
+
+/**
+ * A whole file as a Uint8Array that owns its buffer from its first byte to its last, read straight into it:
+ * such bytes can be moved to a worker thread and handed to pdf.js without a copy (fs.readFile gives a Buffer,
+ * which pdf.js refuses, and wrapping it in a new Uint8Array copies it).
+ */
+export async function readWholeFile(path: string): Promise<Uint8Array> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    const bytes = new Uint8Array(size);
+    let filled = 0;
+    while (filled < size) {
+      const { bytesRead } = await handle.read(bytes, filled, size - filled, null);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    // A file cut short while it was read keeps what was there (slice: a buffer of its own again).
+    return filled === size ? bytes : bytes.slice(0, filled);
+  } finally {
+    await handle.close();
   }
 }
 

@@ -4,7 +4,7 @@
  * lines highlighted where the evidence says they are.
  */
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,6 +91,36 @@ describe.skipIf(!hasChromium || !existsSync(PAPER))('app (web mode, real service
       await copyFile(shot, join(root, 'docs', 'screenshot.png'));
     }
   }, 180_000);
+
+  it('removes a failed document and its stored copy, from the problem view and from the library list', async () => {
+    const { page } = browser;
+    const paper = await readFile(PAPER);
+    const problem = page.locator('wk-viewer wk-doc-problem');
+    const failed = (name: string) => page.locator('wk-library li[data-status="failed"]', { hasText: name });
+    // Cut short: the cross-reference data at the end is gone, so the parse fails with CORRUPT_PDF.
+    for (const name of ['cut-short', 'chopped']) {
+      const bytes = paper.subarray(0, name === 'cut-short' ? 200_000 : 100_000);
+      await page.locator('wk-app input[type=file]').setInputFiles({ name: `${name}.pdf`, mimeType: 'application/pdf', buffer: bytes });
+      await failed(name).waitFor({ timeout: 60_000 });
+    }
+    const copies = async (): Promise<number> => (await readdir(join(home, 'library'))).filter((n) => /^[0-9a-f]{64}$/.test(n)).length;
+    expect(await copies()).toBe(3);
+
+    await page.locator('wk-library li button.open', { hasText: 'cut-short' }).click();
+    await expect.poll(() => problem.locator('h2').textContent()).toContain('could not be read');
+    page.once('dialog', (d) => void d.accept());
+    await problem.locator('button.remove').click();
+    await failed('cut-short').waitFor({ state: 'detached' });
+    await expect.poll(copies).toBe(2);
+
+    const remove = failed('chopped').locator('button.remove');
+    expect(await remove.textContent()).toBe('Remove');
+    page.once('dialog', (d) => void d.accept());
+    await remove.click();
+    await failed('chopped').waitFor({ state: 'detached' });
+    await expect.poll(copies).toBe(1);
+    expect(await page.locator('wk-library li[data-status="ready"]').count()).toBe(1);
+  }, 120_000);
 
   it('logged no page errors', () => {
     expect(errors.filter((e) => !/favicon/.test(e)), errors.join('\n')).toEqual([]);

@@ -136,7 +136,7 @@ export function createFakeService(options: FakeOptions = {}): FakeService {
       service.calls.push('openDocument');
       service.opens.push(openOptions);
       const bytes = 'path' in source ? new Uint8Array(await readFile(source.path)) : source.bytes;
-      const fileName = 'path' in source ? basename(source.path) : source.fileName;
+      const fileName = 'path' in source ? source.fileName ?? basename(source.path) : source.fileName;
       if (Buffer.from(bytes.subarray(0, 5)).toString('latin1') !== '%PDF-') throw new WukongError('NOT_PDF');
       const id = createHash('sha256').update(bytes).digest('hex');
       const existing = docs.get(id);

@@ -147,6 +147,8 @@ describe('web server security', () => {
   });
 
   it('streams service events over SSE', async () => {
+    // Awaited below: the upload writes a file and opens it, and must not be cut off by the server closing after the test.
+    let upload: Promise<unknown> = Promise.resolve();
     const got = await new Promise<string>((ok) => {
       const req = request({ host: '127.0.0.1', port: server.port, path: '/api/events', headers: { host: `127.0.0.1:${server.port}`, 'x-wukong-token': server.token } }, (res) => {
         expect(res.headers['content-type']).toContain('text/event-stream');
@@ -155,12 +157,13 @@ describe('web server security', () => {
           buf += c.toString();
           if (buf.includes('data: ')) { req.destroy(); ok(buf); }
         });
-        void send(server, '/api/upload?name=b.pdf', { method: 'POST', headers: auth, body: Buffer.concat([PDF, Buffer.from('x')]) });
+        upload = send(server, '/api/upload?name=b.pdf', { method: 'POST', headers: auth, body: Buffer.concat([PDF, Buffer.from('x')]) });
       });
       req.on('error', () => {});
       req.end();
     });
     const line = got.split('\n').find((l) => l.startsWith('data: '))!;
     expect(['documents', 'job']).toContain(JSON.parse(line.slice(6)).type);
+    expect(await upload).toMatchObject({ status: 200 });
   });
 });

@@ -396,6 +396,7 @@ export class AppShell extends LitElement {
         ${doc && (problem || this.locked)
           ? html`<wk-doc-problem slot="empty" .doc=${doc} ?busy=${this.reopening} locked=${this.locked}
               @reopen=${(e: CustomEvent<ReopenRequest>) => void this.reopen(e.detail)}
+              @remove=${(e: CustomEvent<string>) => void this.removeDocument(e.detail)}
               @open-request=${() => void this.openRequest()}></wk-doc-problem>`
           : ''}
       </wk-viewer>

@@ -1,7 +1,8 @@
 /**
  * <wk-doc-problem>: what the viewer shows instead of a document whose reading failed or was
  * cancelled. Such a document will never become ready by waiting, so this says why and offers
- * the one thing that can help: reading it again (with its password, when that is the problem).
+ * what can help: reading it again (with its password, when that is the problem), or removing it
+ * and its stored copy, which for a large damaged file is worth the disk space.
  */
 import { LitElement, css, html } from 'lit';
 import type { DocumentSummary } from '../../../core/api.js';
@@ -37,6 +38,8 @@ export class DocProblem extends LitElement {
     form { display: flex; gap: 6px; }
     input { flex: 1; font: inherit; padding: 4px 6px; background: var(--input-bg); color: inherit; border: 1px solid var(--border); border-radius: 4px; }
     .note { color: var(--muted); font-size: 12px; }
+    .actions { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; }
+    .actions form { flex: 1; }
   `;
 
   constructor() {
@@ -48,6 +51,10 @@ export class DocProblem extends LitElement {
 
   private reopen(request: ReopenRequest): void {
     this.dispatchEvent(new CustomEvent<ReopenRequest>('reopen', { detail: request, bubbles: true, composed: true }));
+  }
+
+  private askRemoval(doc: DocumentSummary): void {
+    this.dispatchEvent(new CustomEvent<string>('remove', { detail: doc.id, bubbles: true, composed: true }));
   }
 
   private onPassword(e: Event): void {
@@ -89,7 +96,10 @@ export class DocProblem extends LitElement {
         <h2>${doc.status === 'cancelled' ? `Reading “${name}” was cancelled` : `“${name}” could not be read`}</h2>
         <p class="reason">${problemOf(doc)}</p>
       </div>
-      ${this.renderAction(doc)}
+      <div class="actions">
+        ${this.renderAction(doc)}
+        <button class="remove" ?disabled=${this.busy} @click=${() => this.askRemoval(doc)}>Remove from library</button>
+      </div>
     `;
   }
 }

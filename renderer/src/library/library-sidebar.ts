@@ -2,6 +2,9 @@
 import { LitElement, css, html } from 'lit';
 import type { DocumentSummary, JobInfo } from '../../../core/api.js';
 
+/** A document that waiting will not make ready: its removal is spelled out, not left to a small cross. */
+const stuck = (doc: DocumentSummary): boolean => doc.status === 'failed' || doc.status === 'cancelled';
+
 export class LibrarySidebar extends LitElement {
   static override properties = {
     documents: { attribute: false },
@@ -28,6 +31,7 @@ export class LibrarySidebar extends LitElement {
     progress { width: 100%; height: 6px; margin-top: 4px; }
     .remove { background: none; border: 0; color: var(--muted); cursor: pointer; font-size: 14px; }
     .remove:hover { color: var(--danger); }
+    .remove.labelled { font-size: 12px; border: 1px solid var(--border); border-radius: 4px; padding: 1px 6px; }
     .empty { padding: 16px 8px; color: var(--muted); font-size: 13px; }
   `;
 
@@ -72,7 +76,7 @@ export class LibrarySidebar extends LitElement {
                 </span>
                 ${this.progress(doc)}
               </button>
-              <button class="remove" @click=${() => this.emit('remove', doc.id)} aria-label="Remove ${doc.title || doc.fileName} from the library" title="Remove">✕</button>
+              <button class="remove ${stuck(doc) ? 'labelled' : ''}" @click=${() => this.emit('remove', doc.id)} aria-label="Remove ${doc.title || doc.fileName} from the library" title="Remove">${stuck(doc) ? 'Remove' : '✕'}</button>
             </div>
           </li>`)}
       </ul>
