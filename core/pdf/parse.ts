@@ -39,7 +39,7 @@ export interface ParseOptions {
 const DEFAULT_PAGE_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_BYTES = 2 ** 30;
 export const PARSER_NAME = 'wukong-pdf';
-export const PARSER_VERSION = `1.2.0+pdfjs-${pdfjsVersion}`;
+export const PARSER_VERSION = `1.3.0+pdfjs-${pdfjsVersion}`;
 
 export async function parsePdf(data: Uint8Array, fileName: string, options: ParseOptions = {}): Promise<DocumentModel> {
   const started = performance.now();
