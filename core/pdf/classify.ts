@@ -1,7 +1,7 @@
 /** Kinds of text blocks beyond paragraphs: headings, footnotes and display equations. */
 import { simplifyTitle } from './normalize.js';
 import { EQUATION_NUMBER, monospaced } from './display-math.js';
-import { blockBottom, blockTop, columnEdges, isCentered, NUMBERED_HEADING, type TextStats } from './paragraphs.js';
+import { blockBottom, blockTop, columnEdges, isCentered, NUMBERED_HEADING, TITLE_START, type TextStats } from './paragraphs.js';
 import type { Block } from './types.js';
 
 /** Section names that papers use without numbers and often at body size. */
@@ -51,14 +51,27 @@ function looksLikeHeading(b: Block, stats: TextStats): boolean {
   // A numbered title is judged without the years it cites ("5.2. Petersen (2009)").
   const words = hasNumber ? b.text.replace(/\(\d{4}[a-z]?\)/g, '') : b.text;
   if (!wordy(words, hasNumber) || /-$/.test(b.text)) return false;
-  if (/[,;]$/.test(b.text) || /^[\p{Ll}([]/u.test(b.text)) return false;
+  if (/[,;]$/.test(b.text) || (/^[\p{Ll}([]/u.test(b.text) && !TITLE_START.test(b.text))) return false;
   const bigger = b.size >= stats.bodySize + 0.9;
   const otherFont = b.font !== stats.bodyFont;
   const numbered = hasNumber && !/\.\s*$/.test(b.text.replace(/^[\d.]+/, ''));
   if (bigger && b.lines.length <= 2 && !/[.:]$/.test(b.text)) return true;
+  // A little above body size in a font of its own, on a line or two: an unnumbered subhead (NAR, 10 pt over 9.3 pt).
+  if (otherFont && b.size >= stats.bodySize + 0.5 && b.lines.length <= 2 && !/[.:]$/.test(b.text) && b.text.split(' ').length <= 14) return true;
   if (otherFont && numbered && b.size >= stats.bodySize - 0.5 && b.text.split(' ').length <= 14) return true;
   if (otherFont && NAMED_SECTION.test(b.text) && b.text.split(' ').length <= 6) return true;
   return false;
+}
+
+/** How a paper's history, editor or licence is announced ("Received: ...", "Published April 24, 2024.", "© The Author(s)"). */
+const PUBLISHER_NOTE = /^(?:(?:received|revised|accepted|published(?: online)?|first published|editorial decision|advance access publication(?: date)?)\b\W*(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|on\b|in\b)|(?:edited|reviewed) by\b|handling editor\b|article history\b|©|copyright\b|(?:this is an |this |open access this )(?:open access )?article (?:is )?(?:distributed|licensed))/i;
+
+/**
+ * A publisher's note set smaller than the text (the first page's dates, editor, licence; sidebars and
+ * margin lines of PNAS, NAR, Nature journals, Cell Press): never part of the prose beside it.
+ */
+function publisherNote(b: Block, stats: TextStats): boolean {
+  return b.size <= stats.bodySize - 0.5 && b.lines.length <= 8 && PUBLISHER_NOTE.test(b.text);
 }
 
 /**
@@ -89,6 +102,11 @@ export function classifyBlocks(blocks: Block[], stats: TextStats, pageHeight: nu
       const info = headingInfo(b.text);
       b.number = info.number;
       if (info.number) b.label = `Section ${info.number}`;
+      continue;
+    }
+    if (publisherNote(b, stats)) {
+      b.kind = 'footnote';
+      b.float = true;
       continue;
     }
     if (top > pageHeight * 0.6 && b.size <= stats.bodySize - 0.8 && FOOTNOTE_START.test(b.text)) {

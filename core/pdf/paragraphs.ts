@@ -2,7 +2,7 @@
 import { joinLines, simplifyTitle } from './normalize.js';
 import { captionStart } from './captions.js';
 import { attachScripts, displayText, findMathZones, notationHeight, proseLines, splitDisplay, wordless } from './display-math.js';
-import type { Block, Line } from './types.js';
+import type { Block, Glyphs, Line } from './types.js';
 
 export interface TextStats {
   /** Dominant body font size and font over the whole document. */
@@ -45,27 +45,53 @@ export const SENTENCE_END = /[.!?:;]["'”’)\]]?$/;
 export const NUMBERED_HEADING = /^(\d+(?:\.\d+)*\.?|[A-Z](?:\.\d+)*\.|[IVX]{2,5}\.)\s+(\p{Lu}|\p{Lt}|[a-z]*[A-Z])/u;
 
 /**
- * A numbered heading set on its own line(s) at body size in a font of its own ("4.2 Causal Explanation
+ * A heading set on its own line(s) at (about) body size in a font of its own ("4.2 Causal Explanation
  * Identification" in bold, then the body text after only a little extra space) ends there: `block` is the
  * paragraph so far, `line` the next line. The heading lines carry no other font (a bold lead-in phrase that
  * runs on into the text in the body font is a run-in heading and stays with its paragraph), the body font is
  * not theirs, and the last one does not finish a sentence. Then either it stops well short of the column's
  * right edge, or (a long title filling its line) some extra space sets it apart from the text below.
  */
-function endsNumberedHeading(block: readonly Line[], line: Line, edges: ColumnEdges, stats: TextStats, spaced: boolean): boolean {
+function endsHeading(block: readonly Line[], line: Line, edges: ColumnEdges, stats: TextStats, spaced: boolean): boolean {
   const prev = block[block.length - 1];
   const font = block[0].font;
   if (block.length > 3 || font === line.font || font === stats.bodyFont) return false;
   if (block.some((l) => l.size < stats.bodySize - 0.5 || l.items.some((g) => g.font !== font && g.text.trim() !== ''))) return false;
   const text = joinLines(block.map((l) => l.text));
-  if (!NUMBERED_HEADING.test(text) || /[.,;]$/.test(text) || text.length > 160) return false;
+  if (/[.,;]$/.test(text) || text.length > 160) return false;
+  // Unnumbered, the heading must also stand a little above the body size (NAR's 10 pt subheads over
+  // 9.3 pt text), which a bold or italic phrase of the text never does, and start as a title does.
+  if (!NUMBERED_HEADING.test(text) && !(headingSized(block, stats) && TITLE_START.test(text) && !/:$/.test(text))) return false;
   return spaced || edges.right - prev.bbox[2] > 2 * Math.max(prev.size, line.size);
+}
+
+/** A capital or a digit, or a name like "siRNA" or "mRNA" whose capitals come after its first letters. */
+export const TITLE_START = /^(?:[\p{Lu}\p{N}]|\p{Ll}+\p{Lu})/u;
+
+/** Lines set at least half a point above the body size. */
+function headingSized(block: readonly Line[], stats: TextStats): boolean {
+  return block.every((l) => l.size >= stats.bodySize + 0.5);
 }
 
 export function isCentered(line: Line, edges: ColumnEdges, em: number): boolean {
   const l = line.bbox[0] - edges.left;
   const r = edges.right - line.bbox[2];
   return l > 3 * em && r > 2 * em && Math.abs(l - r) < Math.max(l, r) * 0.8 + 2 * em;
+}
+
+/**
+ * A line's size is its dominant run's, so a run-in heading set smaller than the text after it (PNAS: an
+ * 8 pt bold lead-in, then 10 pt body on the same line) makes its lines look like a size change. Text that
+ * goes on across the break in the same font and size (the lead-in wrapping, or the body after it) is
+ * one paragraph; the size test is for lines that change type where they meet.
+ */
+function runContinues(prev: Line, line: Line): boolean {
+  const last = [...prev.items].reverse().find((g) => g.text.trim() !== '');
+  const first = line.items.find((g) => g.text.trim() !== '');
+  if (!last || !first || last.font !== first.font || Math.abs(last.size - first.size) > 0.3) return false;
+  // Both lines must carry the run, not just touch it: a tiny superscript or a lone mark says nothing.
+  const share = (l: Line, g: Glyphs): number => l.items.filter((x) => x.font === g.font).reduce((n, x) => n + x.text.length, 0) / Math.max(1, l.text.length);
+  return share(prev, last) >= 0.3 && share(line, first) >= 0.3;
 }
 
 /**
@@ -80,9 +106,9 @@ function startsNewParagraph(prev: Line, line: Line, edges: ColumnEdges, stats: T
   if (Math.abs(dy) < 0.3 * em) return false; // same visual line (an equation and its number, table cells)
   const expected = Math.max(stats.leading * (prev.size / stats.bodySize), prev.size * 1.05);
   if (dy - notation > expected * 1.45 + 0.5) return true;
-  if (Math.abs(line.size - prev.size) > 0.8) return true;
+  if (Math.abs(line.size - prev.size) > 0.8 && !runContinues(prev, line)) return true;
   if (captionStart(line)) return true;
-  if (endsNumberedHeading(block, line, edges, stats, dy - notation > expected * 1.2)) return true;
+  if (endsHeading(block, line, edges, stats, dy - notation > expected * 1.2)) return true;
   // A code listing's continuation lines are indented at will; only spacing and font end a listing.
   if (stats.monoFonts?.has(line.font) && stats.monoFonts.has(prev.font)) return false;
   const colWidth = edges.right - edges.left;
@@ -155,7 +181,7 @@ export function buildParagraphs(lines: readonly Line[], page: number, stats: Tex
     const prev = cur[at];
     const notation = prev ? notationHeight([...cur.slice(at + 1), ...pending], prev, line, stats) : 0;
     // The paragraph's text lines so far, but no more than four: only a block of up to three can be a
-    // heading (endsNumberedHeading), and copying every line of a long paragraph per line would be quadratic.
+    // heading (endsHeading), and copying every line of a long paragraph per line would be quadratic.
     const block: Line[] = [];
     for (const l of cur) if (!decoration.has(l) && block.push(l) > 3) break;
     if (prev && (titled(prev) || titled(line) || startsNewParagraph(prev, line, edges.get(line.column) ?? { left: 0, right: 1e9 }, stats, notation, block))) flush();

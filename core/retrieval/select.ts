@@ -143,8 +143,27 @@ export function selectEvidence(candidates: Candidate[], o: SelectOptions): Selec
     origin.set(picked, c);
   }
   grow(out, origin, o, used);
-  out.forEach((s, i) => (s.evidence.rank = i + 1));
-  return out;
+  const ranked = newPagesFirst(out);
+  ranked.forEach((s, i) => (s.evidence.rank = i + 1));
+  return ranked;
+}
+
+/**
+ * The items that reach a page no better-ranked item reaches come first, in rank order, then the ones
+ * repeating a page. The set fed stays the same, but its first items cover every page it holds: three
+ * windows of one report page no longer put the only window of another page in the last slot, where the
+ * reader (and a cut to fewer items) meets it last.
+ */
+function newPagesFirst(out: readonly SelectedEvidence[]): SelectedEvidence[] {
+  const seen = new Set<string>();
+  const fresh: SelectedEvidence[] = [];
+  const repeats: SelectedEvidence[] = [];
+  for (const s of out) {
+    const keys = s.pages.map((p) => `${s.evidence.docId}\u0000${p}`);
+    (keys.some((k) => !seen.has(k)) ? fresh : repeats).push(s);
+    for (const k of keys) seen.add(k);
+  }
+  return [...fresh, ...repeats];
 }
 
 /**

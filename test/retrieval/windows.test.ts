@@ -60,3 +60,28 @@ describe('publisher furniture', () => {
     expect(index.items.map((it) => it.unitId)).toEqual(['u0003']);
   });
 });
+
+describe('order of the fed items', () => {
+  it('puts the best item of each page before a second item of a page already fed', async () => {
+    // Every passage is long enough (25 words) to be an item of its own rather than joined to the next.
+    const about = (n: number) => `The bobyqa optimizer converged on the sparse factor ${'bobyqa optimizer '.repeat(n)}in this run, ${filler('short', 1)}`;
+    const doc = syntheticDoc([
+      { text: about(4), page: 1, section: ['A'] },
+      { text: filler('soup', 2), page: 1, section: ['A'] },
+      { text: about(3), page: 1, section: ['B'] },
+      { text: filler('boots', 2), page: 1, section: ['B'] },
+      { text: about(2), page: 1, section: ['C'] },
+      { text: about(0), page: 2, section: ['D'] },
+      { text: filler('tea', 2), page: 3, section: ['E'] },
+    ]);
+    const index = await indexDocument(doc);
+    // Relevance alone (no page penalty in MMR) ranks the three page-1 passages first.
+    const evidence = await retrieveEvidence([{ doc, index }], 'bobyqa optimizer', { retriever: 'bm25', k: 4, mmrLambda: 1, samePageSimilarity: 0 });
+    expect(evidence.map((e) => [e.unitId, e.page, e.rank])).toEqual([
+      ['u0000', 1, 1],
+      ['u0005', 2, 2],
+      ['u0002', 1, 3],
+      ['u0004', 1, 4],
+    ]);
+  });
+});
