@@ -142,7 +142,7 @@ export class AskPanel extends LitElement {
           turn.error = event.error;
         }
         refresh();
-        this.scrollToEnd();
+        this.follow(turn.id);
       }
       if (turn.state === 'waiting' || turn.state === 'streaming') turn.state = abort.signal.aborted ? 'cancelled' : 'done';
     } catch (err) {
@@ -157,10 +157,21 @@ export class AskPanel extends LitElement {
     }
   }
 
-  private scrollToEnd(): void {
+  /**
+   * Follows the answer as it streams, but never scrolls its question out of view: a long answer
+   * stops moving once the question reaches the top, and the reader scrolls on from there.
+   */
+  private follow(turnId: number): void {
     void this.updateComplete.then(() => {
-      const turns = this.renderRoot.querySelector('.turns');
-      if (turns) turns.scrollTop = turns.scrollHeight;
+      const turns = this.renderRoot.querySelector<HTMLElement>('.turns');
+      const question = this.renderRoot.querySelector<HTMLElement>(`article.turn[data-turn="${turnId}"] .question`);
+      if (!turns) return;
+      if (!question) {
+        turns.scrollTop = turns.scrollHeight;
+        return;
+      }
+      const top = question.getBoundingClientRect().top - turns.getBoundingClientRect().top + turns.scrollTop;
+      turns.scrollTop = Math.min(turns.scrollHeight, Math.max(0, top - 8));
     });
   }
 
