@@ -15,6 +15,7 @@ import '../library/library-sidebar.js';
 import { loadPdf, type PDFDocumentProxy } from '../pdf/pdfjs.js';
 import type { PdfViewer } from '../viewer/pdf-viewer.js';
 import '../viewer/pdf-viewer.js';
+import { sectionOutline, type OutlineNode } from '../viewer/outline.js';
 import '../models/models-page.js';
 import { renderRegion } from '../viewer/region.js';
 import { installShortcuts } from './shortcuts.js';
@@ -370,6 +371,18 @@ export class AppShell extends LitElement {
     return this.regionRenderer;
   }
 
+  private sectionsFor?: { docId: string; load: () => Promise<OutlineNode[]> };
+
+  /** One loader per document, so the viewer never shows one document's headings over another's file. */
+  private sectionLoader(docId: string): (() => Promise<OutlineNode[]>) | undefined {
+    if (!docId || !this.client) return undefined;
+    if (this.sectionsFor?.docId !== docId) {
+      const client = this.client;
+      this.sectionsFor = { docId, load: () => client.getDocument(docId).then(sectionOutline) };
+    }
+    return this.sectionsFor.load;
+  }
+
   override render() {
     const doc = this.documents.find((d) => d.id === this.selectedId);
     const problem = problemOf(doc);
@@ -379,7 +392,7 @@ export class AppShell extends LitElement {
         @remove=${(e: CustomEvent<string>) => void this.removeDocument(e.detail)}
         @open-request=${() => void this.openRequest()}
         @models-request=${() => (this.modelsOpen = true)}></wk-library>
-      <wk-viewer .pdf=${this.pdf} label=${doc?.title ?? ''}
+      <wk-viewer .pdf=${this.pdf} label=${doc?.title ?? ''} .sectionOutline=${this.sectionLoader(this.selectedId)}
         @page-change=${(e: CustomEvent<{ page: number }>) => this.onPageChange(e.detail.page)}
         @pdf-ready=${() => (this.place = { page: 1, section: [] })}>
         ${doc && (problem || this.locked)
