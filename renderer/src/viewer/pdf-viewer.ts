@@ -75,6 +75,9 @@ export class PdfViewer extends LitElement {
   /** The open file's outline once read, and the file it was read for. */
   private outline?: { pdf: PDFDocumentProxy; loading: Promise<void> };
   private pumping = false;
+  /** The file whose page placeholders exist: until then a highlight waits in `pending`. */
+  private laidOut: PDFDocumentProxy | null = null;
+  private pending?: HighlightTarget;
   private scrollFrame = 0;
 
   constructor() {
@@ -144,6 +147,8 @@ export class PdfViewer extends LitElement {
 
   private async load(pdf: PDFDocumentProxy | null): Promise<void> {
     this.loadedPdf = pdf;
+    this.laidOut = null;
+    this.pending = undefined;
     this.observer?.disconnect();
     for (const p of this.pages) p.reset();
     this.pages = [];
@@ -177,6 +182,10 @@ export class PdfViewer extends LitElement {
     }
     this.applyZoom();
     for (const view of this.pages) this.observer.observe(view.div);
+    this.laidOut = pdf;
+    const pending = this.pending;
+    this.pending = undefined;
+    if (pending) this.showHighlight(pending);
     void this.thumbs?.load(pdf, first.height / first.width);
     this.dispatchEvent(new CustomEvent('pdf-ready', { detail: { pageCount: pdf.numPages }, bubbles: true, composed: true }));
     this.measureAllPages(pdf).catch((err: unknown) => {
@@ -325,6 +334,11 @@ export class PdfViewer extends LitElement {
    * only the cited sentences are outlined and the rest of the unit is tinted, so the eye lands on them.
    */
   showHighlight(target: HighlightTarget): HTMLElement[] {
+    // A citation that opened another document arrives before that file's pages are laid out.
+    if (this.pdf && this.laidOut !== this.pdf) {
+      this.pending = target;
+      return [];
+    }
     for (const view of this.pages) view.clearHighlights();
     const view = this.pages[target.page - 1];
     if (!view) return [];
