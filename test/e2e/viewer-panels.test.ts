@@ -12,7 +12,7 @@ import { parsePdf } from '../../core/pdf/index.js';
 import { getDocument } from '../../core/pdf/pdfjs.js';
 import type { WebServer } from '../../web/server.js';
 import { createFakeService, type FakeService } from '../web/fake-service.js';
-import { ask, hasChromium, openApp, root, screenshot, type AppSession, type Browser } from './harness.js';
+import { hasChromium, openApp, root, screenshot, type AppSession, type Browser } from './harness.js';
 
 const corpus = join(root, '..', 'shared', 'corpus');
 const LME4 = join(corpus, 'lme4_lmer.pdf');
@@ -65,6 +65,7 @@ describe.skipIf(!hasChromium || !existsSync(LME4) || !existsSync(ZOO))('viewer o
         { rank: 1, unitId: 'a1', kind: 'paragraph', page: 1, bbox: rect, lineRects: [rect], text: longText('mixed model'), section: ['1 Introduction'], score: 3, tokens: 40, fileName: 'lme4_lmer.pdf' },
         { rank: 2, unitId: 'b1', kind: 'paragraph', page: 1, bbox: rect, lineRects: [rect], text: longText('time series'), section: ['1 Introduction'], score: 2, tokens: 40, fileName: 'zoo.pdf' },
         { rank: 3, unitId: 'a2', kind: 'paragraph', page: 2, bbox: rect, lineRects: [rect], text: longText('random effect'), section: ['2 Formula'], score: 1, tokens: 40, fileName: 'lme4_lmer.pdf' },
+        { rank: 4, unitId: 'a3', kind: 'table', page: 5, bbox: [100, 80, 500, 300], lineRects: [], text: '', label: 'Table 1', section: ['1 Introduction'], score: 1, tokens: 20, fileName: 'lme4_lmer.pdf' },
       ],
     });
     app = await openApp(service);
@@ -144,10 +145,35 @@ describe.skipIf(!hasChromium || !existsSync(LME4) || !existsSync(ZOO))('viewer o
     const groups = turn.locator('wk-evidence h4.doc');
     expect(await groups.allTextContents()).toEqual(['lme4_lmer', 'zoo']);
     const ranks = turn.locator('wk-evidence ol');
-    expect(await ranks.nth(0).locator('button.item').evaluateAll((els) => els.map((e) => e.getAttribute('data-rank')))).toEqual(['1', '3']);
+    expect(await ranks.nth(0).locator('button.item').evaluateAll((els) => els.map((e) => e.getAttribute('data-rank')))).toEqual(['1', '3', '4']);
     expect(await ranks.nth(1).locator('button.item').evaluateAll((els) => els.map((e) => e.getAttribute('data-rank')))).toEqual(['2']);
     expect(asks.at(-1)?.some((e) => e.type === 'done')).toBe(true);
+    // zoo is open: lme4's table cannot be drawn from this file, so it shows no crop yet.
+    await page.waitForTimeout(1000);
+    expect(await turn.locator('wk-evidence button.item[data-unit-id="a3"] img').count()).toBe(0);
     await screenshot(page, 'e2e-library-groups.png');
+  });
+
+  it("opens a library citation's own paper (not the one on screen) and highlights the cited lines there", async () => {
+    const { page } = browser;
+    expect(await page.locator('wk-library li[aria-current="true"] .title').textContent()).toContain('zoo');
+    await page.locator('wk-ask article.turn').last().locator('.cite[data-cite="3"]').first().click();
+    await page.locator('wk-library li[aria-current="true"] .title', { hasText: 'lme4_lmer' }).waitFor();
+    await page.locator('wk-viewer .highlight[data-unit-id="a2"][data-page="2"]').first().waitFor({ timeout: 20_000 });
+    await expect.poll(() => pageNumber(page)).toBe('2');
+  });
+
+  it("draws a library answer's table crop from its own paper only", async () => {
+    const { page } = browser;
+    const crop = page.locator('wk-ask article.turn').last().locator('wk-evidence button.item[data-unit-id="a3"] img');
+    // lme4 is open now (the previous test): its table is drawn from its own file.
+    await crop.waitFor();
+    const lme4Crop = await crop.getAttribute('src');
+    await page.locator('wk-library li button.open', { hasText: 'zoo' }).click();
+    await page.locator('wk-viewer .page[data-page-number="1"][data-rendered]').waitFor();
+    // The crop drawn from lme4 stays; nothing is drawn again from zoo's pages.
+    await page.waitForTimeout(1000);
+    expect(await crop.getAttribute('src')).toBe(lme4Crop);
   });
 
   it('logged no page errors', () => {

@@ -6,9 +6,9 @@
 import { LitElement, css, html } from 'lit';
 import type { DocumentSummary, Evidence, JobInfo, ServiceEvent } from '../../../core/api.js';
 import { WukongError, toWukongError } from '../../../core/errors.js';
-import type { Rect } from '../../../core/api.js';
 import { Conversations } from '../ask/conversation.js';
 import type { AskPanel } from '../ask/ask-panel.js';
+import type { RegionRenderer } from '../evidence/evidence-list.js';
 import '../ask/ask-panel.js';
 import type { AppClient, HostCommand } from '../client/app-client.js';
 import '../library/library-sidebar.js';
@@ -359,14 +359,14 @@ export class AppShell extends LitElement {
     this.place = { page, section: this.place?.page === page ? this.place.section : [] };
   }
 
-  /** A new function per open PDF, so evidence lists redraw their figure crops from the right file. */
-  private regionRenderer?: (page: number, rect: Rect) => Promise<string>;
+  /** One per open PDF: evidence lists draw figure crops of this document only, from its own file. */
+  private regionRenderer?: RegionRenderer;
   private regionPdf: PDFDocumentProxy | null = null;
 
-  private regionRendererFor(pdf: PDFDocumentProxy | null): ((page: number, rect: Rect) => Promise<string>) | undefined {
+  private regionRendererFor(pdf: PDFDocumentProxy | null): RegionRenderer | undefined {
     if (pdf !== this.regionPdf) {
       this.regionPdf = pdf;
-      this.regionRenderer = pdf ? (page, rect) => renderRegion(pdf, page, rect) : undefined;
+      this.regionRenderer = pdf ? { docId: this.selectedId, render: (page, rect) => renderRegion(pdf, page, rect) } : undefined;
     }
     return this.regionRenderer;
   }

@@ -246,7 +246,7 @@ export class AskPanel extends LitElement {
       ${turn.answer ? renderMode(turn.answer, turn.evidence.length) : ''}
       ${turn.evidence.length
         ? html`<h3>${notAnswerable ? 'Closest passages' : 'Evidence'}</h3>
-            <wk-evidence .items=${turn.evidence} .titles=${this.titles} .renderRegion=${this.renderRegion} activeUnit=${this.activeUnit}></wk-evidence>`
+            <wk-evidence .items=${turn.evidence} .titles=${this.titles} ?grouped=${this.wholeLibrary} .renderRegion=${this.renderRegion} activeUnit=${this.activeUnit}></wk-evidence>`
         : ''}
     `;
   }
