@@ -1,7 +1,7 @@
 /** The outline built from parsed sections, for files without bookmarks. */
 import { describe, expect, it } from 'vitest';
 import type { SectionNode, Unit } from '../../core/api.js';
-import { sectionOutline } from '../../renderer/src/viewer/outline.js';
+import { sectionOutline } from '../../renderer/src/viewer/outline-nodes.js';
 
 const heading = (id: string, page: number, top: number): Unit => ({ id, kind: 'heading', page, bbox: [72, top, 300, top + 14], lineRects: [], text: '', section: [] });
 

@@ -15,7 +15,7 @@ import '../library/library-sidebar.js';
 import { loadPdf, type PDFDocumentProxy } from '../pdf/pdfjs.js';
 import type { PdfViewer } from '../viewer/pdf-viewer.js';
 import '../viewer/pdf-viewer.js';
-import { sectionOutline, type OutlineNode } from '../viewer/outline.js';
+import { sectionOutline, type OutlineNode } from '../viewer/outline-nodes.js';
 import '../models/models-page.js';
 import { renderRegion } from '../viewer/region.js';
 import { installShortcuts } from './shortcuts.js';
