@@ -46,8 +46,11 @@ export function buildLexicalIndex(items: FieldText[][]): LexicalIndex {
 
 export function idf(index: LexicalIndex, term: string): number {
   const p = index.postings[term];
-  const df = p ? p.length / 2 : 0;
-  const n = index.lengths.length;
+  return idfOf(index.lengths.length, p ? p.length / 2 : 0);
+}
+
+/** BM25's idf of a term that `df` of `n` items hold. */
+export function idfOf(n: number, df: number): number {
   return Math.log(1 + (n - df + 0.5) / (df + 0.5));
 }
 

@@ -39,13 +39,14 @@ export function proximityBonus(
   tokensOf: ItemTokens,
   weight: number,
   candidates = 50,
+  rarity: (term: string) => number = (term) => idf(index, term),
 ): void {
   if (weight <= 0) return;
   const q = tokenize(queryText);
   const pairs: [string, string, number][] = [];
   for (let i = 0; i + 1 < q.length; i++) {
     if (q[i] === q[i + 1]) continue;
-    pairs.push([q[i], q[i + 1], Math.min(idf(index, q[i]), idf(index, q[i + 1]))]);
+    pairs.push([q[i], q[i + 1], Math.min(rarity(q[i]), rarity(q[i + 1]))]);
   }
   if (!pairs.length) return;
   for (const i of topIndexes(scores, candidates)) {

@@ -14,6 +14,8 @@ import { DEFAULT_LEXICAL_TUNING, feedbackQuery, proximityBonus, type LexicalTuni
 import { jaccard } from './mmr.js';
 import { questionForRetrieval } from './question.js';
 import { expandAcronyms } from './acronyms.js';
+import { documentTopicality } from './document-prior.js';
+import { inScope, scopeIdf } from './scope-idf.js';
 import { selectEvidence, type Candidate, type SelectedEvidence } from './select.js';
 import { tokenize } from './tokenize.js';
 import { unpackVectors } from './vectors.js';
@@ -37,8 +39,13 @@ export interface RetrievalOptions extends RetrieveOptions {
    */
   samePageSimilarity?: number;
   bm25?: Bm25Params;
-  /** Score multipliers by unit kind (default: references 0.5). */
+  /** Score multipliers by unit kind (default: references 0.5, across several documents 0.25). */
   kindPrior?: Partial<Record<UnitKind, number>>;
+  /**
+   * Across several documents, the share of each item's score that depends on how much its document
+   * is about the question (0 = none; default 0.5).
+   */
+  documentPrior?: number;
   /** Match the question's answer-format instructions too (default false: they are stripped). */
   keepInstructions?: boolean;
   lexical?: Partial<LexicalTuning>;
@@ -106,6 +113,9 @@ async function queryVector(embedder: Embedder, question: string): Promise<Float3
 export const DEFAULT_K = 7;
 const DEFAULT_SAME_PAGE = 1;
 const DEFAULT_KIND_PRIOR: Partial<Record<UnitKind, number>> = { reference: 0.5 };
+const LIBRARY_KIND_PRIOR: Partial<Record<UnitKind, number>> = { reference: 0.25 };
+/** Share of an item's score that depends on how much its document is about the question. */
+const DEFAULT_DOCUMENT_PRIOR = 0.5;
 
 /** Less than a named figure's lift: every unit of the page is lifted, their own scores order them. */
 const PAGE_LIFT = 0.5;
@@ -152,15 +162,18 @@ export async function retrieve(docs: ScopedDocument[], fullQuestion: string, opt
   const lexical = new Float64Array(total);
   const dense = new Float64Array(total);
   const query = queryFromText(question);
+  // Across documents a term weighs what it weighs in the whole scope, so scores compare between them.
+  const scope = docs.length > 1 ? scopeIdf(docs.map((d) => d.index.lexical)) : null;
   docs.forEach((d, di) => {
     if (retriever === 'dense') return;
     const p = prepare(d);
     const tok = (i: number) => tokensOf(d, p, i);
+    const weigh = (w: WeightedQuery): WeightedQuery => (scope ? inScope(w, d.index.lexical, scope) : w);
     const q = tuning.acronyms ? expandAcronyms(question, query, d.index.acronyms) : query;
-    let s = scoreBm25(d.index.lexical, q, bm25);
+    let s = scoreBm25(d.index.lexical, weigh(q), bm25);
     const fb = feedbackQuery(d.index.lexical, q, s, tok, tuning);
-    if (fb) s = scoreBm25(d.index.lexical, fb, bm25);
-    proximityBonus(d.index.lexical, question, s, tok, tuning.proximity);
+    if (fb) s = scoreBm25(d.index.lexical, weigh(fb), bm25);
+    proximityBonus(d.index.lexical, question, s, tok, tuning.proximity, undefined, scope?.idf);
     if (tuning.page > 0 && d.index.pages) addPageScores(d, p, s, fb ?? q, bm25, tuning.page);
     lexical.set(s, offsets[di]);
   });
@@ -184,14 +197,18 @@ export async function retrieve(docs: ScopedDocument[], fullQuestion: string, opt
         : convexFusion(lexical, dense, alpha);
   }
 
-  // Bibliography entries share a question's words (titles!) but rarely answer it.
-  const priors = { ...DEFAULT_KIND_PRIOR, ...options.kindPrior };
+  // Bibliography entries share a question's words (titles!) but rarely answer it; across documents
+  // even less: an entry that names the topic sits in a paper about something else.
+  const priors = { ...(scope ? LIBRARY_KIND_PRIOR : DEFAULT_KIND_PRIOR), ...options.kindPrior };
+  const docPrior = scope ? (options.documentPrior ?? DEFAULT_DOCUMENT_PRIOR) : 0;
+  const topical = docPrior > 0 && scope ? documentTopicality(docs.map((d) => d.index.lexical), query, scope) : [];
   docs.forEach((d, di) => {
     const byId = unitMap(d.doc);
+    const docWeight = docPrior > 0 ? 1 - docPrior + docPrior * topical[di] : 1;
     d.index.items.forEach((it, i) => {
       const kind = byId.get(it.unitId)?.kind;
       const prior = kind ? priors[kind] : undefined;
-      if (prior !== undefined) fused[offsets[di] + i] *= prior;
+      fused[offsets[di] + i] *= (prior ?? 1) * docWeight;
     });
   });
 

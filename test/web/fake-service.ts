@@ -14,8 +14,13 @@ import type {
 import { WukongError } from '../../core/errors.js';
 
 export interface FakeOptions {
-  /** Evidence every question gets (docId is filled in). */
-  evidence?: Omit<Evidence, 'docId'>[];
+  /**
+   * Evidence every question gets (docId is filled in). A library question gives an item that names
+   * a `fileName` the id of that document, so evidence can come from several documents.
+   */
+  evidence?: (Omit<Evidence, 'docId'> & { fileName?: string })[];
+  /** What getDocument gives for a file (its sections and units); none by default. */
+  documentModel?: (fileName: string) => Pick<DocumentModel, 'sections' | 'units'> | undefined;
   /** Job steps and the delay between them. */
   steps?: number;
   stepMs?: number;
@@ -172,7 +177,8 @@ export function createFakeService(options: FakeOptions = {}): FakeService {
     async getDocument(docId: string): Promise<DocumentModel> {
       const d = docs.get(docId);
       if (!d) throw new WukongError('NOT_FOUND');
-      return { id: docId, fileName: d.summary.fileName, bytes: d.bytes.byteLength, pageCount: 0, meta: {}, pages: [], units: [], sections: [], parser: { name: 'fake', version: '0', ms: 0 } };
+      const parsed = options.documentModel?.(d.summary.fileName);
+      return { id: docId, fileName: d.summary.fileName, bytes: d.bytes.byteLength, pageCount: 0, meta: {}, pages: [], units: parsed?.units ?? [], sections: parsed?.sections ?? [], parser: { name: 'fake', version: '0', ms: 0 } };
     },
     async getDocumentFile(docId: string) {
       const d = docs.get(docId);
@@ -204,7 +210,8 @@ export function createFakeService(options: FakeOptions = {}): FakeService {
     },
     async retrieve(scope: Scope) {
       const docId = 'docIds' in scope ? scope.docIds[0] : [...docs.keys()][0];
-      return (options.evidence ?? []).map((e) => ({ ...e, docId }));
+      const named = (fileName: string | undefined) => [...docs.values()].find((d) => d.summary.fileName === fileName)?.summary.id;
+      return (options.evidence ?? []).map(({ fileName, ...e }) => ({ ...e, docId: ('library' in scope && named(fileName)) || docId }));
     },
     async *ask(scope: Scope, question: string, opts: AskOptions = {}): AsyncIterable<AskEvent> {
       const id = opts.conversationId;

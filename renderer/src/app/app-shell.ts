@@ -6,15 +6,16 @@
 import { LitElement, css, html } from 'lit';
 import type { DocumentSummary, Evidence, JobInfo, ServiceEvent } from '../../../core/api.js';
 import { WukongError, toWukongError } from '../../../core/errors.js';
-import type { Rect } from '../../../core/api.js';
 import { Conversations } from '../ask/conversation.js';
 import type { AskPanel } from '../ask/ask-panel.js';
+import type { RegionRenderer } from '../evidence/evidence-list.js';
 import '../ask/ask-panel.js';
 import type { AppClient, HostCommand } from '../client/app-client.js';
 import '../library/library-sidebar.js';
 import { loadPdf, type PDFDocumentProxy } from '../pdf/pdfjs.js';
 import type { PdfViewer } from '../viewer/pdf-viewer.js';
 import '../viewer/pdf-viewer.js';
+import { sectionOutline, type OutlineNode } from '../viewer/outline-nodes.js';
 import '../models/models-page.js';
 import { renderRegion } from '../viewer/region.js';
 import { installShortcuts } from './shortcuts.js';
@@ -369,16 +370,28 @@ export class AppShell extends LitElement {
     this.place = { page, section: this.place?.page === page ? this.place.section : [] };
   }
 
-  /** A new function per open PDF, so evidence lists redraw their figure crops from the right file. */
-  private regionRenderer?: (page: number, rect: Rect) => Promise<string>;
+  /** One per open PDF: evidence lists draw figure crops of this document only, from its own file. */
+  private regionRenderer?: RegionRenderer;
   private regionPdf: PDFDocumentProxy | null = null;
 
-  private regionRendererFor(pdf: PDFDocumentProxy | null): ((page: number, rect: Rect) => Promise<string>) | undefined {
+  private regionRendererFor(pdf: PDFDocumentProxy | null): RegionRenderer | undefined {
     if (pdf !== this.regionPdf) {
       this.regionPdf = pdf;
-      this.regionRenderer = pdf ? (page, rect) => renderRegion(pdf, page, rect) : undefined;
+      this.regionRenderer = pdf ? { docId: this.selectedId, render: (page, rect) => renderRegion(pdf, page, rect) } : undefined;
     }
     return this.regionRenderer;
+  }
+
+  private sectionsFor?: { docId: string; load: () => Promise<OutlineNode[]> };
+
+  /** One loader per document, so the viewer never shows one document's headings over another's file. */
+  private sectionLoader(docId: string): (() => Promise<OutlineNode[]>) | undefined {
+    if (!docId || !this.client) return undefined;
+    if (this.sectionsFor?.docId !== docId) {
+      const client = this.client;
+      this.sectionsFor = { docId, load: () => client.getDocument(docId).then(sectionOutline) };
+    }
+    return this.sectionsFor.load;
   }
 
   override render() {
@@ -390,7 +403,7 @@ export class AppShell extends LitElement {
         @remove=${(e: CustomEvent<string>) => void this.removeDocument(e.detail)}
         @open-request=${() => void this.openRequest()}
         @models-request=${() => (this.modelsOpen = true)}></wk-library>
-      <wk-viewer .pdf=${this.pdf} label=${doc?.title ?? ''}
+      <wk-viewer .pdf=${this.pdf} label=${doc?.title ?? ''} .sectionOutline=${this.sectionLoader(this.selectedId)}
         @page-change=${(e: CustomEvent<{ page: number }>) => this.onPageChange(e.detail.page)}
         @pdf-ready=${() => (this.place = { page: 1, section: [] })}>
         ${doc && (problem || this.locked)

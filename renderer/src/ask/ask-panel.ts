@@ -164,7 +164,7 @@ export class AskPanel extends LitElement {
           turn.error = event.error;
         }
         refresh();
-        this.scrollToEnd();
+        this.follow(turn.id);
       }
       if (turn.state === 'waiting' || turn.state === 'streaming') turn.state = abort.signal.aborted ? 'cancelled' : 'done';
     } catch (err) {
@@ -193,10 +193,29 @@ export class AskPanel extends LitElement {
     this.requestUpdate();
   }
 
+  /** A stored conversation opens at its latest turn. */
   private scrollToEnd(): void {
     void this.updateComplete.then(() => {
       const turns = this.renderRoot.querySelector('.turns');
       if (turns) turns.scrollTop = turns.scrollHeight;
+    });
+  }
+
+  /**
+   * Follows the answer as it streams, but never scrolls its question out of view: a long answer
+   * stops moving once the question reaches the top, and the reader scrolls on from there.
+   */
+  private follow(turnId: number): void {
+    void this.updateComplete.then(() => {
+      const turns = this.renderRoot.querySelector<HTMLElement>('.turns');
+      const question = this.renderRoot.querySelector<HTMLElement>(`article.turn[data-turn="${turnId}"] .question`);
+      if (!turns) return;
+      if (!question) {
+        turns.scrollTop = turns.scrollHeight;
+        return;
+      }
+      const top = question.getBoundingClientRect().top - turns.getBoundingClientRect().top + turns.scrollTop;
+      turns.scrollTop = Math.min(turns.scrollHeight, Math.max(0, top - 8));
     });
   }
 
@@ -271,7 +290,7 @@ export class AskPanel extends LitElement {
       ${turn.answer ? renderMode(turn.answer, turn.evidence.length) : ''}
       ${turn.evidence.length
         ? html`<h3>${notAnswerable ? 'Closest passages' : 'Evidence'}</h3>
-            <wk-evidence .items=${turn.evidence} .titles=${this.titles} .renderRegion=${this.renderRegion} activeUnit=${this.activeUnit}></wk-evidence>`
+            <wk-evidence .items=${turn.evidence} .titles=${this.titles} ?grouped=${this.wholeLibrary} .renderRegion=${this.renderRegion} activeUnit=${this.activeUnit}></wk-evidence>`
         : ''}
     `;
   }

@@ -7,7 +7,11 @@ import { LitElement, css, html } from 'lit';
 import type { Evidence } from '../../../core/api.js';
 import type { Rect } from '../../../core/api.js';
 
-export type RegionRenderer = (page: number, rect: Rect) => Promise<string>;
+/** Draws regions of one document's file (the one open in the viewer). */
+export interface RegionRenderer {
+  docId: string;
+  render(page: number, rect: Rect): Promise<string>;
+}
 
 const SNIPPET = 260;
 
@@ -17,6 +21,7 @@ export class EvidenceList extends LitElement {
     renderRegion: { attribute: false },
     activeUnit: { type: String },
     titles: { attribute: false },
+    grouped: { type: Boolean },
     thumbs: { state: true },
   };
 
@@ -25,6 +30,8 @@ export class EvidenceList extends LitElement {
   declare activeUnit: string;
   /** Document titles by id, for the group headings when the evidence comes from several documents. */
   declare titles: ReadonlyMap<string, string>;
+  /** A library answer names its documents even when all its evidence comes from one of them. */
+  declare grouped: boolean;
   declare thumbs: Map<string, string>;
 
   static override styles = css`
@@ -47,23 +54,20 @@ export class EvidenceList extends LitElement {
     this.renderRegion = undefined;
     this.activeUnit = '';
     this.titles = new Map();
+    this.grouped = false;
     this.thumbs = new Map();
-  }
-
-  override willUpdate(changed: Map<string, unknown>): void {
-    // Crops belong to one open file: a new renderer (another document) starts them afresh.
-    if (changed.has('renderRegion')) this.thumbs = new Map();
   }
 
   override updated(changed: Map<string, unknown>): void {
     if (!changed.has('items') && !changed.has('renderRegion')) return;
-    const render = this.renderRegion;
-    if (!render) return;
+    const source = this.renderRegion;
+    if (!source) return;
     for (const e of this.items) {
-      if ((e.kind === 'figure' || e.kind === 'table') && !e.imageDataUrl && !this.thumbs.has(e.unitId)) {
-        render(e.page, e.bbox).then(
+      // A library answer's figures from other documents wait until their own file is open.
+      if ((e.kind === 'figure' || e.kind === 'table') && !e.imageDataUrl && e.docId === source.docId && !this.thumbs.has(thumbKey(e))) {
+        source.render(e.page, e.bbox).then(
           (url) => {
-            if (render === this.renderRegion) this.thumbs = new Map(this.thumbs).set(e.unitId, url);
+            this.thumbs = new Map(this.thumbs).set(thumbKey(e), url);
           },
           () => undefined,
         );
@@ -77,7 +81,7 @@ export class EvidenceList extends LitElement {
 
   private renderItem(e: Evidence) {
     const text = e.text.length > SNIPPET ? `${e.text.slice(0, SNIPPET)}…` : e.text;
-    const thumb = e.imageDataUrl ?? this.thumbs.get(e.unitId);
+    const thumb = e.imageDataUrl ?? this.thumbs.get(thumbKey(e));
     return html`<li>
       <button class="item" data-unit-id=${e.unitId} data-rank=${e.rank} aria-pressed=${String(e.unitId === this.activeUnit)}
         @click=${() => this.pick(e)} aria-label="Evidence ${e.rank}, page ${e.page}${e.label ? `, ${e.label}` : ''}">
@@ -92,12 +96,16 @@ export class EvidenceList extends LitElement {
     // Evidence from several documents (a library question) is grouped by document, best document first.
     const groups = new Map<string, Evidence[]>();
     for (const e of this.items) groups.set(e.docId, [...(groups.get(e.docId) ?? []), e]);
-    if (groups.size <= 1) return html`<ol aria-label="Evidence">${this.items.map((e) => this.renderItem(e))}</ol>`;
+    if (groups.size <= 1 && !this.grouped) return html`<ol aria-label="Evidence">${this.items.map((e) => this.renderItem(e))}</ol>`;
     return html`${[...groups].map(
       ([docId, items]) => html`<h4 class="doc" data-doc-id=${docId}>${this.titles.get(docId) ?? 'Document'}</h4>
         <ol aria-label="Evidence from ${this.titles.get(docId) ?? 'a document'}">${items.map((e) => this.renderItem(e))}</ol>`,
     )}`;
   }
+}
+
+function thumbKey(e: Evidence): string {
+  return `${e.docId}\u0000${e.unitId}`;
 }
 
 customElements.define('wk-evidence', EvidenceList);

@@ -21,7 +21,8 @@ interface LinkAnnotation {
   dest?: string | unknown[] | null;
 }
 
-async function resolveDest(pdf: PDFDocumentProxy, dest: string | unknown[]): Promise<{ page: number; y: number } | null> {
+/** Where a destination (named, or explicit [page, /XYZ left top zoom]) leads; null when the file has no such place. */
+export async function resolveDest(pdf: PDFDocumentProxy, dest: string | unknown[]): Promise<{ page: number; y: number } | null> {
   const explicit = typeof dest === 'string' ? await pdf.getDestination(dest) : dest;
   if (!explicit?.length) return null;
   const ref = explicit[0];

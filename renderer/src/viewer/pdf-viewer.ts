@@ -8,6 +8,8 @@ import type { Rect, UnitKind } from '../../../core/api.js';
 import { CSS_UNITS } from '../pdf/pdfjs.js';
 import type { PDFDocumentProxy } from '../pdf/pdfjs.js';
 import { PageTexts, type FindResult } from './find.js';
+import type { OutlineNode } from './outline-nodes.js';
+import { OutlineTree, pdfOutline } from './outline.js';
 import { PageView } from './page-view.js';
 import { ThumbnailStrip } from './thumbnails.js';
 import { viewerStyles } from './viewer-styles.js';
@@ -39,7 +41,8 @@ export class PdfViewer extends LitElement {
     zoom: { state: true },
     findOpen: { state: true },
     findStatus: { state: true },
-    thumbsOpen: { state: true },
+    sidebar: { state: true },
+    sectionOutline: { attribute: false },
   };
 
   declare pdf: PDFDocumentProxy | null;
@@ -48,7 +51,13 @@ export class PdfViewer extends LitElement {
   declare zoom: Zoom;
   declare findOpen: boolean;
   declare findStatus: string;
-  declare thumbsOpen: boolean;
+  /** The side panel shown left of the pages: page thumbnails or the outline. */
+  declare sidebar: '' | 'thumbs' | 'outline';
+  /**
+   * The parsed section headings of the open document, for a file without bookmarks: the app fetches
+   * them from the service only when the outline is first shown.
+   */
+  declare sectionOutline: (() => Promise<OutlineNode[]>) | undefined;
 
   private pages: PageView[] = [];
   private scale = CSS_UNITS;
@@ -63,7 +72,13 @@ export class PdfViewer extends LitElement {
   private findIndex = -1;
   private findAbort?: AbortController;
   private thumbs?: ThumbnailStrip;
+  private outlineTree?: OutlineTree;
+  /** The open file's outline once read, and the file it was read for. */
+  private outline?: { pdf: PDFDocumentProxy; loading: Promise<void> };
   private pumping = false;
+  /** The file whose page placeholders exist: until then a highlight waits in `pending`. */
+  private laidOut: PDFDocumentProxy | null = null;
+  private pending?: HighlightTarget;
   private scrollFrame = 0;
 
   constructor() {
@@ -74,7 +89,8 @@ export class PdfViewer extends LitElement {
     this.zoom = 'fit-width';
     this.findOpen = false;
     this.findStatus = '';
-    this.thumbsOpen = false;
+    this.sidebar = '';
+    this.sectionOutline = undefined;
   }
 
   private get scroller(): HTMLElement {
@@ -87,6 +103,7 @@ export class PdfViewer extends LitElement {
 
   override firstUpdated(): void {
     this.thumbs = new ThumbnailStrip(this.renderRoot.querySelector('.thumbs')!, (p) => this.goToPage(p));
+    this.outlineTree = new OutlineTree(this.renderRoot.querySelector('.outline')!, (place) => this.goToPage(place.page, place.y));
     this.resizeObserver = new ResizeObserver(() => {
       if (this.zoom === 'fit-width') this.applyZoom();
     });
@@ -102,18 +119,47 @@ export class PdfViewer extends LitElement {
 
   override updated(changed: Map<string, unknown>): void {
     if (changed.has('pdf') && this.pdf !== this.loadedPdf) void this.load(this.pdf);
+    if (this.sidebar === 'outline' && this.loadedPdf && this.outline?.pdf !== this.loadedPdf) void this.loadOutline(this.loadedPdf);
+  }
+
+  private toggleSidebar(panel: 'thumbs' | 'outline'): void {
+    this.sidebar = this.sidebar === panel ? '' : panel;
+  }
+
+  /** Bookmarks first; the parsed headings only for a file that has none (one request, when first shown). */
+  private loadOutline(pdf: PDFDocumentProxy): Promise<void> {
+    const tree = this.outlineTree!;
+    tree.show([], 'loading');
+    const loading = (async () => {
+      const marks = await pdfOutline(pdf).catch(() => []);
+      if (marks.length) {
+        if (pdf === this.loadedPdf) tree.show(marks, 'bookmarks');
+        return;
+      }
+      const sections = await this.sectionOutline?.().catch(() => null);
+      if (pdf !== this.loadedPdf) return;
+      // A document still being read has no sections yet: ask again the next time the outline is shown.
+      if (!sections) this.outline = undefined;
+      tree.show(sections ?? [], sections?.length ? 'sections' : 'none');
+    })();
+    this.outline = { pdf, loading };
+    return loading;
   }
 
   private async load(pdf: PDFDocumentProxy | null): Promise<void> {
     this.loadedPdf = pdf;
+    this.laidOut = null;
+    this.pending = undefined;
     this.observer?.disconnect();
     for (const p of this.pages) p.reset();
     this.pages = [];
     this.visible.clear();
     this.renderedOrder = [];
     this.pagesEl.replaceChildren();
-    // A query typed for the previous file says nothing about this one.
+    // A query typed for the previous file says nothing about this one; nor does its outline.
     this.closeFind();
+    this.outline = undefined;
+    this.outlineTree?.clear();
     const findInput = this.renderRoot.querySelector<HTMLInputElement>('.findbar input');
     if (findInput) findInput.value = '';
     this.texts = pdf ? new PageTexts(pdf) : undefined;
@@ -137,6 +183,10 @@ export class PdfViewer extends LitElement {
     }
     this.applyZoom();
     for (const view of this.pages) this.observer.observe(view.div);
+    this.laidOut = pdf;
+    const pending = this.pending;
+    this.pending = undefined;
+    if (pending) this.showHighlight(pending);
     void this.thumbs?.load(pdf, first.height / first.width);
     this.dispatchEvent(new CustomEvent('pdf-ready', { detail: { pageCount: pdf.numPages }, bubbles: true, composed: true }));
     this.measureAllPages(pdf).catch((err: unknown) => {
@@ -285,6 +335,11 @@ export class PdfViewer extends LitElement {
    * only the cited sentences are outlined and the rest of the unit is tinted, so the eye lands on them.
    */
   showHighlight(target: HighlightTarget): HTMLElement[] {
+    // A citation that opened another document arrives before that file's pages are laid out.
+    if (this.pdf && this.laidOut !== this.pdf) {
+      this.pending = target;
+      return [];
+    }
     for (const view of this.pages) view.clearHighlights();
     const view = this.pages[target.page - 1];
     if (!view) return [];
@@ -395,7 +450,8 @@ export class PdfViewer extends LitElement {
     const percent = Math.round((this.scale / CSS_UNITS) * 100);
     return html`
       <div class="toolbar" role="toolbar" aria-label="Viewer">
-        <button @click=${() => (this.thumbsOpen = !this.thumbsOpen)} aria-pressed=${String(this.thumbsOpen)} aria-label="Toggle thumbnails" title="Thumbnails">▤</button>
+        <button @click=${() => this.toggleSidebar('thumbs')} aria-pressed=${String(this.sidebar === 'thumbs')} aria-label="Toggle thumbnails" title="Thumbnails">▤</button>
+        <button @click=${() => this.toggleSidebar('outline')} aria-pressed=${String(this.sidebar === 'outline')} aria-label="Toggle outline" title="Outline">☰</button>
         <button @click=${() => this.goToPage(this.currentPage - 1)} ?disabled=${this.currentPage <= 1} aria-label="Previous page">◀</button>
         <input type="number" min="1" max=${count} .value=${count ? String(this.currentPage) : ''} ?disabled=${!count} @change=${this.onPageInput} aria-label="Page number" />
         <span aria-live="polite">/ ${count}</span>
@@ -413,7 +469,8 @@ export class PdfViewer extends LitElement {
         <button @click=${this.closeFind} aria-label="Close find">✕</button>
       </div>
       <div class="body">
-        <nav class="thumbs" ?hidden=${!this.thumbsOpen} aria-label="Page thumbnails"></nav>
+        <nav class="thumbs" ?hidden=${this.sidebar !== 'thumbs'} aria-label="Page thumbnails"></nav>
+        <nav class="outline" ?hidden=${this.sidebar !== 'outline'} aria-label="Outline"></nav>
         <div class="scroller" @scroll=${this.onScroll} tabindex="0" aria-label=${this.label ? `Document: ${this.label}` : 'Document'}>
           ${this.pdf ? '' : html`<slot name="empty"><div class="empty">Open a PDF (Ctrl+O) or drop one here.</div></slot>`}
           <div class="pages"></div>

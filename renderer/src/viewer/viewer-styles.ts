@@ -19,6 +19,17 @@ export const viewerStyles = css`
   .thumb { display: block; margin: 0 auto 10px; padding: 2px; border: 2px solid transparent; background: none; cursor: pointer; color: var(--fg); font: inherit; font-size: 11px; }
   .thumb[aria-current='true'] { border-color: var(--accent); }
   .thumb .img { width: 110px; background: white; display: block; box-shadow: 0 0 2px rgb(0 0 0 / 0.4); }
+  .outline { width: 240px; overflow: auto; border-right: 1px solid var(--border); background: var(--panel-bg); padding: 6px 4px; font-size: 12px; }
+  .outline[hidden] { display: none; }
+  .outline ul { list-style: none; margin: 0; padding: 0; }
+  .outline ul ul { padding-left: 14px; }
+  .outline ul[hidden] { display: none; }
+  .outline-row { display: flex; align-items: baseline; gap: 2px; }
+  .outline .twisty { flex: none; width: 16px; padding: 0; border: none; background: none; color: var(--muted); cursor: pointer; font: inherit; }
+  .outline .twisty:disabled { visibility: hidden; }
+  .outline .entry { flex: 1; min-width: 0; text-align: left; padding: 2px 4px; border: none; border-radius: 3px; background: none; color: var(--fg); font: inherit; cursor: pointer; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; text-decoration: none; }
+  .outline .entry:hover, .outline .entry:focus-visible { background: var(--selected-bg, rgb(0 0 0 / 0.06)); }
+  .outline-note { color: var(--muted); margin: 4px 6px 8px; }
   .scroller { flex: 1; overflow: auto; position: relative; }
   .pages { display: flex; flex-direction: column; align-items: center; padding: 12px 0; gap: 12px; min-width: min-content; }
   .page { position: relative; background: white; box-shadow: 0 1px 4px rgb(0 0 0 / 0.35); flex: none; --scale-round-x: 1px; --scale-round-y: 1px; }
