@@ -50,7 +50,9 @@ export function openDatabase(home: string): Db {
 }
 
 function prepare(path: string, home: string): Db {
-  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+  // Electron's V8 differs from Node's: its launcher builds better-sqlite3 for Electron apart and names that build here.
+  const nativeBinding = process.versions.electron ? process.env.WUKONG_SQLITE_BINDING : undefined;
+  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS, ...(nativeBinding ? { nativeBinding } : {}) });
   try {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma('journal_mode = WAL');
