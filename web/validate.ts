@@ -164,6 +164,7 @@ export function validateRequest(method: RequestMethod, args: unknown, rules: Sou
     case 'listDocuments':
     case 'listJobs':
     case 'listModels':
+    case 'getOpenDocument':
       arity(args, 0, 0, method);
       return [];
     case 'reopenDocument':
@@ -184,9 +185,6 @@ export function validateRequest(method: RequestMethod, args: unknown, rules: Sou
     case 'deleteConversation':
       arity(args, 1, 1, method);
       return [id(args[0], 'conversationId')];
-    case 'getOpenDocument':
-      arity(args, 0, 0, method);
-      return [];
     case 'setOpenDocument':
       arity(args, 1, 1, method);
       return [args[0] === null ? null : id(args[0], 'docId')];

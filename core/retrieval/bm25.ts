@@ -44,9 +44,13 @@ export function buildLexicalIndex(items: FieldText[][]): LexicalIndex {
   return { postings, lengths, avgLength };
 }
 
+/** How many items hold the term: postings are flat (item, weight) pairs. */
+export function docFreq(index: LexicalIndex, term: string): number {
+  return (index.postings[term]?.length ?? 0) / 2;
+}
+
 export function idf(index: LexicalIndex, term: string): number {
-  const p = index.postings[term];
-  return idfOf(index.lengths.length, p ? p.length / 2 : 0);
+  return idfOf(index.lengths.length, docFreq(index, term));
 }
 
 /** BM25's idf of a term that `df` of `n` items hold. */

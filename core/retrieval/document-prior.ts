@@ -4,7 +4,7 @@
  * one bibliography entry. Scoring each document by the share of its items that hold each question
  * term (weighted by the term's rarity over the scope) tells the two apart where item scores cannot.
  */
-import type { LexicalIndex, WeightedQuery } from './bm25.js';
+import { docFreq, type LexicalIndex, type WeightedQuery } from './bm25.js';
 import type { ScopeIdf } from './scope-idf.js';
 
 /** Per document, how much it is about the question, relative to the most relevant one (0..1). */
@@ -14,8 +14,7 @@ export function documentTopicality(indexes: LexicalIndex[], query: WeightedQuery
     if (n === 0) return 0;
     let s = 0;
     for (const [term, w] of query) {
-      const df = (index.postings[term]?.length ?? 0) / 2;
-      s += w * scope.idf(term) * (df / n);
+      s += w * scope.idf(term) * (docFreq(index, term) / n);
     }
     return s;
   });

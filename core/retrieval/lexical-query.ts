@@ -3,7 +3,7 @@
  * to each other in a unit, and pseudo-relevance feedback (RM3-style: terms frequent in the first
  * results and rare in the document are added with a small weight).
  */
-import { idf, type LexicalIndex, type WeightedQuery } from './bm25.js';
+import { docFreq, idf, type LexicalIndex, type WeightedQuery } from './bm25.js';
 import { tokenize } from './tokenize.js';
 
 export interface LexicalTuning {
@@ -92,7 +92,7 @@ export function feedbackQuery(
     for (const t of toks) tf.set(t, (tf.get(t) ?? 0) + 1);
     for (const [t, c] of tf) {
       if (query.has(t) || t.length < 3 || /^\p{N}+$/u.test(t)) continue;
-      const df = (index.postings[t]?.length ?? 0) / 2;
+      const df = docFreq(index, t);
       // Terms in a tenth of the items or more say nothing about this question.
       if (df > Math.max(2, n * 0.1)) continue;
       weight.set(t, (weight.get(t) ?? 0) + rel * (c / toks.length) * idf(index, t));

@@ -4,7 +4,7 @@
  * everywhere in the paper about zero-inflated models (low idf there) and in one bibliography entry
  * of another paper (high idf there), so that entry outscores the paper the question is about.
  */
-import { idf, idfOf, type LexicalIndex, type WeightedQuery } from './bm25.js';
+import { docFreq, idf, idfOf, type LexicalIndex, type WeightedQuery } from './bm25.js';
 
 export interface ScopeIdf {
   /** Items across the scope. */
@@ -20,7 +20,7 @@ export function scopeIdf(indexes: LexicalIndex[]): ScopeIdf {
   const df = (term: string): number => {
     let v = cache.get(term);
     if (v === undefined) {
-      v = indexes.reduce((a, x) => a + (x.postings[term]?.length ?? 0) / 2, 0);
+      v = indexes.reduce((a, x) => a + docFreq(x, term), 0);
       cache.set(term, v);
     }
     return v;
