@@ -111,6 +111,61 @@ describe.skipIf(!hasChromium || !existsSync(LME4) || !existsSync(ZOO))('viewer o
     expect(await entry.isVisible()).toBe(false);
   });
 
+  it('moves through the outline with the arrow keys, the whole tree one tab stop', async () => {
+    const { page } = browser;
+    const tree = page.locator('wk-viewer nav.outline [role="tree"]');
+    const at = outline.findIndex((b) => b.items.length > 0);
+    const branch = outline[at];
+    const item = tree.locator(':scope > li').nth(at);
+    const focused = (): Promise<string> =>
+      // A string, as the test's own TypeScript has no DOM types: the focused element through the shadow roots.
+      page.evaluate<string>(`(() => {
+        let a = document.activeElement;
+        while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+        return a ? a.textContent : '';
+      })()`);
+    expect(await tree.locator('.entry[tabindex="0"]').count()).toBe(1);
+    await tree.locator(':scope > li > .outline-row .entry').first().focus();
+    expect(await focused()).toBe(outline[0].title.trim());
+    for (let i = 0; i < at; i++) await page.keyboard.press('ArrowDown');
+    expect(await focused()).toBe(branch.title.trim());
+    expect(await item.getAttribute('aria-expanded')).toBe('false');
+    await page.keyboard.press('ArrowRight');
+    expect(await item.getAttribute('aria-expanded')).toBe('true');
+    expect(await focused()).toBe(branch.title.trim());
+    await page.keyboard.press('ArrowRight');
+    expect(await focused()).toBe(branch.items[0].title.trim());
+    // Down walks the open branch's children, then on to the next top-level entry.
+    for (let i = 1; i < branch.items.length; i++) await page.keyboard.press('ArrowDown');
+    expect(await focused()).toBe(branch.items.at(-1)!.title.trim());
+    if (outline[at + 1]) {
+      await page.keyboard.press('ArrowDown');
+      expect(await focused()).toBe(outline[at + 1].title.trim());
+      await page.keyboard.press('ArrowUp');
+    }
+    expect(await tree.locator('.entry[tabindex="0"]').count()).toBe(1);
+    // Left goes to the parent, Left again folds it; folded children are skipped.
+    await page.keyboard.press('ArrowLeft');
+    expect(await focused()).toBe(branch.title.trim());
+    await page.keyboard.press('ArrowLeft');
+    expect(await item.getAttribute('aria-expanded')).toBe('false');
+    if (outline[at + 1]) {
+      await page.keyboard.press('ArrowDown');
+      expect(await focused()).toBe(outline[at + 1].title.trim());
+    }
+    await page.keyboard.press('End');
+    expect(await focused()).toBe(outline.at(-1)!.title.trim());
+    // Enter takes the viewer to the focused entry, as a click does.
+    const last = await bookmarkPage(new Uint8Array(readFileSync(LME4)), outline.at(-1)!);
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Enter');
+    const first = await bookmarkPage(new Uint8Array(readFileSync(LME4)), outline[0]);
+    await expect.poll(() => pageNumber(page)).toBe(String(first));
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => pageNumber(page)).toBe(String(last));
+  });
+
   it('shows the parsed section headings for a file without bookmarks', async () => {
     const { page } = browser;
     await open(page, ZOO, 'zoo');

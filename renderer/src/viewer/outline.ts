@@ -27,7 +27,7 @@ export async function pdfOutline(pdf: PDFDocumentProxy): Promise<OutlineNode[]> 
   return convert(((await pdf.getOutline()) ?? []) as PdfOutlineItem[]);
 }
 
-/** Renders outline trees into `container` (a tree of buttons; branches fold). */
+/** Renders outline trees into `container` (a tree of buttons; branches fold; arrow keys move as in any tree view). */
 export class OutlineTree {
   constructor(private readonly container: HTMLElement, private readonly onPick: (place: Place) => void) {}
 
@@ -55,7 +55,53 @@ export class OutlineTree {
     const tree = this.list(nodes, 1);
     tree.setAttribute('role', 'tree');
     tree.setAttribute('aria-label', 'Outline');
+    tree.addEventListener('keydown', (e) => this.onKey(e, tree));
+    // One tab stop for the whole tree (roving tabindex): Tab leaves it, arrows move inside it.
+    tree.addEventListener('focusin', (e) => {
+      const entry = (e.target as HTMLElement).closest<HTMLElement>('.entry');
+      if (entry) this.rove(tree, entry);
+    });
     this.container.append(tree);
+    const first = tree.querySelector<HTMLElement>('.entry');
+    if (first) this.rove(tree, first);
+  }
+
+  private rove(tree: HTMLElement, to: HTMLElement): void {
+    for (const e of tree.querySelectorAll<HTMLElement>('.entry')) e.tabIndex = e === to ? 0 : -1;
+  }
+
+  /** The entries a reader can see now (those inside folded branches are skipped). */
+  private visibleEntries(tree: HTMLElement): HTMLElement[] {
+    return [...tree.querySelectorAll<HTMLElement>('.entry')].filter((e) => !e.closest('ul[hidden]'));
+  }
+
+  private onKey(e: KeyboardEvent, tree: HTMLElement): void {
+    const entry = (e.target as HTMLElement).closest<HTMLElement>('.entry');
+    const li = entry?.closest<HTMLLIElement>('li[role="treeitem"]');
+    if (!entry || !li) return;
+    const visible = this.visibleEntries(tree);
+    const at = visible.indexOf(entry);
+    const expanded = li.getAttribute('aria-expanded');
+    const twisty = li.querySelector<HTMLButtonElement>(':scope > .outline-row > .twisty');
+    let next: HTMLElement | undefined;
+    switch (e.key) {
+      case 'ArrowDown': next = visible[at + 1]; break;
+      case 'ArrowUp': next = visible[at - 1]; break;
+      case 'Home': next = visible[0]; break;
+      case 'End': next = visible[visible.length - 1]; break;
+      case 'ArrowRight':
+        if (expanded === 'false') twisty?.click();
+        else if (expanded === 'true') next = li.querySelector<HTMLElement>(':scope > ul .entry') ?? undefined;
+        break;
+      case 'ArrowLeft':
+        if (expanded === 'true') twisty?.click();
+        else next = li.parentElement?.closest('li[role="treeitem"]')?.querySelector<HTMLElement>(':scope > .outline-row > .entry') ?? undefined;
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+    if (next) next.focus();
   }
 
   private list(nodes: OutlineNode[], level: number): HTMLUListElement {
@@ -74,6 +120,7 @@ export class OutlineTree {
     let children: HTMLUListElement | null = null;
     const twisty = document.createElement('button');
     twisty.className = 'twisty';
+    twisty.tabIndex = -1;
     if (node.items.length) {
       // Branches start folded: a 50-entry outline stays one screen of chapters.
       children = this.list(node.items, level + 1);
@@ -105,7 +152,8 @@ export class OutlineTree {
       const target = node.target;
       entry.addEventListener('click', () => void target().then((place) => place && this.onPick(place)));
     } else {
-      (entry as HTMLButtonElement).disabled = true;
+      // Not `disabled`: a disabled button cannot take focus, and arrow keys must still pass through it.
+      entry.setAttribute('aria-disabled', 'true');
     }
     row.append(twisty, entry);
     li.append(row);
