@@ -60,7 +60,8 @@ export function xrefChainUsable(data: Uint8Array): boolean {
 }
 
 function objectAt(data: Uint8Array, at: number, num: number, gen: number): boolean {
-  const header = objectHeaderAt(data, at);
+  // pdf.js skips white space before the object as well.
+  const header = objectHeaderAt(data, skipWhite(data, at));
   return header !== null && header.num === num && header.gen === gen;
 }
 
