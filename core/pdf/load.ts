@@ -6,6 +6,8 @@ import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { getDocument, type PDFDocumentProxy } from './pdfjs.js';
 import { WukongError } from '../errors.js';
+import { appendBytes } from '../util/growable-bytes.js';
+import { REPAIR_MIN_BYTES, xrefRepairFor } from './xref-repair.js';
 
 const require = createRequire(import.meta.url);
 // pdf.js in Node reads these with fs.readFile, so they are plain directory paths with a trailing separator.
@@ -36,12 +38,17 @@ export interface OpenPdfOptions {
    * is 300 MB more at the peak.
    */
   consume?: boolean;
+  /** Files from this many bytes on get a broken cross-reference chain mended here (see xref-repair.ts). */
+  repairFromBytes?: number;
 }
 
 export async function openPdf(data: Uint8Array, password?: string, options: OpenPdfOptions = {}): Promise<PDFDocumentProxy> {
   if (!looksLikePdf(data)) throw new WukongError('NOT_PDF');
+  const tail = data.byteLength >= (options.repairFromBytes ?? REPAIR_MIN_BYTES) ? xrefRepairFor(data) : null;
+  // A tail is appended in the file's own buffer where the caller gives it up and left room; else in one copy.
+  const bytes = tail ? appendBytes(data, tail, options.consume === true) : undefined;
   const task = getDocument({
-    data: options.consume ? data : new Uint8Array(data),
+    data: bytes ?? (options.consume ? data : new Uint8Array(data)),
     password,
     ...PDFJS_RESOURCES,
     verbosity: PDFJS_ERRORS_ONLY,

@@ -6,6 +6,7 @@ import type { DocumentModel } from '../model/document.js';
 import type { DocumentIndex } from '../retrieval/index.js';
 import type { Store } from '../store/index.js';
 import { copyFileAtomic, readWholeFile, writeFileAtomic, writeJsonAtomic } from '../util/fs.js';
+import { xrefTailRoom } from '../pdf/xref-repair.js';
 
 /**
  * The library: each document's summary is a row of the library database; its big blobs stay
@@ -60,10 +61,13 @@ export class Library {
     return join(this.dir(id), 'document.pdf');
   }
 
-  /** Bytes that own their buffer, so a parse can move them to its worker and pdf.js without a copy. */
+  /**
+   * Bytes that own their buffer, so a parse can move them to its worker and pdf.js without a copy; a large
+   * file gets room to grow by a mended cross-reference section, again without a copy.
+   */
   async readFile(id: string): Promise<Uint8Array> {
     try {
-      return await readWholeFile(this.filePath(id));
+      return await readWholeFile(this.filePath(id), xrefTailRoom);
     } catch {
       throw new WukongError('NOT_FOUND', `No document with id ${id}.`);
     }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { WukongError, toWriteError } from '../errors.js';
+import { growableBytes } from './growable-bytes.js';
 
 /**
  * Writes through a temporary file (a name of its own, so two processes never write one temp file)
@@ -53,13 +54,14 @@ async function throughTemporary(path: string, write: (tmp: string) => Promise<vo
 /**
  * A whole file as a Uint8Array that owns its buffer from its first byte to its last, read straight into it:
  * such bytes can be moved to a worker thread and handed to pdf.js without a copy (fs.readFile gives a Buffer,
- * which pdf.js refuses, and wrapping it in a new Uint8Array copies it).
+ * which pdf.js refuses, and wrapping it in a new Uint8Array copies it). `room(size)` bytes more are reserved
+ * so the buffer can later grow in place (growable-bytes.ts): address space, not memory, until used.
  */
-export async function readWholeFile(path: string): Promise<Uint8Array> {
+export async function readWholeFile(path: string, room: (size: number) => number = () => 0): Promise<Uint8Array> {
   const handle = await open(path, 'r');
   try {
     const { size } = await handle.stat();
-    const bytes = new Uint8Array(size);
+    const bytes = growableBytes(size, room(size));
     let filled = 0;
     while (filled < size) {
       const { bytesRead } = await handle.read(bytes, filled, size - filled, null);
