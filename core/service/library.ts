@@ -1,4 +1,4 @@
-import { readFile, rm } from 'node:fs/promises';
+import { access, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { DocumentSummary } from '../api.js';
 import { WukongError } from '../errors.js';
@@ -58,6 +58,16 @@ export class Library {
 
   filePath(id: string): string {
     return join(this.dir(id), 'document.pdf');
+  }
+
+  async existingFilePath(id: string): Promise<string> {
+    const path = this.filePath(id);
+    try {
+      await access(path);
+    } catch {
+      throw new WukongError('NOT_FOUND', `No document with id ${id}.`);
+    }
+    return path;
   }
 
   /** Bytes that own their buffer, so a parse can move them to its worker and pdf.js without a copy. */

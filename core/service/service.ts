@@ -330,6 +330,10 @@ export class LocalService implements WukongService {
     return this.library.readFile(docId);
   }
 
+  getDocumentFilePath(docId: string): Promise<string> {
+    return this.library.existingFilePath(docId);
+  }
+
   async removeDocument(docId: string): Promise<void> {
     const summary = await this.library.getSummary(docId);
     if (!summary) throw new WukongError('NOT_FOUND', `No document with id ${docId}.`);
