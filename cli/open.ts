@@ -4,9 +4,10 @@ import { WukongError } from '../core/errors.js';
 import { createService, defaultHome } from '../core/service/index.js';
 import type { CliIO } from './io.js';
 
-export async function cliService(env: NodeJS.ProcessEnv): Promise<WukongService> {
+/** `watchOtherProcesses` for `wukong serve`, which shows the library as the app does. */
+export async function cliService(env: NodeJS.ProcessEnv, options: { watchOtherProcesses?: boolean } = {}): Promise<WukongService> {
   const mirror = env.WUKONG_MODEL_MIRROR || env.HF_ENDPOINT || undefined;
-  return createService({ home: defaultHome(env), hub: { mirror, token: env.HF_TOKEN || undefined } });
+  return createService({ home: defaultHome(env), hub: { mirror, token: env.HF_TOKEN || undefined }, ...options });
 }
 
 /** Opens a PDF in the library (reusing an earlier parse), shows progress, and returns its id once ready. */

@@ -372,6 +372,11 @@ export interface WukongService {
   getDocument(docId: string): Promise<DocumentModel>;
   /** The PDF's bytes, for the viewer. */
   getDocumentFile(docId: string): Promise<Uint8Array>;
+  /**
+   * Where the PDF's stored copy lies, for a front end on the same machine that streams it (the web
+   * server) rather than holding it whole. Not a request method: pages never see library paths.
+   */
+  getDocumentFilePath(docId: string): Promise<string>;
   removeDocument(docId: string): Promise<void>;
 
   listJobs(): Promise<JobInfo[]>;

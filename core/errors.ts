@@ -17,6 +17,7 @@ export const ERROR_MESSAGES = {
   DISK_FULL: 'There is not enough disk space to save this.',
   NO_ACCESS: 'WuKong Reader is not allowed to write to its data folder (read-only disk or missing permission).',
   CANCELLED: 'The job was cancelled.',
+  BUSY: 'Another WuKong Reader process is working on this; wait until it is done or cancel it there.',
   NOT_IMPLEMENTED: 'This feature is not available in this version yet.',
   BAD_REQUEST: 'The request was not valid.',
   INTERNAL: 'Something went wrong inside WuKong Reader.',

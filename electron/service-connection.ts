@@ -3,11 +3,12 @@
  * message port, answers streamed back by id. If the host dies, pending calls fail with INTERNAL
  * and the next call starts a fresh host (the library on disk is the state, not the process).
  */
-import { utilityProcess, type UtilityProcess } from 'electron';
+import { app, utilityProcess, type UtilityProcess } from 'electron';
 import { join } from 'node:path';
 import type { AskEvent, AskOptions, RequestMethod, Scope, ServiceEvent } from '../core/api.js';
 import { WukongError } from '../core/errors.js';
 import type { FromHost, ToHost } from './host-protocol.js';
+import { serviceHostEnv } from './sqlite-binding.js';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: WukongError) => void };
 
@@ -29,6 +30,7 @@ export class ServiceConnection {
     const child = utilityProcess.fork(join(import.meta.dirname, 'service-host.js'), ['--home', this.home], {
       serviceName: 'WuKong service',
       stdio: 'inherit',
+      env: serviceHostEnv(process.env, { isPackaged: app.isPackaged, resourcesPath: process.resourcesPath }),
     });
     this.child = child;
     this.ready = new Promise<void>((resolve, reject) => {

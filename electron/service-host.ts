@@ -33,7 +33,7 @@ async function runAsk(service: WukongService, message: Extract<ToHost, { type: '
 async function main(): Promise<void> {
   let service: WukongService;
   try {
-    service = await createService({ home });
+    service = await createService({ home, watchOtherProcesses: true });
   } catch (err) {
     post({ type: 'fatal', error: toWukongError(err).toJSON() });
     process.exit(1);

@@ -3,10 +3,11 @@
 // node_modules/electron/index.js does, but never tries to download it: where it is missing
 // (npm install does not fetch it; offline machines, CI), say so in one line and point to web mode.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installedElectronVersion, sqliteForElectron } from './electron-native.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -39,30 +40,9 @@ if (!existsSync(join(root, 'dist/electron/main.js')) || !existsSync(join(root, '
   process.exit(1);
 }
 
-// better-sqlite3 is built against Node's V8 for the CLI and the tests; Electron needs its own build. It is
-// made once per Electron version in .electron-native/ (a copy of the package, rebuilt there by
-// @electron/rebuild, which fetches Electron's headers), so the Node build in node_modules stays as it is.
-async function sqliteForElectron() {
-  const require = createRequire(import.meta.url);
-  const electronVersion = JSON.parse(readFileSync(require.resolve('electron/package.json'), 'utf8')).version;
-  const base = join(root, '.electron-native', electronVersion);
-  const binding = join(base, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node');
-  if (existsSync(binding)) return binding;
-  console.error(`Building the SQLite module for Electron ${electronVersion} (once; needs internet for Electron's headers)…`);
-  const source = dirname(require.resolve('better-sqlite3/package.json'));
-  rmSync(base, { recursive: true, force: true });
-  mkdirSync(join(base, 'node_modules'), { recursive: true });
-  cpSync(source, join(base, 'node_modules/better-sqlite3'), { recursive: true, filter: (p) => !p.includes(`${join(source, 'build')}`) });
-  writeFileSync(join(base, 'package.json'), JSON.stringify({ name: 'wukong-electron-native', private: true, dependencies: { 'better-sqlite3': '*' } }));
-  const { rebuild } = await import('@electron/rebuild');
-  await rebuild({ buildPath: base, electronVersion, onlyModules: ['better-sqlite3'], force: true });
-  if (!existsSync(binding)) throw new Error(`the build left no ${binding}`);
-  return binding;
-}
-
 let sqliteBinding;
 try {
-  sqliteBinding = await sqliteForElectron();
+  sqliteBinding = await sqliteForElectron(root, installedElectronVersion());
 } catch (err) {
   console.error(`The SQLite module could not be built for Electron (${err instanceof Error ? err.message : err}). Run \`npm run web\` to use WuKong Reader in your browser, or try again with internet.`);
   process.exit(1);

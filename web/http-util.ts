@@ -22,6 +22,7 @@ const STATUS: Record<ErrorCode, number> = {
   DISK_FULL: 507,
   NO_ACCESS: 507,
   CANCELLED: 409,
+  BUSY: 409,
   NOT_IMPLEMENTED: 501,
   BAD_REQUEST: 400,
   INTERNAL: 500,

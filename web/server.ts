@@ -7,7 +7,7 @@
  *                               connection cancels the answer
  *   POST /api/upload?name=F     raw PDF bytes -> {result: OpenResult}  (browser drag and drop / Open)
  *   GET  /api/events            server-sent events, one ServiceEvent per `data:` line
- *   GET  /api/documents/<id>/file   the PDF bytes, for the viewer
+ *   GET  /api/documents/<id>/file   the PDF bytes, for the viewer (streamed from disk; Range requests)
  *   GET  /*                     the renderer (dist/renderer)
  *
  * Every API call needs the per-run token (header X-Wukong-Token); every request needs Host
@@ -23,6 +23,7 @@ import type { AskEvent, OpenResult, WukongService } from '../core/api.js';
 import { WukongError, toWukongError } from '../core/errors.js';
 import { BODY_IDLE_MS, baseHeaders, decodeSegment, readJsonObject, requestUrl, saveBody, sendError, sendJson } from './http-util.js';
 import { allowedHosts, hostAllowed, newToken, originAllowed, tokenMatches, tokenOf } from './security.js';
+import { sendFile } from './send-file.js';
 import { defaultStaticDir, serveStatic } from './static.js';
 import { askArgs, fileName, id, isRequestMethod, validateRequest } from './validate.js';
 
@@ -92,11 +93,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (method === 'POST' && path === '/api/upload') return upload(req, res);
     if (method === 'GET' && path === '/api/events') return events(req, res);
     const file = /^\/api\/documents\/([^/]+)\/file$/.exec(path);
-    if (method === 'GET' && file) {
-      const bytes = await service.getDocumentFile(id(decodeSegment(file[1]), 'docId'));
-      res.writeHead(200, { ...baseHeaders(), 'Content-Type': 'application/pdf', 'Content-Length': bytes.byteLength });
-      res.end(bytes);
-      return;
+    if ((method === 'GET' || method === 'HEAD') && file) {
+      const path = await service.getDocumentFilePath(id(decodeSegment(file[1]), 'docId'));
+      return sendFile(req, res, path, 'application/pdf');
     }
     const call = /^\/api\/([A-Za-z]+)$/.exec(path);
     if (method === 'POST' && call && isRequestMethod(call[1])) {

@@ -18,7 +18,7 @@ export const serveCommand: Command = {
   async run({ args, io, env }) {
     const port = args.flags.port as number | undefined;
     if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError('--port must be 0-65535');
-    const service = await cliService(env);
+    const service = await cliService(env, { watchOtherProcesses: true });
     const server = await startWebServer({ service, port });
     io.out(`WuKong Reader is running at ${server.url}\n(only this machine can reach it; the link carries this run's access token)\nPress Ctrl+C to stop.`);
     if (args.flags.open) openBrowser(server.url, io);

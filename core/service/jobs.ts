@@ -139,6 +139,11 @@ export class JobRunner {
     return { ...info };
   }
 
+  /** Ids of the jobs this runner started (running or over). */
+  ids(): Set<string> {
+    return new Set(this.jobs.keys());
+  }
+
   list(): JobInfo[] {
     return [...this.jobs.values()].map((j) => ({ ...j.info }));
   }

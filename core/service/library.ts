@@ -1,4 +1,4 @@
-import { readFile, rm } from 'node:fs/promises';
+import { access, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { DocumentSummary } from '../api.js';
 import { WukongError } from '../errors.js';
@@ -59,6 +59,16 @@ export class Library {
 
   filePath(id: string): string {
     return join(this.dir(id), 'document.pdf');
+  }
+
+  async existingFilePath(id: string): Promise<string> {
+    const path = this.filePath(id);
+    try {
+      await access(path);
+    } catch {
+      throw new WukongError('NOT_FOUND', `No document with id ${id}.`);
+    }
+    return path;
   }
 
   /**

@@ -43,6 +43,7 @@ import { streamProgress } from '../util/progress-stream.js';
 import type { GeneratorHost } from '../llm/generator-host.js';
 import { Emitter } from './events.js';
 import { JobRunner, type JobContext } from './jobs.js';
+import { INTERRUPTED, OtherProcessJobs } from './other-jobs.js';
 import { Library } from './library.js';
 import { LibrarySearch } from './library-search.js';
 import { DEFAULT_MAX_BYTES, identifySource, type IdentifiedSource } from './source.js';
@@ -67,6 +68,11 @@ export interface ServiceOptions {
   hub?: { mirror?: string; token?: string };
   /** Up to this many ready documents a library question scores them all exactly (default 8); above it the HNSW library index picks them. */
   exactLibraryDocs?: number;
+  /**
+   * Report other processes' jobs on this library as they progress (job and documents events), for front
+   * ends that show the library (the app, `wukong serve`); a one-shot CLI command leaves it off.
+   */
+  watchOtherProcesses?: boolean;
 }
 
 /** The worker needs the compiled script; without it (running from sources) parsing stays in-process. */
@@ -89,6 +95,7 @@ export class LocalService implements WukongService {
   private readonly librarySearch: LibrarySearch;
   private readonly events = new Emitter<ServiceEvent>();
   private readonly jobs: JobRunner;
+  private readonly otherJobs: OtherProcessJobs;
   private readonly maxBytes: number;
   private readonly parse: ReturnType<typeof parserFor>;
   /** Parsed documents and their indexes stay in memory once used: retrieval must not re-read JSON per question. */
@@ -110,6 +117,10 @@ export class LocalService implements WukongService {
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.parse = parserFor(options.parseInWorker);
     this.jobs = new JobRunner((job) => this.events.emit({ type: 'job', job }), this.store.jobs);
+    this.otherJobs = new OtherProcessJobs(this.store.jobs, this.store.documents, () => this.jobs.ids());
+    if (options.watchOtherProcesses) {
+      this.otherJobs.watch((job) => this.events.emit({ type: 'job', job }), () => void this.emitDocuments().catch(() => undefined));
+    }
   }
 
   // ------------------------------------------------------------ documents
@@ -297,7 +308,7 @@ export class LocalService implements WukongService {
   async listDocuments(): Promise<DocumentSummary[]> {
     return (await this.library.list()).map((d) =>
       (d.status === 'parsing' || d.status === 'indexing') && !(d.jobId && this.jobs.isLive(d.jobId))
-        ? { ...d, status: 'cancelled', jobId: undefined, error: { code: 'CANCELLED', message: 'Preparing this document was interrupted; open it again to finish.' } }
+        ? { ...d, status: 'cancelled', jobId: undefined, error: INTERRUPTED }
         : d,
     );
   }
@@ -330,12 +341,20 @@ export class LocalService implements WukongService {
     return this.library.readFile(docId);
   }
 
+  getDocumentFilePath(docId: string): Promise<string> {
+    return this.library.existingFilePath(docId);
+  }
+
   async removeDocument(docId: string): Promise<void> {
     const summary = await this.library.getSummary(docId);
     if (!summary) throw new WukongError('NOT_FOUND', `No document with id ${docId}.`);
     if (summary.jobId && this.isRunning(summary.jobId)) {
       this.jobs.cancel(summary.jobId);
       await this.jobs.wait(summary.jobId);
+    } else if (summary.jobId) {
+      // Its files are in use over there; that process must not find them gone mid-parse.
+      const owner = this.store.jobs.liveOwner(summary.jobId);
+      if (owner !== undefined) throw new WukongError('BUSY', `${summary.fileName} is being prepared by another WuKong Reader process (pid ${owner}); cancel it there or wait until it is ready, then remove it.`);
     }
     this.loaded.delete(docId);
     await this.librarySearch.remove(docId, await this.engines.embedder());
@@ -345,11 +364,16 @@ export class LocalService implements WukongService {
 
   // ------------------------------------------------------------ jobs
 
+  /** This process's jobs, then other processes' on the same library (later entries are the newer word on a document). */
   async listJobs(): Promise<JobInfo[]> {
-    return this.jobs.list();
+    return [...this.jobs.list(), ...this.otherJobs.list()];
   }
 
   async cancelJob(jobId: string): Promise<void> {
+    if (!this.jobs.get(jobId)) {
+      const owner = this.store.jobs.liveOwner(jobId);
+      if (owner !== undefined) throw new WukongError('BUSY', `That job runs in another WuKong Reader process (pid ${owner}); cancel it there.`);
+    }
     this.jobs.cancel(jobId);
   }
 
@@ -616,6 +640,7 @@ export class LocalService implements WukongService {
   }
 
   async close(): Promise<void> {
+    this.otherJobs.stop();
     await this.jobs.cancelAll();
     await this.engines.close();
     await this.generators.close();

@@ -52,6 +52,10 @@ export function processAlive(pid: number): boolean {
   }
 }
 
+export function isLiveJob(job: StoredJob, now = Date.now()): boolean {
+  return job.info.state === 'running' && now - job.heartbeatAt < HEARTBEAT_STALE_MS && processAlive(job.ownerPid);
+}
+
 export class JobStore {
   constructor(
     private readonly db: Db,
@@ -88,8 +92,19 @@ export class JobStore {
 
   /** Running, and its owner alive and beating: some process is working on it right now. */
   isLive(id: string, now = Date.now()): boolean {
+    return this.liveOwner(id, now) !== undefined;
+  }
+
+  /** The pid of the live process running the job, if one is. */
+  liveOwner(id: string, now = Date.now()): number | undefined {
     const job = this.get(id);
-    return !!job && job.info.state === 'running' && now - job.heartbeatAt < HEARTBEAT_STALE_MS && processAlive(job.ownerPid);
+    return job && isLiveJob(job, now) ? job.ownerPid : undefined;
+  }
+
+  /** Jobs the table says are running, live or left behind by a process that ended, except those named. */
+  running(except: ReadonlySet<string>): StoredJob[] {
+    const rows = this.db.prepare("SELECT * FROM jobs WHERE state = 'running' ORDER BY started_at").all() as Row[];
+    return rows.filter((r) => !except.has(r.id)).map(fromRow);
   }
 
   prune(now = Date.now()): void {

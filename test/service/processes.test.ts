@@ -4,9 +4,10 @@
  * parses leaves its document interrupted (not busy forever), and it is finished when opened again.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { JobInfo, ServiceEvent } from '../../core/api.js';
 import { createService } from '../../core/service/index.js';
 import { ensureBuilt } from '../helpers/build.js';
 import { tempHome } from '../helpers/cli.js';
@@ -77,4 +78,41 @@ describe('two processes on one library', () => {
       await service.close();
     }
   }, 120_000);
+
+  it("shows another process's parse with its progress, will not remove its document under it, and reads it interrupted once that process is gone", async () => {
+    ensureBuilt();
+    const home = tempHome();
+    const pdf = join(home, 'long.pdf');
+    writeFileSync(pdf, await makePdf(Array.from({ length: 400 }, (_, i) => [`Page ${i + 1} holds a sentence about random effects in mixed models.`])));
+    const run = openInChild(home, pdf);
+    const service = await createService({ home, watchOtherProcesses: true });
+    const events: ServiceEvent[] = [];
+    service.onEvent((e) => events.push(e));
+    try {
+      const theirs = async (): Promise<JobInfo | undefined> => (await service.listJobs()).find((j) => j.kind === 'parse');
+      await expect.poll(async () => (await theirs())?.done ?? 0, { timeout: 60_000, interval: 100 }).toBeGreaterThan(0);
+      const job = (await theirs())!;
+      expect(job).toMatchObject({ state: 'running', total: 400 });
+      const docId = job.docId!;
+      // The watcher passes the other process's progress on as this service's own job events.
+      await expect.poll(() => events.some((e) => e.type === 'job' && e.job.id === job.id && e.job.done > 0), { timeout: 10_000 }).toBe(true);
+
+      const refused = await service.removeDocument(docId).then(() => undefined, (err: unknown) => err);
+      expect(refused).toMatchObject({ code: 'BUSY' });
+      expect((refused as Error).message).toContain(`pid ${run.child.pid}`);
+      await expect(service.cancelJob(job.id)).rejects.toMatchObject({ code: 'BUSY' });
+      expect(existsSync(join(home, 'library', docId, 'document.pdf'))).toBe(true);
+      expect((await service.listDocuments())[0]).toMatchObject({ id: docId, status: 'parsing' });
+
+      run.child.kill('SIGKILL');
+      await run.exited;
+      expect((await service.listJobs()).find((j) => j.id === job.id)).toMatchObject({ state: 'cancelled', error: { code: 'CANCELLED' } });
+      await expect.poll(() => events.some((e) => e.type === 'documents' && e.documents[0]?.status === 'cancelled'), { timeout: 10_000 }).toBe(true);
+      await service.removeDocument(docId);
+      expect(existsSync(join(home, 'library', docId))).toBe(false);
+      expect(await service.listJobs()).toEqual([]);
+    } finally {
+      await service.close();
+    }
+  }, 180_000);
 });

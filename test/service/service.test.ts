@@ -1,4 +1,5 @@
 import { existsSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JobInfo, ServiceEvent } from '../../core/api.js';
@@ -44,6 +45,8 @@ describe('the service: opening documents', () => {
     const model = await service.getDocument(document.id);
     expect(model.units.map((u) => u.text).join(' ')).toContain('eighteen subjects');
     expect(await service.getDocumentFile(document.id)).toEqual(bytes);
+    expect(new Uint8Array(await readFile(await service.getDocumentFilePath(document.id)))).toEqual(bytes);
+    await expect(service.getDocumentFilePath('0'.repeat(64))).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const again = await service.openDocument({ bytes, fileName: 'copy.pdf' });
     expect(again.job).toBeUndefined();
     expect(again.document.id).toBe(document.id);

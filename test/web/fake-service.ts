@@ -5,8 +5,9 @@
  * before (and independently of) the real parser and retriever.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import type {
   Answer, AskEvent, AskOptions, Claim, ConversationTurn, DocumentModel, DocumentSource, DocumentSummary, ErrorInfo, Evidence, GenerateEvent, InstallOptions, JobInfo, ModelInfo,
   ModelRole, OpenOptions, OpenResult, Scope, ServiceEvent, StoredConversation, WukongService,
@@ -91,6 +92,7 @@ export function createFakeService(options: FakeOptions = {}): FakeService {
   const steps = options.steps ?? 4;
   const stepMs = options.stepMs ?? 150;
   let jobCount = 0;
+  let filesDir: string | undefined;
   const emit = (e: ServiceEvent): void => listeners.forEach((l) => l(e));
   const list = (): DocumentSummary[] => [...docs.values()].map((d) => ({ ...d.summary }));
 
@@ -184,6 +186,15 @@ export function createFakeService(options: FakeOptions = {}): FakeService {
       const d = docs.get(docId);
       if (!d) throw new WukongError('NOT_FOUND');
       return d.bytes;
+    },
+    async getDocumentFilePath(docId: string) {
+      const d = docs.get(docId);
+      if (!d) throw new WukongError('NOT_FOUND');
+      // The real service keeps a copy on disk; this one writes its bytes out when a path is first asked for.
+      filesDir ??= await mkdtemp(join(tmpdir(), 'wukong-fake-files-'));
+      const path = join(filesDir, `${docId}.pdf`);
+      await writeFile(path, d.bytes);
+      return path;
     },
     async removeDocument(docId: string) {
       if (!docs.delete(docId)) throw new WukongError('NOT_FOUND');
