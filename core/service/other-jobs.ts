@@ -56,6 +56,7 @@ export class OtherProcessJobs {
 
   private look(onJob: (job: JobInfo) => void, onEnded: () => void): void {
     const now = new Map(this.list().map((j) => [j.id, j]));
+    const local = this.local();
     let ended = false;
     for (const [id, job] of now) {
       const text = JSON.stringify(job);
@@ -64,7 +65,7 @@ export class OtherProcessJobs {
       if (job.state !== 'running') ended = true;
     }
     for (const id of this.seen.keys()) {
-      if (now.has(id) || this.local().has(id)) continue;
+      if (now.has(id) || local.has(id)) continue;
       // Over (its row says how), or dropped from the list because its document has moved on to another job.
       const final = this.jobs.get(id)?.info;
       if (final && final.state !== 'running') onJob(final);
