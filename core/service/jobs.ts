@@ -17,6 +17,8 @@ interface RunningJob {
   info: JobInfo;
   controller: AbortController;
   finished: Promise<JobInfo>;
+  /** Set once the epilogue has run: until then the job's document may still be being saved. */
+  settled: boolean;
 }
 
 /**
@@ -47,7 +49,7 @@ export class JobRunner {
   }
 
   private beat(): void {
-    const running = [...this.jobs.values()].filter((j) => j.info.state === 'running').map((j) => j.info.id);
+    const running = [...this.jobs.values()].filter((j) => !j.settled).map((j) => j.info.id);
     if (running.length) this.record((store) => store.heartbeat(running));
     else if (this.heartbeat) {
       clearInterval(this.heartbeat);
@@ -58,7 +60,9 @@ export class JobRunner {
   /** Whether the job is running here or, by its heartbeat, in another live process on the same library. */
   isLive(jobId: string): boolean {
     const local = this.jobs.get(jobId);
-    if (local) return local.info.state === 'running';
+    // Over but for its epilogue (the document being saved) is still live: its document must not read as
+    // interrupted in that moment.
+    if (local) return !local.settled;
     try {
       return this.store?.isLive(jobId) ?? false;
     } catch {
@@ -102,6 +106,7 @@ export class JobRunner {
         }
       },
     };
+    const entry: RunningJob = { info, controller, finished: Promise.resolve(info), settled: false };
     const finished = (async () => {
       // Let the caller see the job before any progress arrives.
       await Promise.resolve();
@@ -126,12 +131,14 @@ export class JobRunner {
         console.error('wukong: job epilogue failed:', err);
       }
       // Recorded after the epilogue, so a job never reads as over while its document is still being saved.
+      entry.settled = true;
       this.record((store) => store.update(info));
       this.onChange({ ...info });
       return { ...info };
     })();
+    entry.finished = finished;
     this.record((store) => store.insert(info));
-    this.jobs.set(info.id, { info, controller, finished });
+    this.jobs.set(info.id, entry);
     if (this.store && !this.heartbeat) {
       this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
       this.heartbeat.unref();
