@@ -4,7 +4,6 @@ import { toWriteError } from '../../core/errors.js';
 import { UsageError } from '../args.js';
 import type { DocumentModel, UnitKind } from '../../core/model/document.js';
 import { addOcrUnits } from '../../core/ocr/index.js';
-import { parsePdf, renderRegionPng } from '../../core/pdf/index.js';
 import { loadSource } from '../../core/service/source.js';
 import { jsonFlag, printJson, truncate, type Command } from '../command.js';
 
@@ -26,6 +25,8 @@ export const parseCommand: Command = {
     if (!(scale > 0 && scale <= 8)) throw new UsageError('--scale must be above 0 and at most 8');
     const { bytes, fileName } = await loadSource({ path });
     const password = args.flags.password as string | undefined;
+    // pdf.js is imported here, not at the top: every command loads this module, and only `parse` needs it.
+    const { parsePdf } = await import('../../core/pdf/parse.js');
     let doc = await parsePdf(bytes, fileName, {
       password,
       onProgress: (p) => io.progress(`Parsing page ${p.page} of ${p.pageCount}`),
@@ -56,6 +57,7 @@ async function writeCrops(doc: DocumentModel, bytes: Uint8Array, dir: string, sc
   } catch (err) {
     throw toWriteError(err, dir);
   }
+  const { renderRegionPng } = await import('../../core/pdf/render.js');
   const out: string[] = [];
   for (const unit of doc.units) {
     if (unit.kind !== 'figure' && unit.kind !== 'table') continue;

@@ -3,7 +3,7 @@
  * through `addOcrUnits` (or `parsePdfWithOcr`), so the documents they see are built the same way.
  */
 import type { DocumentModel } from '../model/document.js';
-import { parsePdf, type ParseOptions } from '../pdf/index.js';
+import type { ParseOptions } from '../pdf/parse.js';
 import { ocrPages, type OcrOptions } from './ocr.js';
 import { mergeOcrUnits } from './units.js';
 
@@ -54,6 +54,7 @@ export async function parsePdfWithOcr(
   fileName: string,
   options: ParseOptions & { ocr?: AddOcrOptions } = {},
 ): Promise<DocumentModel> {
+  const { parsePdf } = await import('../pdf/parse.js');
   const doc = await parsePdf(data, fileName, options);
   return addOcrUnits(doc, data, { password: options.password, signal: options.signal, ...options.ocr });
 }

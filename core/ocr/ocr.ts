@@ -2,7 +2,6 @@
 import type { Rect } from '../model/geometry.js';
 import { roundRect } from '../model/geometry.js';
 import { WukongError } from '../errors.js';
-import { openRegionRenderer } from '../pdf/render.js';
 import { createOcrEngine, type OcrEngine, type OcrPageData } from './engine.js';
 
 export interface OcrLine {
@@ -49,6 +48,8 @@ export async function ocrPages(data: Uint8Array, pages: readonly number[], optio
   const out: OcrPage[] = [];
   if (pages.length === 0) return out;
   throwIfCancelled(options.signal);
+  // pdf.js is loaded into this thread only once a page needs OCR, not by every process that imports the service.
+  const { openRegionRenderer } = await import('../pdf/render.js');
   const renderer = await openRegionRenderer(data, options.password, { consume: options.consume });
   let engine = options.engine;
   try {

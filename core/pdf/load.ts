@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { getDocument, type PDFDocumentProxy } from './pdfjs.js';
+import { looksLikePdf } from './signature.js';
 import { WukongError } from '../errors.js';
 import { appendBytes } from '../util/growable-bytes.js';
 import { REPAIR_MIN_BYTES, xrefRepairFor } from './xref-repair.js';
@@ -25,11 +26,7 @@ export const PDFJS_RESOURCES = {
 /** pdf.js's own verbosity levels: 0 = errors only, so malformed-but-readable files do not spam stderr. */
 const PDFJS_ERRORS_ONLY = 0;
 
-export function looksLikePdf(data: Uint8Array): boolean {
-  // The spec puts %PDF- at byte 0; readers (and pdf.js) tolerate junk before it within the first KiB.
-  const head = Buffer.from(data.buffer, data.byteOffset, Math.min(data.byteLength, 1024)).toString('latin1');
-  return head.includes('%PDF-');
-}
+export { looksLikePdf };
 
 export interface OpenPdfOptions {
   /**

@@ -1,6 +1,6 @@
 /** The parse driver: pages one at a time through pdf.js, then document-wide steps, then the DocumentModel. */
 import { createHash } from 'node:crypto';
-import { PDFDateString, version as pdfjsVersion, type PDFDocumentProxy, type PDFPageProxy, type TextContent } from './pdfjs.js';
+import { PDFDateString, type PDFDocumentProxy, type PDFPageProxy, type TextContent } from './pdfjs.js';
 import { throwIfCancelled, WukongError } from '../errors.js';
 import type { DocumentMeta, DocumentModel, Page, Unit } from '../model/document.js';
 import { rectUnion, roundRect, type Rect } from '../model/geometry.js';
@@ -13,6 +13,7 @@ import { layoutPage } from './layout.js';
 import { buildLines, dropLineNumbers, findGutters } from './lines.js';
 import { mayHoldGraphics } from './graphics-gate.js';
 import { openPdf } from './load.js';
+import { PARSER_NAME, PARSER_VERSION } from './parser-version.js';
 import { simplifyTitle } from './normalize.js';
 import { splitReferences } from './references.js';
 import { sentenceSpans } from './spans.js';
@@ -42,8 +43,7 @@ const DEFAULT_PAGE_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_BYTES = 2 ** 30;
 /** A file without pages is tiny; scanning a large one-page scan as text for an empty page tree would only cost time. */
 const NO_PAGES_SCAN_LIMIT = 4 * 2 ** 20;
-export const PARSER_NAME = 'wukong-pdf';
-export const PARSER_VERSION = `1.3.0+pdfjs-${pdfjsVersion}`;
+export { PARSER_NAME, PARSER_VERSION };
 
 export async function parsePdf(data: Uint8Array, fileName: string, options: ParseOptions = {}): Promise<DocumentModel> {
   const started = performance.now();

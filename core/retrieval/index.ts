@@ -12,6 +12,7 @@ export { evidenceContext } from './select.js';
 export { approxTokenCounter, HfTokenCounter, type TokenCounter } from './budget.js';
 export type { Embedder, ImageEmbedder } from './embedder.js';
 export { UseEmbedder, type UseEmbedderOptions } from './use-embedder.js';
+export { loadUseEmbedder, UseWorkerEmbedder } from './use-worker-embedder.js';
 export { OnnxEmbedder, type OnnxEmbedderOptions, type Pooling } from './onnx-embedder.js';
 export { CachedEmbedder } from './cached-embedder.js';
 export { LibraryIndex, libraryScope, type LibraryHit, type LibraryIndexOptions } from './library-index.js';

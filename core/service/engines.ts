@@ -3,7 +3,7 @@ import type { ModelInfo } from '../api.js';
 import type { ModelRegistry } from '../models/registry.js';
 import { approxTokenCounter, HfTokenCounter, type Embedder, type TokenCounter } from '../retrieval/index.js';
 import { OnnxEmbedder } from '../retrieval/onnx-embedder.js';
-import { UseEmbedder } from '../retrieval/use-embedder.js';
+import { loadUseEmbedder } from '../retrieval/use-worker-embedder.js';
 
 /**
  * Loads the models retrieval needs, once: the selected embedder and the generator's tokenizer
@@ -52,7 +52,8 @@ async function loadEmbedder(model: ModelInfo | null): Promise<Embedder | null> {
   if (!model) return null;
   try {
     // One worker thread: embedding a paper takes seconds, and the service must keep answering meanwhile.
-    if (model.builtin) return await UseEmbedder.load({ workers: 1 });
+    // Questions are embedded there too, so the model is in memory once, not once more in this thread.
+    if (model.builtin) return await loadUseEmbedder({ workers: 1 });
     if (model.path) return await OnnxEmbedder.load(model.path, { id: model.id });
   } catch (err) {
     console.error(`wukong: the embedder ${model.id} could not be loaded (${describe(err)}); using lexical retrieval only. Check it with \`wukong models verify ${model.id}\`.`);

@@ -6,7 +6,6 @@
  */
 import type { Evidence } from '../api.js';
 import type { PixelBuffer } from '../llm/vision/preprocess.js';
-import { openRegionRenderer } from '../pdf/render.js';
 
 /** Figures cost seconds each on a small CPU: at most this many go to the model per question. */
 export const MAX_IMAGES = 2;
@@ -63,6 +62,8 @@ export class FigureCrops {
 
   private async render(e: Evidence): Promise<FigureCrop> {
     // A fresh read of the stored file, given up to pdf.js: no copy of it outlives the crop.
+    // pdf.js is loaded into this thread on the first crop, not when the service starts (~45 MB).
+    const { openRegionRenderer } = await import('../pdf/render.js');
     const renderer = await openRegionRenderer(await this.readFile(e.docId), undefined, { consume: true });
     try {
       const edge = Math.max(e.bbox[2] - e.bbox[0], e.bbox[3] - e.bbox[1]);

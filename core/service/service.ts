@@ -29,8 +29,9 @@ import { WukongError, toWukongError } from '../errors.js';
 import type { DocumentModel } from '../model/document.js';
 import { installId, ModelRegistry, type PrepareHook } from '../models/registry.js';
 import { addOcrUnits } from '../ocr/index.js';
-import { PARSER_VERSION, parsePdf, parsePdfInWorker, type ParseOptions } from '../pdf/index.js';
-import { workerFile } from '../pdf/worker-client.js';
+import type { ParseOptions } from '../pdf/parse.js';
+import { PARSER_VERSION } from '../pdf/parser-version.js';
+import { parsePdfInWorker, workerFile } from '../pdf/worker-client.js';
 import { extractiveAnswer, indexDocument, INDEX_VERSION, retrieveEvidence, type DocumentIndex, type RetrievalOptions } from '../retrieval/index.js';
 import { isWholePaperQuestion, wholePaperEvidence } from '../answer/whole-paper.js';
 import { answerWithModel, type Conversation } from './answer.js';
@@ -73,6 +74,11 @@ export interface ServiceOptions {
    * ends that show the library (the app, `wukong serve`); a one-shot CLI command leaves it off.
    */
   watchOtherProcesses?: boolean;
+}
+
+/** Parsing in this thread loads pdf.js here (~45 MB), so only a service that parses here pays for it. */
+async function parsePdf(data: Uint8Array, name: string, o: ParseOptions): Promise<DocumentModel> {
+  return (await import('../pdf/parse.js')).parsePdf(data, name, o);
 }
 
 /** The worker needs the compiled script; without it (running from sources) parsing stays in-process. */

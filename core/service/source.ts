@@ -4,7 +4,7 @@ import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { DocumentSource } from '../api.js';
 import { WukongError, toWukongError } from '../errors.js';
-import { looksLikePdf } from '../pdf/load.js';
+import { looksLikePdf } from '../pdf/signature.js';
 import { readWholeFile } from '../util/fs.js';
 
 export const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;

@@ -9,8 +9,13 @@ export const root = join(import.meta.dirname, '..', '..');
  * core/pdf changed since the last build, so a plain `npx vitest run <file>` never tests stale JavaScript.
  */
 export function ensureBuilt(): void {
-  const built = join(root, 'dist', 'core', 'pdf', 'worker.js');
-  const src = join(root, 'core', 'pdf');
+  ensureWorkerBuilt('pdf', 'worker.js');
+}
+
+/** The same for the worker script `script` of core/`folder`. */
+export function ensureWorkerBuilt(folder: string, script: string): void {
+  const built = join(root, 'dist', 'core', folder, script);
+  const src = join(root, 'core', folder);
   const newest = Math.max(...readdirSync(src).map((f) => statSync(join(src, f)).mtimeMs));
   if (existsSync(built) && statSync(built).mtimeMs >= newest) return;
   try {
