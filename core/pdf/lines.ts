@@ -64,6 +64,20 @@ export function findGutters(glyphs: readonly Glyphs[], pageWidth: number): numbe
   const major = [...bySize.entries()].filter(([, n]) => n >= 0.2 * total).map(([k]) => k);
   const runs = all.filter((g) => major.some((k) => Math.abs(g.size - k) <= 1));
   if (runs.length < 20 || pageWidth <= 0) return [];
+  const found = guttersOf(runs, pageWidth);
+  if (found.length) return found;
+  // A full-width abstract in its own size over two body columns (a Nature first page) crosses the middle on
+  // every line and hides the body's gutter: the body's size alone still shows it.
+  for (const [k] of [...bySize.entries()].filter(([, n]) => n >= 0.2 * total).sort((a, b) => b[1] - a[1])) {
+    const own = all.filter((g) => Math.abs(g.size - k) <= 0.5);
+    if (own.length < 20 || own.length === runs.length) continue;
+    const g = guttersOf(own, pageWidth);
+    if (g.length) return g;
+  }
+  return [];
+}
+
+function guttersOf(runs: readonly Glyphs[], pageWidth: number): number[] {
   const from = Math.floor(pageWidth * 0.15);
   const to = Math.ceil(pageWidth * 0.85);
   const cover = new Int32Array(to - from + 1);

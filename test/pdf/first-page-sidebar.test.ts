@@ -1,0 +1,50 @@
+/**
+ * A Nature-style first page: a byline and a full-width abstract in their own size, a narrow sidebar
+ * ("Received", "Check for updates") in the left margin beside them, and two body columns below with a
+ * narrow gutter. The abstract crosses the middle on every line, which used to hide the body's gutter.
+ */
+import { describe, expect, it } from 'vitest';
+import { parsePdf } from '../../core/pdf/index.js';
+import { makePdf, runs } from './make-pdf.js';
+
+const left = Array.from({ length: 14 }, (_, i) => `Left column line ${i + 1} tells how tumours evade the immune cells.`);
+const right = Array.from({ length: 14 }, (_, i) => `Right column line ${i + 1} says how lectins bind sialic acids.`);
+const abstract = Array.from({ length: 16 }, (_, i) => `Abstract line ${i + 1} sums up the structure of the protein and what binds to it in cells.`);
+
+describe('a first page with a sidebar, an abstract and narrow body columns', () => {
+  it('reads each body column whole and keeps the sidebar out of the byline and abstract', async () => {
+    const pdf = await makePdf([
+      (page, { regular, bold }) => {
+        runs(page, [['Structural insights into a lectin that binds T cells', bold, 22]], 40, 110);
+        runs(page, [['Received: 12 August 2022', regular, 8.5]], 40, 160);
+        for (let i = 0; i < 5; i++) runs(page, [[`Ada Lovelace${i} 1,2, Alan Turing${i} 2, Grace Hopper${i} 1,3, Edsger Dijkstra${i} 4,`, regular, 9.2]], 217, 160 + i * 12);
+        runs(page, [['Accepted: 26 May 2023', regular, 8.5]], 40, 184);
+        abstract.forEach((t, i) => runs(page, [[t, regular, 10]], 217, 230 + i * 14));
+        runs(page, [['Check for updates', regular, 8]], 52, 236);
+        // Each column line filled to about 250 pt, the gutter about one em wide (as set in the journal).
+        const fill = (t: string): string => {
+          let out = t;
+          while (regular.widthOfTextAtSize(`${out} more`, 8.2) < 252) out += ' more';
+          return out;
+        };
+        for (let i = 0; i < left.length; i++) {
+          runs(page, [[fill(left[i]), regular, 8.2]], 40, 470 + i * 11);
+          runs(page, [[fill(right[i]), regular, 8.2]], 306, 470 + i * 11);
+        }
+      },
+    ]);
+    const m = await parsePdf(pdf, 'nature.pdf');
+    const texts = m.units.map((u) => u.text);
+    const leftUnit = texts.find((t) => t.startsWith('Left column line 1 '));
+    const rightUnit = texts.find((t) => t.startsWith('Right column line 1 '));
+    expect(leftUnit).toBeDefined();
+    expect(leftUnit).toContain('Left column line 14 ');
+    expect(leftUnit).not.toContain('Right column');
+    expect(rightUnit).toContain('Right column line 14 ');
+    const abs = texts.find((t) => t.startsWith('Abstract line 1 '));
+    expect(abs).toContain('Abstract line 16 ');
+    expect(abs).not.toMatch(/Check for updates|Accepted/);
+    expect(texts.find((t) => t.includes('Ada Lovelace'))).not.toContain('Received');
+    expect(m.units.filter((u) => u.kind === 'heading').map((u) => u.text)).toEqual(['Structural insights into a lectin that binds T cells']);
+  });
+});
