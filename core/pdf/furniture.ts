@@ -42,7 +42,10 @@ export function dropFurniture(pages: RawPage[]): number {
     const keep: Line[] = [];
     for (const l of p.lines) {
       const z = zone(l, p);
-      const furniture = z !== null && ((counts.get(key(l, z)) ?? 0) >= minRepeats || PAGE_NUMBER.test(l.text.trim()));
+      // Sideways marks in a margin without a letter (Nature's "1234567890():,;" on a first page) are printer's
+      // furniture even on one page.
+      const mark = (z === 'left' || z === 'right') && !/\p{L}/u.test(l.text);
+      const furniture = z !== null && (mark || (counts.get(key(l, z)) ?? 0) >= minRepeats || PAGE_NUMBER.test(l.text.trim()));
       if (furniture) dropped++;
       else keep.push(l);
     }
