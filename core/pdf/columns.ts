@@ -58,7 +58,7 @@ function splitColumns(lines: readonly Line[], pageWidth: number, runGutters: rea
   // The gutter the body runs show (findGutters) is tried first: on a first page a narrow sidebar beside a
   // byline and abstract is crossed by fewer lines than the body's gutter below them, yet is no column.
   if (runGutters.length === 1) {
-    const found = judge(text, count(runGutters[0]), pageWidth);
+    const found = judge(text, count(runGutters[0]), pageWidth, true);
     if (found.gutters.length) return found;
   }
   let best: Probe | null = null;
@@ -78,7 +78,7 @@ interface Probe {
 }
 
 /** Whether a probed gutter splits the page into real columns, and where exactly the gutter lies. */
-function judge(text: readonly Line[], best: Probe, pageWidth: number): ColumnLayout {
+function judge(text: readonly Line[], best: Probe, pageWidth: number, fromRuns = false): ColumnLayout {
   const total = text.length;
   const minSide = Math.max(4, 0.15 * total);
   if (best.left < minSide || best.right < minSide) return { columns: 1, gutters: [] };
@@ -104,7 +104,9 @@ function judge(text: readonly Line[], best: Probe, pageWidth: number): ColumnLay
     const digits = text.match(/\p{N}/gu)?.length ?? 0;
     return ls.filter((l) => l.bbox[2] - l.bbox[0] >= 0.25 * pageWidth).length >= 0.3 * ls.length && letters >= digits;
   };
-  const leftReal = flush >= 0.3 * leftLines.length && wide(leftLines);
+  // Where the text runs themselves leave the gutter clear, a ragged left column (a summary page's bulleted
+  // highlights beside its authors) is a column too when its lines are wide prose.
+  const leftReal = (flush >= 0.3 * leftLines.length || fromRuns) && wide(leftLines);
   const rightReal = wide(rightLines);
   // A ragged sidebar (affiliations, abbreviations in small print) beside one real column is a column too
   // when its lines keep their own baselines; a table's cells share their row's baseline.

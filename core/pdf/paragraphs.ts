@@ -105,6 +105,23 @@ function runContinues(prev: Line, line: Line): boolean {
   return !!before && before.font !== last.font && /[.:]$/.test(before.text.trim()) && /^\p{L}{2,}/u.test(last.text.trim());
 }
 
+const BULLET = /^[•●▪◦‣∙·■□►▸✓✔–—*-]$/u;
+
+/**
+ * Where the text of a list item starts, when the line opens with a bullet: a bullet character, or a lone
+ * glyph in a font or size of its own (a dingbat font's "d" or "n") standing apart from the text after it.
+ */
+export function bulletTextStart(line: Line): number | null {
+  const items = line.items.filter((g) => g.text.trim() !== '');
+  if (items.length < 2) return null;
+  const [mark, text] = items;
+  const glyph = mark.text.trim();
+  if ([...glyph].length !== 1 || /\p{N}/u.test(glyph)) return null;
+  const apart = text.x0 - mark.x1 >= 0.25 * text.size;
+  const ownFace = mark.font !== text.font || mark.size < 0.8 * text.size;
+  return apart && (BULLET.test(glyph) || ownFace) ? text.x0 : null;
+}
+
 /**
  * `notation`: height of inline notation rows set between the two lines, not counted as spacing. `block`: the
  * text lines of the paragraph so far (`prev` is its last).
@@ -119,6 +136,10 @@ function startsNewParagraph(prev: Line, line: Line, edges: ColumnEdges, stats: T
   if (dy - notation > expected * 1.45 + 0.5) return true;
   if (Math.abs(line.size - prev.size) > 0.8 && !runContinues(prev, line)) return true;
   if (captionStart(line)) return true;
+  // Bulleted items: each bullet starts one; lines hanging under an item's text continue it whatever their font.
+  if (bulletTextStart(line) !== null) return true;
+  const item = bulletTextStart(block[0]);
+  if (item !== null && Math.abs(line.bbox[0] - item) < 0.5 * em) return false;
   if (endsHeading(block, line, edges, stats, dy - notation > expected * 1.2)) return true;
   // A code listing's continuation lines are indented at will; only spacing and font end a listing.
   if (stats.monoFonts?.has(line.font) && stats.monoFonts.has(prev.font)) return false;

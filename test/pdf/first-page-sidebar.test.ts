@@ -48,3 +48,38 @@ describe('a first page with a sidebar, an abstract and narrow body columns', () 
     expect(m.units.filter((u) => u.kind === 'heading').map((u) => u.text)).toEqual(['Structural insights into a lectin that binds T cells']);
   });
 });
+
+describe('a summary page with ragged bulleted highlights beside the authors', () => {
+  it('reads the two columns apart, so their heads on one baseline stay two headings', async () => {
+    const pdf = await makePdf([
+      (page, { regular, bold }) => {
+        runs(page, [['An endogenous DNA virus in an amphibian-killing fungus', bold, 19]], 53, 100);
+        runs(page, [['Highlights', bold, 12]], 53, 180);
+        runs(page, [['Authors', bold, 12]], 355, 180);
+        const highlights = [
+          ['The virus is a novel DNA virus of the amphibian pathogen', 'Batrachochytrium dendrobatidis'],
+          ['The virus is endogenous in the genome but absent from', 'panzootic lineage strains'],
+          ['Strains with the virus have reduced growth in culture', 'but increased virulence in frogs'],
+          ['It is the first full-length CRESS virus of its family', 'known to infect fungi'],
+          ['Frogs infected with the virus-bearing strains die sooner', 'than frogs given the other strains'],
+        ];
+        highlights.forEach(([a, b], i) => {
+          runs(page, [['•', regular, 6]], 53, 200 + i * 38);
+          runs(page, [[a, regular, 10]], 66, 200 + i * 38);
+          runs(page, [[b, regular, 10]], 66, 214 + i * 38);
+        });
+        const right = ['Rebecca Clemons, Mark Yacoub,', 'Evelyn Faust, Lillian Fritz-Laylin,', 'Timothy James, Jason Stajich'];
+        right.forEach((t, i) => runs(page, [[t, regular, 10]], 355, 198 + i * 14));
+        runs(page, [['In brief', bold, 12]], 355, 260);
+        const brief = ['Clemons and Yacoub et al. describe a', 'novel DNA virus of the amphibian', 'pathogen. The virus is endogenized in', 'the fungal genome and found mostly', 'within less virulent lineages of the', 'fungus and is associated with reduced', 'growth in culture and more virulence', 'in an amphibian model that the', 'authors compare across lineages.'];
+        brief.forEach((t, i) => runs(page, [[t, regular, 10]], 355, 278 + i * 14));
+      },
+    ]);
+    const m = await parsePdf(pdf, 'summary.pdf');
+    const heads = m.units.filter((u) => u.kind === 'heading').map((u) => u.text);
+    expect(heads).toEqual(['An endogenous DNA virus in an amphibian-killing fungus', 'Highlights', 'Authors', 'In brief']);
+    const brief = m.units.find((u) => u.text.startsWith('Clemons and Yacoub'));
+    expect(brief?.text).toMatch(/across lineages\.$/);
+    expect(brief?.section).toEqual(['An endogenous DNA virus in an amphibian-killing fungus', 'In brief']);
+  });
+});

@@ -102,3 +102,32 @@ describe('a run-in head filling its line but for the first word of the text (PNA
     expect(units[0].text).toMatch(/Damaged Templates\. ?The residue that we identified/);
   });
 });
+
+describe('bulleted highlights', () => {
+  it('make one paragraph per item, lines hanging under the text continuing it in any font', async () => {
+    const pdf = await makePdf([
+      (page, { regular, bold }) => {
+        let top = lines(page, regular, body('the summary', 6), 72, 80, 10, 12) + 20;
+        const items = [
+          ['The virus is a novel DNA virus of the amphibian pathogen', 'Batrachochytrium dendrobatidis'],
+          ['The virus is endogenous in the genome but absent from global', 'panzootic lineage strains'],
+          ['Strains with the virus have reduced growth in culture', 'but increased virulence'],
+        ];
+        for (const [first, rest] of items) {
+          runs(page, [['•', regular, 6]], 72, top);
+          runs(page, [[first, regular, 10]], 84, top);
+          runs(page, [[rest, bold, 10]], 84, top + 14);
+          top += 38;
+        }
+      },
+    ]);
+    const m = await parsePdf(pdf, 'highlights.pdf');
+    const texts = m.units.map((u) => u.text);
+    expect(texts.filter((t) => /^• The virus|^• Strains/.test(t))).toEqual([
+      '• The virus is a novel DNA virus of the amphibian pathogen Batrachochytrium dendrobatidis',
+      '• The virus is endogenous in the genome but absent from global panzootic lineage strains',
+      '• Strains with the virus have reduced growth in culture but increased virulence',
+    ]);
+    expect(m.units.filter((u) => u.kind === 'heading')).toEqual([]);
+  });
+});
