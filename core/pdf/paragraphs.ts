@@ -109,7 +109,7 @@ const BULLET = /^[•●▪◦‣∙·■□►▸✓✔–—*-]$/u;
 
 /**
  * Where the text of a list item starts, when the line opens with a bullet: a bullet character, or a lone
- * glyph in a font or size of its own (a dingbat font's "d" or "n") standing apart from the text after it.
+ * glyph in a font of its own and smaller (a dingbat font's "d" or "n"), standing apart from the text after it.
  */
 export function bulletTextStart(line: Line): number | null {
   const items = line.items.filter((g) => g.text.trim() !== '');
@@ -117,8 +117,9 @@ export function bulletTextStart(line: Line): number | null {
   const [mark, text] = items;
   const glyph = mark.text.trim();
   if ([...glyph].length !== 1 || /\p{N}/u.test(glyph)) return null;
-  const apart = text.x0 - mark.x1 >= 0.25 * text.size;
-  const ownFace = mark.font !== text.font || mark.size < 0.8 * text.size;
+  // A word of one letter in another face ("R package ...") is text: a lettered mark must be set smaller too.
+  const apart = text.x0 - mark.x1 >= 0.4 * text.size;
+  const ownFace = mark.font !== text.font && mark.size < 0.8 * text.size;
   return apart && (BULLET.test(glyph) || ownFace) ? text.x0 : null;
 }
 
