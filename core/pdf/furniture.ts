@@ -8,7 +8,8 @@ import type { RawPage, Line } from './types.js';
 
 /** Share of the page height, from either edge, where running heads and feet live. */
 const EDGE_ZONE = 0.12;
-const PAGE_NUMBER = /^(page\s*)?[-–—]?\s*(\d{1,5}|[ivxlcdm]{1,7})\s*[-–—]?(\s*(of|\/)\s*\d{1,5})?$/i;
+// Supplements number their pages with a letter ("333a", "S12").
+const PAGE_NUMBER = /^(page\s*)?[-–—]?\s*(s?\d{1,5}[a-e]?|[ivxlcdm]{1,7})\s*[-–—]?(\s*(of|\/)\s*\d{1,5})?$/i;
 
 function zone(line: Line, page: RawPage): 'top' | 'bottom' | 'left' | 'right' | null {
   if (line.items[0].vertical) {
