@@ -2,7 +2,7 @@
 import { simplifyTitle } from './normalize.js';
 import { EQUATION_NUMBER, monospaced } from './display-math.js';
 import { referenceEntry } from './reference-entry.js';
-import { blockBottom, blockTop, columnEdges, isCentered, NUMBERED_HEADING, TITLE_START, type TextStats } from './paragraphs.js';
+import { blockBottom, blockTop, capitalsOnly, columnEdges, isCentered, NUMBERED_HEADING, TITLE_START, type TextStats } from './paragraphs.js';
 import type { Block } from './types.js';
 
 /** Section names that papers use without numbers and often at body size. */
@@ -184,7 +184,7 @@ function mergeBrokenHeadings(blocks: Block[], stats: TextStats): void {
     const a = blocks[i - 1];
     const b = blocks[i];
     if (a.kind !== 'heading' || b.kind !== 'heading' || b.number || a.column !== b.column) continue;
-    if (Math.abs(a.size - b.size) > 0.5 || a.font !== b.font) continue;
+    if (Math.abs(a.size - b.size) > 0.5 || a.font !== b.font || (capitalsOnly(a) && !capitalsOnly(b))) continue;
     const gap = b.lines[0].baseline - a.lines[a.lines.length - 1].baseline;
     if (gap <= 0 || gap > 1.6 * Math.max(a.size, stats.leading)) continue;
     a.lines.push(...b.lines);

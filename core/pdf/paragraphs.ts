@@ -124,6 +124,12 @@ export function bulletTextStart(line: Line): number | null {
 }
 
 /**
+ * A section name in capitals over its first subhead in the same bold face ("RESULTS" / "In vivo
+ * bacteriophage biopanning") is two headings, not one.
+ */
+export const capitalsOnly = (l: { text: string }): boolean => /\p{Lu}{3}/u.test(l.text) && !/\p{Ll}/u.test(l.text);
+
+/**
  * `notation`: height of inline notation rows set between the two lines, not counted as spacing. `block`: the
  * text lines of the paragraph so far (`prev` is its last).
  */
@@ -141,6 +147,7 @@ function startsNewParagraph(prev: Line, line: Line, edges: ColumnEdges, stats: T
   if (bulletTextStart(line) !== null) return true;
   const item = bulletTextStart(block[0]);
   if (item !== null && Math.abs(line.bbox[0] - item) < 0.5 * em) return false;
+  if (prev.font !== stats.bodyFont && line.font === prev.font && block.every(capitalsOnly) && !capitalsOnly(line) && prev.bbox[2] - prev.bbox[0] < 0.5 * (edges.right - edges.left)) return true;
   if (endsHeading(block, line, edges, stats, dy - notation > expected * 1.2)) return true;
   // A code listing's continuation lines are indented at will; only spacing and font end a listing.
   if (stats.monoFonts?.has(line.font) && stats.monoFonts.has(prev.font)) return false;

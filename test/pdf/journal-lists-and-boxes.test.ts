@@ -131,3 +131,21 @@ describe('bulleted highlights', () => {
     expect(m.units.filter((u) => u.kind === 'heading')).toEqual([]);
   });
 });
+
+describe('a section name in capitals over its first subhead', () => {
+  it('are two headings, the subhead inside the section', async () => {
+    const pdf = await makePdf([
+      (page, { regular, bold }) => {
+        let top = lines(page, regular, body('the introduction', 12), 72, 80, 9.5, 11.5) + 20;
+        runs(page, [['RESULTS', bold, 10.5]], 72, top);
+        runs(page, [['In vivo bacteriophage biopanning', bold, 10.5]], 72, top + 12);
+        top = lines(page, regular, body('the biopanning', 10), 72, top + 26, 9.5, 11.5) + 8;
+        runs(page, [['Differential binding of isolated peptides', bold, 10.5]], 72, top);
+        lines(page, regular, body('the binding', 10), 72, top + 14, 9.5, 11.5);
+      },
+    ]);
+    const m = await parsePdf(pdf, 'caps.pdf');
+    expect(m.units.filter((u) => u.kind === 'heading').map((u) => u.text)).toEqual(['RESULTS', 'In vivo bacteriophage biopanning', 'Differential binding of isolated peptides']);
+    expect(m.units.find((u) => u.text.startsWith('Line 1 about the binding'))?.section).toEqual(['RESULTS', 'Differential binding of isolated peptides']);
+  });
+});
