@@ -182,13 +182,17 @@ export function readingOrder(lines: Line[], layout: ColumnLayout): Line[] {
   });
   const crosses = (l: Line, x: number): boolean => across(tails.get(l) ?? l, x);
   for (const l of lines) l.column = all.some((x) => crosses(l, x)) ? -1 : all.filter((x) => l.bbox[0] >= x - 1).length;
-  // A sidebar beside a byline and abstract that leave the left margin free ("Received: 12 August 2022",
-  // "Check for updates" on a Nature first page) is read after the page's text: in top order it would cut
-  // the abstract apart. In running columns no line stands wholly left of a full-width line's start.
+  // A sidebar beside a byline and abstract that leave a margin free ("Received: 12 August 2022", "Check for
+  // updates" on a Nature first page; a copyright box right of a Science Advances title) is read after the
+  // page's text: in top order it would cut the title or the abstract apart. In running columns no line
+  // stands wholly left of a full-width line's start or right of its end on its baseline (with three
+  // columns the third may stand beside a title over the first two: it is read as a column).
   const wide = sorted.filter((l) => l.column === -1);
-  const beside = new Set(
-    sorted.filter((l) => l.column === 0 && wide.some((w) => l.bbox[2] < w.bbox[0] - l.size && Math.abs(w.baseline - l.baseline) <= 2 * Math.max(w.size, l.size))),
-  );
+  const last = all.length;
+  const nextTo = (l: Line, w: Line): boolean =>
+    Math.abs(w.baseline - l.baseline) <= 1.2 * Math.max(w.size, l.size) &&
+    ((l.column === 0 && l.bbox[2] < w.bbox[0] - l.size) || (last === 1 && l.column === last && l.bbox[0] > w.bbox[2] + l.size));
+  const beside = new Set(sorted.filter((l) => l.column !== -1 && wide.some((w) => nextTo(l, w))));
   const main = beside.size ? sorted.filter((l) => !beside.has(l)) : sorted;
   return orderStrip(main, all, crosses).concat([...beside], sideways);
 }

@@ -43,7 +43,7 @@ const DEFAULT_MAX_BYTES = 2 ** 30;
 /** A file without pages is tiny; scanning a large one-page scan as text for an empty page tree would only cost time. */
 const NO_PAGES_SCAN_LIMIT = 4 * 2 ** 20;
 export const PARSER_NAME = 'wukong-pdf';
-export const PARSER_VERSION = `1.4.0+pdfjs-${pdfjsVersion}`;
+export const PARSER_VERSION = `1.5.0+pdfjs-${pdfjsVersion}`;
 
 export async function parsePdf(data: Uint8Array, fileName: string, options: ParseOptions = {}): Promise<DocumentModel> {
   const started = performance.now();

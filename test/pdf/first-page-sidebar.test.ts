@@ -83,3 +83,24 @@ describe('a summary page with ragged bulleted highlights beside the authors', ()
     expect(brief?.section).toEqual(['An endogenous DNA virus in an amphibian-killing fungus', 'In brief']);
   });
 });
+
+describe('a copyright box in small print right of the title', () => {
+  it('is neither part of the title nor read between its lines', async () => {
+    const pdf = await makePdf([
+      (page, { regular, bold }) => {
+        runs(page, [['Peptide-guided lipid nanoparticles deliver mRNA to the', bold, 18]], 36, 96);
+        runs(page, [['neural retina of rodents and nonhuman primates', bold, 18]], 36, 116);
+        const box = ['Copyright 2023 The', 'Authors, some', 'rights reserved; exclusive', 'licensee American', 'Association for the', 'Advancement of Science.'];
+        box.forEach((t, i) => runs(page, [[t, regular, 7]], 486, 76 + i * 10));
+        runs(page, [['Ada Lovelace1, Alan Turing2, Grace Hopper1', regular, 10]], 36, 140);
+        for (let i = 0; i < 14; i++) {
+          runs(page, [[`Left column line ${i + 1} of the introduction about lipid particles.`, regular, 9.5]], 36, 200 + i * 11);
+          runs(page, [[`Right column line ${i + 1} on how peptides reach the retina.`, regular, 9.5]], 303, 200 + i * 11);
+        }
+      },
+    ]);
+    const m = await parsePdf(pdf, 'science-advances.pdf');
+    expect(m.units[0]).toMatchObject({ kind: 'heading', text: 'Peptide-guided lipid nanoparticles deliver mRNA to the neural retina of rodents and nonhuman primates' });
+    expect(m.units.find((u) => u.text.includes('rights reserved'))?.text).not.toMatch(/Peptide|neural retina/);
+  });
+});
