@@ -189,7 +189,9 @@ export function readingOrder(lines: Line[], layout: ColumnLayout): Line[] {
   // columns the third may stand beside a title over the first two: it is read as a column).
   const wide = sorted.filter((l) => l.column === -1);
   const last = all.length;
+  // Set smaller than the line it stands beside: pieces of a byline split at ORCID badges are the byline.
   const nextTo = (l: Line, w: Line): boolean =>
+    l.size < w.size - 0.3 &&
     Math.abs(w.baseline - l.baseline) <= 1.2 * Math.max(w.size, l.size) &&
     ((l.column === 0 && l.bbox[2] < w.bbox[0] - l.size) || (last === 1 && l.column === last && l.bbox[0] > w.bbox[2] + l.size));
   const beside = new Set(sorted.filter((l) => l.column !== -1 && wide.some((w) => nextTo(l, w))));

@@ -56,7 +56,8 @@ function mergeLine(parts: Block[]): Block | null {
   const sorted = [...parts].sort((a, b) => a.lines[0].bbox[0] - b.lines[0].bbox[0]);
   for (let i = 1; i < sorted.length; i++) {
     const gap = sorted[i].lines[0].bbox[0] - sorted[i - 1].lines[0].bbox[2];
-    if (gap < -1 || gap > 1.5 * Math.max(sorted[i].size, sorted[i - 1].size)) return null;
+    // Up to two ems: an ORCID badge between a name and the next leaves about one and a half.
+    if (gap < -1 || gap > 2 * Math.max(sorted[i].size, sorted[i - 1].size)) return null;
   }
   const items = sorted.flatMap((p) => p.lines[0].items).sort((x, y) => x.x0 - y.x0);
   const line: Line = { ...makeLine(items), column: sorted[0].lines[0].column };
