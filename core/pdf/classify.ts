@@ -1,7 +1,8 @@
 /** Kinds of text blocks beyond paragraphs: headings, footnotes and display equations. */
 import { simplifyTitle } from './normalize.js';
 import { EQUATION_NUMBER, monospaced } from './display-math.js';
-import { blockBottom, blockTop, columnEdges, isCentered, NUMBERED_HEADING, TITLE_START, type TextStats } from './paragraphs.js';
+import { referenceEntry } from './reference-entry.js';
+import { blockBottom, blockTop, capitalsOnly, columnEdges, isCentered, NUMBERED_HEADING, TITLE_START, type TextStats } from './paragraphs.js';
 import type { Block } from './types.js';
 
 /** Section names that papers use without numbers and often at body size. */
@@ -50,14 +51,14 @@ function looksLikeHeading(b: Block, stats: TextStats): boolean {
   const hasNumber = NUMBERED_HEADING.test(b.text);
   // A numbered title is judged without the years it cites ("5.2. Petersen (2009)").
   const words = hasNumber ? b.text.replace(/\(\d{4}[a-z]?\)/g, '') : b.text;
-  if (!wordy(words, hasNumber) || /-$/.test(b.text)) return false;
+  if (!wordy(words, hasNumber) || /-$/.test(b.text) || referenceEntry(b.text)) return false;
   if (/[,;]$/.test(b.text) || (/^[\p{Ll}([]/u.test(b.text) && !TITLE_START.test(b.text))) return false;
   const bigger = b.size >= stats.bodySize + 0.9;
   const otherFont = b.font !== stats.bodyFont;
   const numbered = hasNumber && !/\.\s*$/.test(b.text.replace(/^[\d.]+/, ''));
   if (bigger && b.lines.length <= 2 && !/[.:]$/.test(b.text)) return true;
-  // A little above body size in a font of its own, on a line or two: an unnumbered subhead (NAR, 10 pt over 9.3 pt).
-  if (otherFont && b.size >= stats.bodySize + 0.5 && b.lines.length <= 2 && !/[.:]$/.test(b.text) && b.text.split(' ').length <= 14) return true;
+  // A little above body size in a font of its own, on up to three lines: an unnumbered subhead (NAR, 10 pt over 9.3 pt).
+  if (otherFont && b.size >= stats.bodySize + 0.5 && !/[.:]$/.test(b.text) && b.text.split(' ').length <= 16) return true;
   if (otherFont && numbered && b.size >= stats.bodySize - 0.5 && b.text.split(' ').length <= 14) return true;
   if (otherFont && NAMED_SECTION.test(b.text) && b.text.split(' ').length <= 6) return true;
   return false;
@@ -109,7 +110,7 @@ export function classifyBlocks(blocks: Block[], stats: TextStats, pageHeight: nu
       b.float = true;
       continue;
     }
-    if (top > pageHeight * 0.6 && b.size <= stats.bodySize - 0.8 && FOOTNOTE_START.test(b.text)) {
+    if (top > pageHeight * 0.6 && b.size <= stats.bodySize - 0.8 && FOOTNOTE_START.test(b.text) && !referenceEntry(b.text)) {
       const small = b.lines[0].items[0].size < b.size - 0.5 || /^[*†‡§¶‖\d]/.test(b.text);
       if (small) {
         b.kind = 'footnote';
@@ -183,7 +184,7 @@ function mergeBrokenHeadings(blocks: Block[], stats: TextStats): void {
     const a = blocks[i - 1];
     const b = blocks[i];
     if (a.kind !== 'heading' || b.kind !== 'heading' || b.number || a.column !== b.column) continue;
-    if (Math.abs(a.size - b.size) > 0.5 || a.font !== b.font) continue;
+    if (Math.abs(a.size - b.size) > 0.5 || a.font !== b.font || (capitalsOnly(a) && !capitalsOnly(b))) continue;
     const gap = b.lines[0].baseline - a.lines[a.lines.length - 1].baseline;
     if (gap <= 0 || gap > 1.6 * Math.max(a.size, stats.leading)) continue;
     a.lines.push(...b.lines);

@@ -44,8 +44,7 @@ function splitColumns(lines: readonly Line[], pageWidth: number, runGutters: rea
     });
     if (ok) return { columns: 'mixed', gutters: [...runGutters] };
   }
-  let best: { x: number; crossing: number; left: number; right: number } | null = null;
-  for (let x = pageWidth * 0.3; x <= pageWidth * 0.7; x += 2) {
+  const count = (x: number): Probe => {
     let crossing = 0;
     let left = 0;
     let right = 0;
@@ -54,12 +53,32 @@ function splitColumns(lines: readonly Line[], pageWidth: number, runGutters: rea
       else if (l.bbox[0] >= x) right++;
       else crossing++;
     }
-    const balance = Math.min(left, right);
-    if (!best || crossing < best.crossing || (crossing === best.crossing && balance > Math.min(best.left, best.right))) {
-      best = { x, crossing, left, right };
-    }
+    return { x, crossing, left, right };
+  };
+  // The gutter the body runs show (findGutters) is tried first: on a first page a narrow sidebar beside a
+  // byline and abstract is crossed by fewer lines than the body's gutter below them, yet is no column.
+  if (runGutters.length === 1) {
+    const found = judge(text, count(runGutters[0]), pageWidth, true);
+    if (found.gutters.length) return found;
   }
-  if (!best) return { columns: 1, gutters: [] };
+  let best: Probe | null = null;
+  for (let x = pageWidth * 0.3; x <= pageWidth * 0.7; x += 2) {
+    const probe = count(x);
+    const balance = Math.min(probe.left, probe.right);
+    if (!best || probe.crossing < best.crossing || (probe.crossing === best.crossing && balance > Math.min(best.left, best.right))) best = probe;
+  }
+  return best ? judge(text, best, pageWidth) : { columns: 1, gutters: [] };
+}
+
+interface Probe {
+  x: number;
+  crossing: number;
+  left: number;
+  right: number;
+}
+
+/** Whether a probed gutter splits the page into real columns, and where exactly the gutter lies. */
+function judge(text: readonly Line[], best: Probe, pageWidth: number, fromRuns = false): ColumnLayout {
   const total = text.length;
   const minSide = Math.max(4, 0.15 * total);
   if (best.left < minSide || best.right < minSide) return { columns: 1, gutters: [] };
@@ -85,7 +104,9 @@ function splitColumns(lines: readonly Line[], pageWidth: number, runGutters: rea
     const digits = text.match(/\p{N}/gu)?.length ?? 0;
     return ls.filter((l) => l.bbox[2] - l.bbox[0] >= 0.25 * pageWidth).length >= 0.3 * ls.length && letters >= digits;
   };
-  const leftReal = flush >= 0.3 * leftLines.length && wide(leftLines);
+  // Where the text runs themselves leave the gutter clear, a ragged left column (a summary page's bulleted
+  // highlights beside its authors) is a column too when its lines are wide prose.
+  const leftReal = (flush >= 0.3 * leftLines.length || fromRuns) && wide(leftLines);
   const rightReal = wide(rightLines);
   // A ragged sidebar (affiliations, abbreviations in small print) beside one real column is a column too
   // when its lines keep their own baselines; a table's cells share their row's baseline.
@@ -161,7 +182,21 @@ export function readingOrder(lines: Line[], layout: ColumnLayout): Line[] {
   });
   const crosses = (l: Line, x: number): boolean => across(tails.get(l) ?? l, x);
   for (const l of lines) l.column = all.some((x) => crosses(l, x)) ? -1 : all.filter((x) => l.bbox[0] >= x - 1).length;
-  return orderStrip(sorted, all, crosses).concat(sideways);
+  // A sidebar beside a byline and abstract that leave a margin free ("Received: 12 August 2022", "Check for
+  // updates" on a Nature first page; a copyright box right of a Science Advances title) is read after the
+  // page's text: in top order it would cut the title or the abstract apart. In running columns no line
+  // stands wholly left of a full-width line's start or right of its end on its baseline (with three
+  // columns the third may stand beside a title over the first two: it is read as a column).
+  const wide = sorted.filter((l) => l.column === -1);
+  const last = all.length;
+  // Set smaller than the line it stands beside: pieces of a byline split at ORCID badges are the byline.
+  const nextTo = (l: Line, w: Line): boolean =>
+    l.size < w.size - 0.3 &&
+    Math.abs(w.baseline - l.baseline) <= 1.2 * Math.max(w.size, l.size) &&
+    ((l.column === 0 && l.bbox[2] < w.bbox[0] - l.size) || (last === 1 && l.column === last && l.bbox[0] > w.bbox[2] + l.size));
+  const beside = new Set(sorted.filter((l) => l.column !== -1 && wide.some((w) => nextTo(l, w))));
+  const main = beside.size ? sorted.filter((l) => !beside.has(l)) : sorted;
+  return orderStrip(main, all, crosses).concat([...beside], sideways);
 }
 
 /**

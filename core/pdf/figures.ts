@@ -285,9 +285,18 @@ function absorb(region: Rect, lines: readonly Line[], taken: Set<Line>, stats: T
   return r;
 }
 
-/** Prose-looking lines inside a painted box: body text over a shaded panel or inside a frame. */
+/**
+ * Prose-looking lines inside a painted box: body text over a shaded panel or inside a frame, or a boxed
+ * statement in a size of its own (PNAS's "Significance"): lines of words filling most of the box's width.
+ */
 function proseInside(rect: Rect, lines: readonly Line[], stats: TextStats): number {
-  return lines.filter((l) => centerInside(rect, l.bbox) && isProse(l, 0.5 * (rect[2] - rect[0]), stats, [])).length;
+  const width = rect[2] - rect[0];
+  const inside = lines.filter((l) => centerInside(rect, l.bbox));
+  const prose = inside.filter((l) => isProse(l, 0.5 * width, stats, [])).length;
+  // A figure's labels are short: five lines of words across most of a narrow box are a statement set in it.
+  const wordy = (l: Line): boolean => l.size >= 6 && l.bbox[2] - l.bbox[0] >= 0.6 * width && l.text.split(' ').length >= 4 && (l.text.match(/\p{L}/gu)?.length ?? 0) >= 0.7 * l.text.length;
+  const boxed = inside.filter(wordy).length;
+  return boxed >= 5 && boxed >= 0.6 * inside.length ? Math.max(prose, boxed) : prose;
 }
 
 export function findFloats(page: number, lines: readonly Line[], allClusters: readonly Mark[], stats: TextStats, pageW: number, pageH: number, gutters: readonly number[] = []): FloatResult {

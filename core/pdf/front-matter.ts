@@ -17,12 +17,14 @@ const AFFILIATION =
 const MARKED_NAME = /\p{Lu}\p{Ll}+(\d{1,2}|[∗*†‡§¶]+)(?=[\s,]|$)/u;
 const FULL_NAME = /\p{Lu}[\p{Ll}.'’-]+\s+(\p{Lu}[\p{L}.'’-]*\s+)*\p{Lu}[\p{Ll}'’-]+/u;
 const NAME = /^(\p{Lu}[\p{L}.'’-]*\s+){1,3}\p{Lu}[\p{L}'’-]+$/u;
+/** The last name of a byline alone on its line, affiliation marks after a space: "June Ereño-Orbea 1,6". */
+const NAME_WITH_MARKS = /^(\p{Lu}[\p{L}.'’-]*\s+){1,3}\p{Lu}[\p{L}'’-]+\s?\d{1,2}(,\s?\d{1,2})*\s?[∗*†‡§¶✉]*$/u;
 
 function bylineLike(text: string): boolean {
   // An affiliation names a place as well: "School of Pharmacy, University of Connecticut, Storrs".
-  if ((AFFILIATION.test(text) && /,/.test(text)) || /@/.test(text) || MARKED_NAME.test(text)) return true;
-  // "Liliang Ren, Jianmo Ni and Julian McAuley"; "Ziad Jowhar 1,2,3, Albert Xu 1,2, ..."
-  const parts = text.split(/\s*,\s*|\s+and\s+|\s*&\s*/).filter((p) => p.trim());
+  if ((AFFILIATION.test(text) && /,/.test(text)) || /@/.test(text) || MARKED_NAME.test(text) || NAME_WITH_MARKS.test(text.trim())) return true;
+  // "Liliang Ren, Jianmo Ni and Julian McAuley"; "A, B, and H. Andrew Schwartz"; "Ziad Jowhar 1,2,3, Albert Xu 1,2, ..."
+  const parts = text.split(/\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*/).filter((p) => p.trim());
   if (parts.length >= 2 && parts.every((p) => NAME.test(p.trim()))) return true;
   const named = parts.filter((p) => FULL_NAME.test(p)).length;
   return named >= 2 && /\d|[∗*†‡§¶✉]/u.test(text);
@@ -54,7 +56,8 @@ function mergeLine(parts: Block[]): Block | null {
   const sorted = [...parts].sort((a, b) => a.lines[0].bbox[0] - b.lines[0].bbox[0]);
   for (let i = 1; i < sorted.length; i++) {
     const gap = sorted[i].lines[0].bbox[0] - sorted[i - 1].lines[0].bbox[2];
-    if (gap < -1 || gap > 1.5 * Math.max(sorted[i].size, sorted[i - 1].size)) return null;
+    // Up to two ems: an ORCID badge between a name and the next leaves about one and a half.
+    if (gap < -1 || gap > 2 * Math.max(sorted[i].size, sorted[i - 1].size)) return null;
   }
   const items = sorted.flatMap((p) => p.lines[0].items).sort((x, y) => x.x0 - y.x0);
   const line: Line = { ...makeLine(items), column: sorted[0].lines[0].column };
@@ -102,7 +105,44 @@ export function tidyFrontMatter(blocks: Block[]): Block[] {
   const bigger = titleSize >= 1.3 * bodySize(blocks) && run.map((b) => b.text).join(' ').split(/\s+/).filter((w) => /\p{L}{3,}/u.test(w)).length >= 3;
   if (run.length && (run.some((b) => b.kind === 'heading') || bigger) && run.every((b) => b.lines.length <= 4)) {
     out.splice(first, run.length, run.length > 1 ? toBlock('heading', run.flatMap((b) => b.lines), page) : Object.assign(run[0], { kind: 'heading' as const }));
+    // Above the title stand a journal's labels ("Article", "Research Article"), not sections.
+    for (const b of out.slice(0, first)) if (b.kind === 'heading') b.kind = 'paragraph';
   }
   for (const b of out) if (b.kind === 'heading' && b.size < titleSize - 0.5 && bylineLike(b.text)) b.kind = 'paragraph';
   return [...out, ...blocks.slice(end)];
+}
+
+const words = (t: string): string => t.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+
+/**
+ * A journal that opens with a summary page (Cell Press: highlights, graphical abstract) sets the title again
+ * on the article's first page, in pieces of heading and text. That is the paper's title again, not a new
+ * top-level section named after its first words: the pieces become one heading marked as a repeat, and a
+ * journal label above it ("Article") is no heading either.
+ */
+export function markRepeatedTitle(blocks: Block[]): Block[] {
+  const title = blocks.find((b) => b.kind === 'heading');
+  if (!title) return blocks;
+  const full = words(title.text);
+  if (full.split(' ').length < 4) return blocks;
+  const out: Block[] = [];
+  for (let i = 0; i < blocks.length; i++) {
+    const b = blocks[i];
+    const near = b.page > title.page && b.page <= title.page + 2;
+    if (!near || b.kind !== 'heading' || words(b.text).split(' ').length < 3 || !full.startsWith(words(b.text))) {
+      out.push(b);
+      continue;
+    }
+    const parts = [b];
+    while (i + 1 < blocks.length && blocks[i + 1].page === b.page && isText(blocks[i + 1]) && words(parts.map((p) => p.text).join(' ')) !== full) {
+      const joined = words([...parts, blocks[i + 1]].map((p) => p.text).join(' '));
+      if (!full.startsWith(joined)) break;
+      parts.push(blocks[++i]);
+    }
+    for (let k = out.length - 1; k >= 0 && out[k].page === b.page; k--) if (out[k].kind === 'heading') out[k].kind = 'paragraph';
+    const merged = parts.length > 1 ? toBlock('heading', parts.flatMap((p) => p.lines), b.page) : b;
+    merged.repeatsTitle = true;
+    out.push(merged);
+  }
+  return out;
 }

@@ -8,7 +8,8 @@ import type { RawPage, Line } from './types.js';
 
 /** Share of the page height, from either edge, where running heads and feet live. */
 const EDGE_ZONE = 0.12;
-const PAGE_NUMBER = /^(page\s*)?[-–—]?\s*(\d{1,5}|[ivxlcdm]{1,7})\s*[-–—]?(\s*(of|\/)\s*\d{1,5})?$/i;
+// Supplements number their pages with a letter ("333a", "S12").
+const PAGE_NUMBER = /^(page\s*)?[-–—]?\s*(s?\d{1,5}[a-e]?|[ivxlcdm]{1,7})\s*[-–—]?(\s*(of|\/)\s*\d{1,5})?$/i;
 
 function zone(line: Line, page: RawPage): 'top' | 'bottom' | 'left' | 'right' | null {
   if (line.items[0].vertical) {
@@ -42,7 +43,10 @@ export function dropFurniture(pages: RawPage[]): number {
     const keep: Line[] = [];
     for (const l of p.lines) {
       const z = zone(l, p);
-      const furniture = z !== null && ((counts.get(key(l, z)) ?? 0) >= minRepeats || PAGE_NUMBER.test(l.text.trim()));
+      // Sideways marks in a margin without a letter (Nature's "1234567890():,;" on a first page) are printer's
+      // furniture even on one page.
+      const mark = (z === 'left' || z === 'right') && !/\p{L}/u.test(l.text);
+      const furniture = z !== null && (mark || (counts.get(key(l, z)) ?? 0) >= minRepeats || PAGE_NUMBER.test(l.text.trim()));
       if (furniture) dropped++;
       else keep.push(l);
     }

@@ -9,6 +9,18 @@ const SPLIT_GAP_EM = 1.6;
 /** A gap wider than this share of an em is a space even when the PDF has no space character. */
 const SPACE_GAP_EM = 0.12;
 
+/**
+ * The widest gap two runs on one baseline may leave and still be one line. Words in print much smaller than
+ * the run they follow (a sidebar's small print right of a title) join only when they nearly touch: a
+ * sidebar beside a title's line is not part of the title. Marks (superscripts) and a small bullet before
+ * its text join as usual.
+ */
+function joinGap(left: Glyphs, right: Glyphs): number {
+  const big = Math.max(left.size, right.size);
+  const phrase = /\p{L}{3,}\S*\s+\S*\p{L}{3,}/u.test(right.text);
+  return phrase && right.size <= 0.6 * left.size ? 0.5 * big : SPLIT_GAP_EM * big;
+}
+
 /** The widest strip of least coverage within [lo, hi], if runs clear it and enough lie on each side. */
 function lowestStrip(cover: Int32Array, from: number, lo: number, hi: number, runs: readonly Glyphs[], minSide: number): number | null {
   let min = Infinity;
@@ -64,6 +76,20 @@ export function findGutters(glyphs: readonly Glyphs[], pageWidth: number): numbe
   const major = [...bySize.entries()].filter(([, n]) => n >= 0.2 * total).map(([k]) => k);
   const runs = all.filter((g) => major.some((k) => Math.abs(g.size - k) <= 1));
   if (runs.length < 20 || pageWidth <= 0) return [];
+  const found = guttersOf(runs, pageWidth);
+  if (found.length) return found;
+  // A full-width abstract in its own size over two body columns (a Nature first page) crosses the middle on
+  // every line and hides the body's gutter: the body's size alone still shows it.
+  for (const [k] of [...bySize.entries()].filter(([, n]) => n >= 0.2 * total).sort((a, b) => b[1] - a[1])) {
+    const own = all.filter((g) => Math.abs(g.size - k) <= 0.5);
+    if (own.length < 20 || own.length === runs.length) continue;
+    const g = guttersOf(own, pageWidth);
+    if (g.length) return g;
+  }
+  return [];
+}
+
+function guttersOf(runs: readonly Glyphs[], pageWidth: number): number[] {
   const from = Math.floor(pageWidth * 0.15);
   const to = Math.ceil(pageWidth * 0.85);
   const cover = new Int32Array(to - from + 1);
@@ -211,9 +237,8 @@ export function buildLines(all: readonly Glyphs[], gutters: readonly number[] = 
     let cur: Glyphs[] = [];
     let right = -Infinity;
     for (const g of b) {
-      const em = Math.max(g.size, cur.length ? cur[cur.length - 1].size : 0);
       const acrossGutter = gutters.some((x) => right <= x + 0.5 && g.x0 >= x - 0.5);
-      if (cur.length && (g.x0 - right > SPLIT_GAP_EM * em || acrossGutter)) {
+      if (cur.length && (g.x0 - right > joinGap(cur[cur.length - 1], g) || acrossGutter)) {
         lines.push(makeLine(cur));
         cur = [];
         right = -Infinity;
@@ -250,8 +275,7 @@ function joinCrossing(byColumn: Map<number, Glyphs[]>): void {
     const k = Math.round(g.baseline / 4);
     for (let d = -2; d <= 2; d++) {
       for (const c of rows.get(k + d) ?? []) {
-        const em = Math.max(g.size, c.size);
-        if (Math.abs(g.baseline - c.baseline) <= baselineTolerance(c, g) && Math.max(g.x0 - c.x1, c.x0 - g.x1) <= SPLIT_GAP_EM * em) return true;
+        if (Math.abs(g.baseline - c.baseline) <= baselineTolerance(c, g) && (g.x0 >= c.x1 ? g.x0 - c.x1 <= joinGap(c, g) : c.x0 - g.x1 <= joinGap(g, c))) return true;
       }
     }
     return false;

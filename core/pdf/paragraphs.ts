@@ -1,6 +1,7 @@
 /** Lines in reading order -> paragraph blocks, split on spacing, indentation, font and size changes. */
 import { joinLines, simplifyTitle } from './normalize.js';
 import { captionStart } from './captions.js';
+import { referenceEntry } from './reference-entry.js';
 import { attachScripts, displayText, findMathZones, notationHeight, proseLines, splitDisplay, wordless } from './display-math.js';
 import type { Block, Glyphs, Line } from './types.js';
 
@@ -56,13 +57,17 @@ function endsHeading(block: readonly Line[], line: Line, edges: ColumnEdges, sta
   const prev = block[block.length - 1];
   const font = block[0].font;
   if (block.length > 3 || font === line.font || font === stats.bodyFont) return false;
-  if (block.some((l) => l.size < stats.bodySize - 0.5 || l.items.some((g) => g.font !== font && g.text.trim() !== ''))) return false;
+  // A letter from a symbol font ("Polη") is still the heading's; text in the font of the line after it is not.
+  const otherRun = (g: Glyphs): boolean => g.font !== font && g.text.trim() !== '' && (g.font === stats.bodyFont || g.font === line.font || g.text.trim().length > 2);
+  if (block.some((l) => l.size < stats.bodySize - 0.5 || l.items.some(otherRun))) return false;
   const text = joinLines(block.map((l) => l.text));
-  if (/[.,;]$/.test(text) || text.length > 160) return false;
+  if (/[.,;]$/.test(text) || text.length > 160 || referenceEntry(text)) return false;
   // Unnumbered, the heading must also stand a little above the body size (NAR's 10 pt subheads over
   // 9.3 pt text), which a bold or italic phrase of the text never does, and start as a title does.
-  if (!NUMBERED_HEADING.test(text) && !(headingSized(block, stats) && TITLE_START.test(text) && !/:$/.test(text))) return false;
-  return spaced || edges.right - prev.bbox[2] > 2 * Math.max(prev.size, line.size);
+  const sized = headingSized(block, stats);
+  if (!NUMBERED_HEADING.test(text) && !(sized && TITLE_START.test(text) && !/:$/.test(text))) return false;
+  // Set bigger than the text, a heading filling its line ends where a new sentence starts below it.
+  return spaced || edges.right - prev.bbox[2] > 2 * Math.max(prev.size, line.size) || (sized && TITLE_START.test(line.text) && line.size < prev.size - 0.3);
 }
 
 /** A capital or a digit, or a name like "siRNA" or "mRNA" whose capitals come after its first letters. */
@@ -91,8 +96,38 @@ function runContinues(prev: Line, line: Line): boolean {
   if (!last || !first || last.font !== first.font || Math.abs(last.size - first.size) > 0.3) return false;
   // Both lines must carry the run, not just touch it: a tiny superscript or a lone mark says nothing.
   const share = (l: Line, g: Glyphs): number => l.items.filter((x) => x.font === g.font).reduce((n, x) => n + x.text.length, 0) / Math.max(1, l.text.length);
-  return share(prev, last) >= 0.3 && share(line, first) >= 0.3;
+  if (share(line, first) < 0.3) return false;
+  if (share(prev, last) >= 0.3) return true;
+  // A run-in head filling its line but for the first word of the text ("... Activity. The"): the word after
+  // the head's closing period goes on with the next line.
+  const words = prev.items.filter((g) => g.text.trim() !== '');
+  const before = words[words.length - 2];
+  return !!before && before.font !== last.font && /[.:]$/.test(before.text.trim()) && /^\p{L}{2,}/u.test(last.text.trim());
 }
+
+const BULLET = /^[•●▪◦‣∙·■□►▸✓✔–—*-]$/u;
+
+/**
+ * Where the text of a list item starts, when the line opens with a bullet: a bullet character, or a lone
+ * glyph in a font of its own and smaller (a dingbat font's "d" or "n"), standing apart from the text after it.
+ */
+export function bulletTextStart(line: Line): number | null {
+  const items = line.items.filter((g) => g.text.trim() !== '');
+  if (items.length < 2) return null;
+  const [mark, text] = items;
+  const glyph = mark.text.trim();
+  if ([...glyph].length !== 1 || /\p{N}/u.test(glyph)) return null;
+  // A word of one letter in another face ("R package ...") is text: a lettered mark must be set smaller too.
+  const apart = text.x0 - mark.x1 >= 0.4 * text.size;
+  const ownFace = mark.font !== text.font && mark.size < 0.8 * text.size;
+  return apart && (BULLET.test(glyph) || ownFace) ? text.x0 : null;
+}
+
+/**
+ * A section name in capitals over its first subhead in the same bold face ("RESULTS" / "In vivo
+ * bacteriophage biopanning") is two headings, not one.
+ */
+export const capitalsOnly = (l: { text: string }): boolean => /\p{Lu}{3}/u.test(l.text) && !/\p{Ll}/u.test(l.text);
 
 /**
  * `notation`: height of inline notation rows set between the two lines, not counted as spacing. `block`: the
@@ -108,6 +143,11 @@ function startsNewParagraph(prev: Line, line: Line, edges: ColumnEdges, stats: T
   if (dy - notation > expected * 1.45 + 0.5) return true;
   if (Math.abs(line.size - prev.size) > 0.8 && !runContinues(prev, line)) return true;
   if (captionStart(line)) return true;
+  // Bulleted items: each bullet starts one; lines hanging under an item's text continue it whatever their font.
+  if (bulletTextStart(line) !== null) return true;
+  const item = bulletTextStart(block[0]);
+  if (item !== null && Math.abs(line.bbox[0] - item) < 0.5 * em) return false;
+  if (prev.font !== stats.bodyFont && line.font === prev.font && block.every(capitalsOnly) && !capitalsOnly(line) && prev.bbox[2] - prev.bbox[0] < 0.5 * (edges.right - edges.left)) return true;
   if (endsHeading(block, line, edges, stats, dy - notation > expected * 1.2)) return true;
   // A code listing's continuation lines are indented at will; only spacing and font end a listing.
   if (stats.monoFonts?.has(line.font) && stats.monoFonts.has(prev.font)) return false;

@@ -7,7 +7,7 @@ import { rectUnion, roundRect, type Rect } from '../model/geometry.js';
 import { linkCrossReferences } from './crossrefs.js';
 import { clusterMarks, extractGlyphs, extractMarks, requestText } from './extract.js';
 import { dropFurniture } from './furniture.js';
-import { tidyFrontMatter } from './front-matter.js';
+import { markRepeatedTitle, tidyFrontMatter } from './front-matter.js';
 import type { Matrix } from './geometry.js';
 import { layoutPage } from './layout.js';
 import { buildLines, dropLineNumbers, findGutters } from './lines.js';
@@ -278,7 +278,7 @@ function assemble(raws: RawPage[], outline: OutlineEntry[]): Assembled {
     raw.lines = [];
     raw.marks = [];
   }
-  blocks = tidyFrontMatter(blocks);
+  blocks = markRepeatedTitle(tidyFrontMatter(blocks));
   const headings = blocks.filter((b) => b.kind === 'heading');
   assignLevels(headings, outline);
   blocks = splitReferences(blocks);
@@ -290,7 +290,10 @@ function assemble(raws: RawPage[], outline: OutlineEntry[]): Assembled {
   const tree: { title: string; number?: string; level: number; page: number; unitId?: string }[] = [];
   for (const b of blocks) {
     const id = ids.get(b) as string;
-    if (b.kind === 'heading') {
+    if (b.repeatsTitle) {
+      // Back under the title, as on the first page; the outline keeps one entry for it.
+      path.splice(1);
+    } else if (b.kind === 'heading') {
       const level = b.level ?? 1;
       while (path.length && path[path.length - 1].level >= level) path.pop();
       path.push({ title: b.text, level });

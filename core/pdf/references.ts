@@ -1,5 +1,6 @@
 /** Bibliography entries: the blocks after a "References" heading, re-split into one unit per entry. */
 import { toBlock } from './paragraphs.js';
+import { referenceEntry } from './reference-entry.js';
 import type { Block, Line } from './types.js';
 
 const REFERENCE_HEADING = /^(\d+(\.\d+)*\.?\s+)?(references|bibliography|literature cited|works cited|reference list|references and notes)$/i;
@@ -19,7 +20,7 @@ export function splitReferences(flow: Block[]): Block[] {
     if (pending.length) out.push(...entries(pending));
     pending = [];
   };
-  for (const b of flow) {
+  for (const [i, b] of flow.entries()) {
     if (b.kind === 'heading') {
       if (inRefs && (b.level ?? 1) <= refLevel) {
         flushRefs();
@@ -33,6 +34,11 @@ export function splitReferences(flow: Block[]): Block[] {
       out.push(b);
       continue;
     }
+    // A reference list without a heading of its own (PNAS) starts where entries follow one another.
+    if (!inRefs && b.kind === 'paragraph' && listStarts(flow, i)) {
+      inRefs = true;
+      refLevel = Infinity;
+    }
     if (inRefs && b.kind === 'paragraph') pending.push(b);
     else {
       if (inRefs && !b.float) flushRefs();
@@ -41,6 +47,13 @@ export function splitReferences(flow: Block[]): Block[] {
   }
   flushRefs();
   return out;
+}
+
+/** This paragraph and at least two of the four text blocks after it open reference entries. */
+function listStarts(flow: readonly Block[], at: number): boolean {
+  if (!referenceEntry(flow[at].text)) return false;
+  const next = flow.slice(at + 1).filter((b) => !b.float).slice(0, 4);
+  return next.filter((b) => b.kind === 'paragraph' && referenceEntry(b.text)).length >= 2;
 }
 
 function entries(blocks: Block[]): Block[] {

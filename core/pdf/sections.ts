@@ -2,6 +2,7 @@
 import type { SectionNode } from '../model/document.js';
 import { headingInfo } from './classify.js';
 import { simplifyTitle } from './normalize.js';
+import { capitalsOnly } from './paragraphs.js';
 import type { Block } from './types.js';
 
 export interface OutlineEntry {
@@ -29,7 +30,9 @@ export function assignLevels(headings: Block[], outline: readonly OutlineEntry[]
     if (depth === undefined) continue;
     numberedSizes.set(depth, Math.max(numberedSizes.get(depth) ?? 0, h.size));
   }
-  const unnumberedSizes = [...new Set(headings.filter((h) => !h.number).map((h) => h.size))].sort((a, b) => b - a);
+  // Capitals rank a heading above mixed-case ones set about as large ("RESULTS" at 9 pt over 9.5 pt subheads).
+  const rank = (h: Block): number => h.size + (capitalsOnly(h) ? 0.75 : 0);
+  const unnumberedSizes = [...new Set(headings.filter((h) => !h.number).map(rank))].sort((a, b) => b - a);
   const fromOutline = (h: Block): number | undefined => outlineLevel.get(simplify(h.text)) ?? outlineLevel.get(simplify(headingInfo(h.text).title));
   // Headings the outline leaves out take the level of outline headings set in the same font and size.
   const styleLevel = new Map<string, number>();
@@ -56,7 +59,7 @@ export function assignLevels(headings: Block[], outline: readonly OutlineEntry[]
         }
       }
       h.level = best;
-    } else h.level = unnumberedSizes.indexOf(h.size) + 1;
+    } else h.level = unnumberedSizes.indexOf(rank(h)) + 1;
   }
 }
 

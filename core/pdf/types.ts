@@ -66,4 +66,6 @@ export interface Block {
   link?: Block;
   /** Floats (figures, tables, captions, footnotes) do not interrupt sentences in reading order. */
   float?: boolean;
+  /** A heading repeating the paper's title on a later page (a Cell Press article's first page after the summary page). */
+  repeatsTitle?: boolean;
 }

@@ -125,6 +125,20 @@ describe('sideways margin text', () => {
     page.drawText(text, { x, y: 150, size: 8, font, rotate: degrees(90) });
   };
 
+  it("drops a printer's sideways mark without letters and a lettered page number on one page only", async () => {
+    const data = await makePdf([
+      (p, f) => {
+        banner(p, f.regular, '1234567890():,;', 10);
+        // A supplement's page number with a letter, alone at the top of its only page.
+        lines(p, f.regular, ['333a'], 540, 40);
+        lines(p, f.regular, Array.from({ length: 30 }, (_, i) => `Only column line ${pad(i)} goes on here.`), 72, 110);
+      },
+    ]);
+    const m = await parsePdf(data, 'mark.pdf');
+    expect(m.units.map((u) => u.text).join(' ')).not.toMatch(/1234567890|333a/);
+    expect(unitWith(m, 'Only column line 00')?.text).toContain('line 29 goes on here.');
+  });
+
   it('drops a publisher banner set sideways in the margin of every page and keeps columns whole', async () => {
     const page = (n: number) => (p: PDFPage, f: { regular: PDFFont; bold: PDFFont }) => {
       banner(p, f.regular, `Downloaded from https://journal.example.org on June ${n + 3}, 2024 by guest`, 20);

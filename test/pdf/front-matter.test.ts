@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePdf } from '../../core/pdf/index.js';
-import { tidyFrontMatter } from '../../core/pdf/front-matter.js';
+import { markRepeatedTitle, tidyFrontMatter } from '../../core/pdf/front-matter.js';
 import { makeLine } from '../../core/pdf/lines.js';
 import { toBlock } from '../../core/pdf/paragraphs.js';
 import type { Block, Glyphs } from '../../core/pdf/types.js';
@@ -41,6 +41,44 @@ describe('front matter of a paper', () => {
       ['paragraph', 'University of Analytical Engines, London'],
       ['heading', 'Abstract'],
       ['paragraph', body.text],
+    ]);
+  });
+
+  it('reads a byline with a serial comma before "and" as a byline, not a heading', () => {
+    const title = block('heading', [run('Reading Long Papers Offline', 150, 100, 18)]);
+    const names = block('heading', [run('Ada Lovelace, Alan Turing, and H. Grace Hopper', 160, 140, 11)]);
+    const abstract = block('heading', [run('Abstract', 280, 220, 11)]);
+    const body = block('paragraph', [run('We read papers. '.repeat(12), 72, 240, 10)]);
+    expect(tidyFrontMatter([title, names, abstract, body]).map((o) => o.kind)).toEqual(['heading', 'paragraph', 'heading', 'paragraph']);
+    // A journal's label above the title is no section.
+    const label = block('heading', [run('Article', 72, 60, 11)]);
+    expect(tidyFrontMatter([label, title, names, abstract, body]).map((o) => o.kind)).toEqual(['paragraph', 'heading', 'paragraph', 'heading', 'paragraph']);
+    // The last name of a long byline alone on its line, its marks after a space.
+    const last = block('heading', [run('June Ereño-Orbea 1,6', 160, 160, 11)]);
+    expect(tidyFrontMatter([title, names, last, abstract, body]).map((o) => o.kind)).toEqual(['heading', 'paragraph', 'paragraph', 'heading', 'paragraph']);
+  });
+
+  it('marks the title set again on the next page as a repeat, its label no heading', () => {
+    const at = (kind: Block['kind'], text: string, page: number, top: number, size = 10): Block => toBlock(kind, [makeLine([run(text, 72, top, size)])], page);
+    const blocks = [
+      at('heading', 'An endogenous DNA virus in an amphibian-killing fungus', 1, 100, 20),
+      at('heading', 'Highlights', 1, 140, 12),
+      at('paragraph', 'The virus is new.', 1, 160),
+      at('heading', 'Article', 2, 60, 12),
+      at('heading', 'An endogenous DNA virus', 2, 100, 18),
+      at('paragraph', 'in an amphibian-killing fungus', 2, 122, 18),
+      at('heading', 'SUMMARY', 2, 180, 10),
+      at('heading', 'An endogenous DNA virus spreads', 3, 100, 12),
+    ];
+    const out = markRepeatedTitle(blocks);
+    expect(out.map((b) => [b.kind, b.text, b.repeatsTitle ?? false])).toEqual([
+      ['heading', 'An endogenous DNA virus in an amphibian-killing fungus', false],
+      ['heading', 'Highlights', false],
+      ['paragraph', 'The virus is new.', false],
+      ['paragraph', 'Article', false],
+      ['heading', 'An endogenous DNA virus in an amphibian-killing fungus', true],
+      ['heading', 'SUMMARY', false],
+      ['heading', 'An endogenous DNA virus spreads', false],
     ]);
   });
 

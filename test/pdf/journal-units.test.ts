@@ -1,19 +1,7 @@
 /** Units on journal layouts: run-in heads that wrap (PNAS), unnumbered subheads a little above body size (NAR), publisher notes. */
 import { describe, expect, it } from 'vitest';
-import type { PDFFont, PDFPage } from 'pdf-lib';
 import { parsePdf } from '../../core/pdf/index.js';
-import { lines, makePdf } from './make-pdf.js';
-
-const body = (topic: string, n: number): string[] =>
-  Array.from({ length: n }, (_, i) => `Line ${i + 1} about ${topic} fills the text column of this page with ordinary words.`);
-
-/** Draws runs of [text, font, size] one after another on one baseline. */
-function runs(page: PDFPage, parts: [string, PDFFont, number][], x: number, top: number): void {
-  for (const [text, font, size] of parts) {
-    page.drawText(text, { x, y: page.getHeight() - top, size, font });
-    x += font.widthOfTextAtSize(`${text} `, size);
-  }
-}
+import { body, lines, makePdf, runs } from './make-pdf.js';
 
 describe('a run-in heading set smaller than the text (PNAS)', () => {
   it('stays with its paragraph when it wraps, and a one-line run-in head does not cut the paragraph after its line', async () => {

@@ -21,6 +21,18 @@ export function lines(page: PDFPage, font: PDFFont, texts: string[], x: number, 
   return top + texts.length * leading;
 }
 
+/** Numbered filler lines of body text about `topic`. */
+export const body = (topic: string, n: number): string[] =>
+  Array.from({ length: n }, (_, i) => `Line ${i + 1} about ${topic} fills the text column of this page with ordinary words.`);
+
+/** Draws runs of [text, font, size] one after another on one baseline. */
+export function runs(page: PDFPage, parts: [string, PDFFont, number][], x: number, top: number): void {
+  for (const [text, font, size] of parts) {
+    page.drawText(text, { x, y: page.getHeight() - top, size, font });
+    x += font.widthOfTextAtSize(`${text} `, size);
+  }
+}
+
 /** A vector "plot": a frame and some bars, in top-left coordinates. */
 export function drawPlot(page: PDFPage, x: number, top: number, w: number, h: number): void {
   const y = page.getHeight() - top - h;
