@@ -65,7 +65,9 @@ export async function openRegionRenderer(data: Uint8Array, password?: string, op
   }
   return {
     async render(page: number, rect: Rect, scale: number): Promise<Uint8Array> {
-      const png = await (await draw(page, rect, scale)).encode('png');
+      // Encoded on this thread: @napi-rs/canvas's async encode runs on libuv's pool and crashed the process
+      // (SIGSEGV in skia, a null call from the pool thread) under load during OCR of scanned pages.
+      const png = (await draw(page, rect, scale)).encodeSync('png');
       return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
     },
     async renderPixels(page: number, rect: Rect, scale: number): Promise<RgbaPixels> {
