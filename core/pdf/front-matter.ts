@@ -134,10 +134,12 @@ export function markRepeatedTitle(blocks: Block[]): Block[] {
       continue;
     }
     const parts = [b];
-    while (i + 1 < blocks.length && blocks[i + 1].page === b.page && isText(blocks[i + 1]) && words(parts.map((p) => p.text).join(' ')) !== full) {
-      const joined = words([...parts, blocks[i + 1]].map((p) => p.text).join(' '));
+    let sofar = words(b.text);
+    while (sofar !== full && i + 1 < blocks.length && blocks[i + 1].page === b.page && isText(blocks[i + 1])) {
+      const joined = `${sofar} ${words(blocks[i + 1].text)}`;
       if (!full.startsWith(joined)) break;
       parts.push(blocks[++i]);
+      sofar = joined;
     }
     for (let k = out.length - 1; k >= 0 && out[k].page === b.page; k--) if (out[k].kind === 'heading') out[k].kind = 'paragraph';
     const merged = parts.length > 1 ? toBlock('heading', parts.flatMap((p) => p.lines), b.page) : b;

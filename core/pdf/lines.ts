@@ -73,14 +73,15 @@ export function findGutters(glyphs: readonly Glyphs[], pageWidth: number): numbe
   // Every size carrying a fifth of the text counts as running text (a body column beside small-print
   // reference columns); rarer sizes are labels.
   const total = [...bySize.values()].reduce((a, b) => a + b, 0);
-  const major = [...bySize.entries()].filter(([, n]) => n >= 0.2 * total).map(([k]) => k);
+  // Heaviest first: the retry below tries the body's size before the others.
+  const major = [...bySize.entries()].filter(([, n]) => n >= 0.2 * total).sort((a, b) => b[1] - a[1]).map(([k]) => k);
   const runs = all.filter((g) => major.some((k) => Math.abs(g.size - k) <= 1));
   if (runs.length < 20 || pageWidth <= 0) return [];
   const found = guttersOf(runs, pageWidth);
   if (found.length) return found;
   // A full-width abstract in its own size over two body columns (a Nature first page) crosses the middle on
   // every line and hides the body's gutter: the body's size alone still shows it.
-  for (const [k] of [...bySize.entries()].filter(([, n]) => n >= 0.2 * total).sort((a, b) => b[1] - a[1])) {
+  for (const k of major) {
     const own = all.filter((g) => Math.abs(g.size - k) <= 0.5);
     if (own.length < 20 || own.length === runs.length) continue;
     const g = guttersOf(own, pageWidth);
