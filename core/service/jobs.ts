@@ -13,6 +13,13 @@ export interface JobContext {
   progress(done: number, total: number, message: string, unit?: JobInfo['unit']): void;
 }
 
+type Work = (ctx: JobContext) => Promise<void>;
+type OnEnd = (job: JobInfo) => Promise<void> | void;
+
+function newJob(kind: JobKind, target: { docId?: string; modelId?: string }): JobInfo {
+  return { id: randomUUID(), kind, state: 'running', ...target, done: 0, total: 0, message: 'Starting…', startedAt: new Date().toISOString() };
+}
+
 interface RunningJob {
   info: JobInfo;
   controller: AbortController;
@@ -70,23 +77,25 @@ export class JobRunner {
     }
   }
 
-  start(
-    kind: JobKind,
-    target: { docId?: string; modelId?: string },
-    work: (ctx: JobContext) => Promise<void>,
-    onEnd?: (job: JobInfo) => Promise<void> | void,
-  ): JobInfo {
+  start(kind: JobKind, target: { docId?: string; modelId?: string }, work: Work, onEnd?: OnEnd): JobInfo {
+    const info = newJob(kind, target);
+    this.record((store) => store.insert(info));
+    return this.run(info, work, onEnd);
+  }
+
+  /**
+   * Runs the job only if `claim` records it and says it may run: the claim writes the job's row together
+   * with what it claims (a document), in one transaction. Otherwise nothing runs and undefined comes back.
+   * A claim that throws (the database cannot be written) is the caller's error: there is no row to update.
+   */
+  startClaimed(kind: JobKind, target: { docId?: string; modelId?: string }, claim: (job: JobInfo) => boolean, work: Work, onEnd?: OnEnd): JobInfo | undefined {
+    const info = newJob(kind, target);
+    return claim({ ...info }) ? this.run(info, work, onEnd) : undefined;
+  }
+
+  /** `info` is already in the jobs table. */
+  private run(info: JobInfo, work: Work, onEnd?: OnEnd): JobInfo {
     const controller = new AbortController();
-    const info: JobInfo = {
-      id: randomUUID(),
-      kind,
-      state: 'running',
-      ...target,
-      done: 0,
-      total: 0,
-      message: 'Starting…',
-      startedAt: new Date().toISOString(),
-    };
     const ctx: JobContext = {
       signal: controller.signal,
       progress: (done, total, message, unit) => {
@@ -137,7 +146,6 @@ export class JobRunner {
       return { ...info };
     })();
     entry.finished = finished;
-    this.record((store) => store.insert(info));
     this.jobs.set(info.id, entry);
     if (this.store && !this.heartbeat) {
       this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);

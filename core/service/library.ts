@@ -1,7 +1,9 @@
-import { access, readFile, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, renameSync } from 'node:fs';
+import { access, readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { DocumentSummary } from '../api.js';
-import { WukongError } from '../errors.js';
+import { toWriteError, WukongError } from '../errors.js';
 import type { DocumentModel } from '../model/document.js';
 import type { DocumentIndex } from '../retrieval/index.js';
 import type { Store } from '../store/index.js';
@@ -19,12 +21,15 @@ import { xrefTailRoom } from '../pdf/xref-repair.js';
  */
 export class Library {
   readonly root: string;
+  /** Removed documents' folders on their way out (a name no document id can have). */
+  private readonly trash: string;
 
   constructor(
     home: string,
     private readonly store: Store,
   ) {
     this.root = join(home, 'library');
+    this.trash = join(this.root, '.removed');
   }
 
   private dir(id: string): string {
@@ -101,11 +106,24 @@ export class Library {
     return readChecked(join(this.dir(id), 'index.json'), (x: DocumentIndex) => x.docId === id && Array.isArray(x.items) && typeof x.lexical === 'object' && x.lexical !== null);
   }
 
-  async remove(id: string): Promise<void> {
-    const dir = this.dir(id);
-    this.store.documents.remove(id);
-    this.store.conversations.deleteForDocument(id);
-    await rm(dir, { recursive: true, force: true });
+  /**
+   * Takes the document's folder out of the library at once (a rename, so it can run under the database's
+   * write lock) for `discard` to delete.
+   */
+  moveAside(id: string): void {
+    try {
+      mkdirSync(this.trash, { recursive: true });
+      renameSync(this.dir(id), join(this.trash, `${id}-${randomUUID()}`));
+    } catch (err) {
+      // No folder is as good as one moved away.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw toWriteError(err, this.root);
+    }
+  }
+
+  /** Deletes every folder moved aside, also those a process that ended mid-removal left behind. */
+  async discard(): Promise<void> {
+    const names = await readdir(this.trash).catch(() => []);
+    await Promise.all(names.map((n) => rm(join(this.trash, n), { recursive: true, force: true })));
   }
 }
 

@@ -92,6 +92,14 @@ function parserFor(inWorker: boolean | undefined): (data: Uint8Array, name: stri
   }
 }
 
+/** A job's work and its epilogue, for JobRunner.start or startClaimed. */
+type JobSpec = [(ctx: JobContext) => Promise<void>, (job: JobInfo) => Promise<void>];
+
+/** Not ready under this parser version: opening it has something to do. */
+function needsPreparing(d: DocumentSummary): boolean {
+  return !(d.status === 'ready' && d.parser === PARSER_VERSION);
+}
+
 /** The in-process implementation of the service: every front end reaches this through a transport. */
 export class LocalService implements WukongService {
   private readonly store: Store;
@@ -138,18 +146,32 @@ export class LocalService implements WukongService {
   private async openIdentified(found: IdentifiedSource, options: OpenOptions): Promise<OpenResult> {
     const { id, fileName } = found;
     const existing = await this.library.getSummary(id);
-    const current = existing?.status === 'ready' && existing.parser === PARSER_VERSION;
-    // Another process on the same library may be preparing it right now: one parse is enough.
-    if (existing && (current || (existing.jobId !== undefined && this.jobs.isLive(existing.jobId)))) {
+    // Another process on the same library may be preparing it right now: one parse is enough. (Read
+    // without the write lock; the claim below decides again under it.)
+    if (existing && (!needsPreparing(existing) || (existing.jobId !== undefined && this.jobs.isLive(existing.jobId)))) {
       return { document: existing };
     }
     const resumed = existing ? await this.resumeIndexing(existing) : undefined;
     if (resumed) return resumed;
-    return this.parseAnew(id, fileName, found.size, existing, options.password, found);
+    return this.parseAnew(id, fileName, found.size, existing, options.password, found, needsPreparing);
+  }
+
+  /**
+   * Starts `kind` on the document only if this process wins it (DocumentClaims.claim: no live job owns
+   * it and `stillNeeded` holds under the write lock); otherwise the document that stood in the way.
+   */
+  private startOn(kind: 'parse' | 'index', summary: DocumentSummary, stillNeeded: (current: DocumentSummary) => boolean, [work, onEnd]: JobSpec): { job: JobInfo } | { standing: DocumentSummary } {
+    let standing: DocumentSummary | undefined;
+    const job = this.jobs.startClaimed(kind, { docId: summary.id }, (claimed) => {
+      standing = this.store.claims.claim(summary, claimed, stillNeeded);
+      if (!standing) summary.jobId = claimed.id;
+      return !standing;
+    }, work, onEnd);
+    return job ? { job } : { standing: standing! };
   }
 
   /** `found` is the user's file to copy into the library; without it the stored copy is parsed again. */
-  private async parseAnew(id: string, fileName: string, size: number, existing: DocumentSummary | null, password: string | undefined, found?: IdentifiedSource): Promise<OpenResult> {
+  private async parseAnew(id: string, fileName: string, size: number, existing: DocumentSummary | null, password: string | undefined, found: IdentifiedSource | undefined, stillNeeded: (current: DocumentSummary) => boolean): Promise<OpenResult> {
     const summary: DocumentSummary = {
       id,
       fileName,
@@ -159,17 +181,29 @@ export class LocalService implements WukongService {
       addedAt: existing?.addedAt ?? new Date().toISOString(),
       status: 'parsing',
     };
+    // The file goes into the library only once this process owns the document: a removal elsewhere
+    // cannot take it from under the parse, and a process that lost the claim writes nothing.
+    let copy: Promise<void> | undefined;
+    const stored = (): Promise<void> => (copy ??= this.storeCopy(id, found));
+    const started = this.startOn('parse', summary, stillNeeded, this.parseJob(summary, password, stored, existing === null));
+    if ('standing' in started) return { document: started.standing };
+    await this.emitDocuments();
+    // The parse waits for the same copy. A library that cannot be written fails the open itself, once the
+    // failed job has put the library back as it was.
+    await stored().catch(async (err: unknown) => {
+      await this.jobs.wait(started.job.id);
+      throw err;
+    });
+    return { document: summary, job: started.job };
+  }
+
+  private async storeCopy(id: string, found: IdentifiedSource | undefined): Promise<void> {
     try {
       if (found && 'path' in found) await this.library.saveFileFrom(id, found.path);
       else if (found) await this.library.saveFile(id, found.bytes);
     } catch (err) {
       throw toWukongError(err);
     }
-    const job = this.startParse(summary, password);
-    summary.jobId = job.id;
-    await this.library.saveSummary(summary);
-    await this.emitDocuments();
-    return { document: summary, job };
   }
 
   async reopenDocument(docId: string, options: OpenOptions = {}): Promise<OpenResult> {
@@ -190,11 +224,10 @@ export class LocalService implements WukongService {
     const model = await this.library.readModel(existing.id);
     if (!model || model.parser.version !== PARSER_VERSION) return undefined;
     const summary: DocumentSummary = { ...existing, status: 'indexing', error: undefined };
-    const job = this.startIndex(summary, model);
-    summary.jobId = job.id;
-    await this.library.saveSummary(summary);
+    const started = this.startOn('index', summary, needsPreparing, this.indexJob(summary, model));
+    if ('standing' in started) return { document: started.standing };
     await this.emitDocuments();
-    return { document: summary, job };
+    return { document: summary, job: started.job };
   }
 
   private isRunning(jobId: string): boolean {
@@ -205,12 +238,13 @@ export class LocalService implements WukongService {
    * Parses the library's copy, read once and given up to the parser (moved to its worker, then to pdf.js), so a
    * large file is in memory once during the parse and not at all after it; OCR reads it again only if it must.
    */
-  private startParse(summary: DocumentSummary, password?: string): JobInfo {
+  private parseJob(summary: DocumentSummary, password: string | undefined, stored: () => Promise<void>, added: boolean): JobSpec {
     let model: DocumentModel | undefined;
-    return this.jobs.start(
-      'parse',
-      { docId: summary.id },
+    let inPlace = false;
+    return [
       async ({ signal, progress }) => {
+        await stored();
+        inPlace = true;
         model = await this.parse(await this.library.readFile(summary.id), summary.fileName, {
           password,
           signal,
@@ -234,15 +268,20 @@ export class LocalService implements WukongService {
             this.fail(summary, new WukongError('NO_TEXT'));
           } else {
             summary.status = 'indexing';
-            summary.jobId = this.startIndex(summary, model).id;
+            summary.jobId = this.jobs.start('index', { docId: summary.id }, ...this.indexJob(summary, model)).id;
           }
+        } else if (added && !inPlace) {
+          // Its file never reached the library: the library stays as it was, with no entry that has no file.
+          this.store.documents.remove(summary.id);
+          await this.emitDocuments();
+          return;
         } else {
           this.endWithout(summary, job);
         }
         await this.library.saveSummary(summary);
         await this.emitDocuments();
       },
-    );
+    ];
   }
 
   /** OCR for the scanned pages; if it breaks (not cancelled), the document keeps the text it has. */
@@ -260,11 +299,9 @@ export class LocalService implements WukongService {
     }
   }
 
-  private startIndex(summary: DocumentSummary, model: DocumentModel): JobInfo {
+  private indexJob(summary: DocumentSummary, model: DocumentModel): JobSpec {
     let index: DocumentIndex | undefined;
-    return this.jobs.start(
-      'index',
-      { docId: summary.id },
+    return [
       async ({ signal, progress }) => {
         index = await indexDocument(model, {
           embedder: await this.engines.embedder(),
@@ -288,7 +325,7 @@ export class LocalService implements WukongService {
         await this.library.saveSummary(summary);
         await this.emitDocuments();
       },
-    );
+    ];
   }
 
   private endWithout(summary: DocumentSummary, job: JobInfo): void {
@@ -339,7 +376,8 @@ export class LocalService implements WukongService {
       await this.emitDocuments();
       return new WukongError('NOT_FOUND', summary.error!.message);
     }
-    await this.parseAnew(summary.id, summary.fileName, stored.size, summary, undefined);
+    // Ready, so only a live job elsewhere stands in the way (then that process is reading it again already).
+    await this.parseAnew(summary.id, summary.fileName, stored.size, summary, undefined, undefined, () => true);
     return new WukongError('BAD_REQUEST', `The saved reading of ${summary.fileName} was damaged; it is being read again from its stored copy. Ask again once it is ready.`);
   }
 
@@ -357,14 +395,17 @@ export class LocalService implements WukongService {
     if (summary.jobId && this.isRunning(summary.jobId)) {
       this.jobs.cancel(summary.jobId);
       await this.jobs.wait(summary.jobId);
-    } else if (summary.jobId) {
-      // Its files are in use over there; that process must not find them gone mid-parse.
-      const owner = this.store.jobs.liveOwner(summary.jobId);
-      if (owner !== undefined) throw new WukongError('BUSY', `${summary.fileName} is being prepared by another WuKong Reader process (pid ${owner}); cancel it there or wait until it is ready, then remove it.`);
     }
+    // Checked and done under the write lock: a process that claims the document a moment later finds it
+    // gone and starts afresh with its own copy; one that claimed it a moment earlier keeps its files.
+    const removal = this.store.claims.remove(docId, () => this.library.moveAside(docId));
+    if (removal.outcome === 'busy') {
+      throw new WukongError('BUSY', `${summary.fileName} is being prepared by another WuKong Reader process (pid ${removal.owner}); cancel it there or wait until it is ready, then remove it.`);
+    }
+    if (removal.outcome === 'missing') throw new WukongError('NOT_FOUND', `No document with id ${docId}.`);
     this.loaded.delete(docId);
     await this.librarySearch.remove(docId, await this.engines.embedder());
-    await this.library.remove(docId);
+    await this.library.discard();
     await this.emitDocuments();
   }
 

@@ -1,4 +1,5 @@
 /** The library database and its repositories, opened once per service. */
+import { DocumentClaims } from './claims.js';
 import { ConversationStore } from './conversations.js';
 import { openDatabase, type Db } from './database.js';
 import { DocumentStore } from './documents.js';
@@ -13,6 +14,8 @@ export type { Db } from './database.js';
 export interface Store {
   db: Db;
   documents: DocumentStore;
+  /** Starting a job on a document, and removing one, as one check-and-act each across processes. */
+  claims: DocumentClaims;
   jobs: JobStore;
   members: LibraryMembers;
   conversations: ConversationStore;
@@ -24,12 +27,15 @@ export function openStore(home: string): Store {
   const db = openDatabase(home);
   const jobs = new JobStore(db);
   jobs.prune();
+  const documents = new DocumentStore(db);
+  const conversations = new ConversationStore(db);
   return {
     db,
-    documents: new DocumentStore(db),
+    documents,
+    claims: new DocumentClaims(db, documents, jobs, conversations),
     jobs,
     members: new LibraryMembers(db),
-    conversations: new ConversationStore(db),
+    conversations,
     settings: new Settings(db),
     close: () => db.close(),
   };

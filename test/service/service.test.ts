@@ -110,6 +110,8 @@ describe('the service: opening documents', () => {
     writeFileSync(join(home, 'library'), 'a file where the library should be');
     const bytes = await makePdf(PAGES);
     await expect(service.openDocument({ bytes, fileName: 'mixed.pdf' })).rejects.toMatchObject({ code: 'NO_ACCESS' });
+    // No entry for a document whose file never reached the library.
+    expect(await service.listDocuments()).toEqual([]);
     await service.close();
   });
 });
