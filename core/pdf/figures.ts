@@ -232,7 +232,7 @@ function clash(a: Rect, b: Rect): boolean {
 }
 
 /** Most used font size of a region's labels (0 when it has none, so the unit gets no fontSize). */
-function dominantSize(lines: readonly Line[]): number {
+export function dominantSize(lines: readonly Line[]): number {
   const by = new Map<number, number>();
   for (const l of lines) by.set(l.size, (by.get(l.size) ?? 0) + l.text.length);
   let best = 0;
@@ -241,7 +241,7 @@ function dominantSize(lines: readonly Line[]): number {
   return best;
 }
 
-function regionText(kind: 'figure' | 'table', lines: Line[]): string {
+export function regionText(kind: 'figure' | 'table', lines: Line[]): string {
   const sorted = [...lines].sort((a, b) => a.baseline - b.baseline || a.bbox[0] - b.bbox[0]);
   if (kind === 'figure') return joinLines(sorted.map((l) => l.text));
   const rows: string[] = [];

@@ -2,6 +2,7 @@
 import { classifyBlocks } from './classify.js';
 import { detectColumns, readingOrder } from './columns.js';
 import { findFloats } from './figures.js';
+import { labelFigures } from './label-figures.js';
 import { overlapShare } from './geometry.js';
 import { buildParagraphs, type TextStats } from './paragraphs.js';
 import type { Block, RawPage } from './types.js';
@@ -15,7 +16,9 @@ export interface PageLayout {
 const SENTENCE_DONE = /[.!?:]["'”’)\]]?$/;
 
 export function layoutPage(page: RawPage, stats: TextStats, outlineTitles: ReadonlySet<string> = new Set()): PageLayout {
-  const { floats, rest } = findFloats(page.number, page.lines, page.marks, stats, page.width, page.height, page.gutters);
+  const found = findFloats(page.number, page.lines, page.marks, stats, page.width, page.height, page.gutters);
+  const floats = found.floats;
+  const rest = labelFigures(page.number, found.rest, floats, page.marks, stats, page.width, page.height);
   const layout = detectColumns(rest, page.width, page.gutters);
   const ordered = readingOrder(rest, layout);
   const flow = buildParagraphs(ordered, page.number, stats, outlineTitles);
