@@ -67,12 +67,25 @@ function looksLikeHeading(b: Block, stats: TextStats): boolean {
 /** How a paper's history, editor or licence is announced ("Received: ...", "Published April 24, 2024.", "© The Author(s)"). */
 const PUBLISHER_NOTE = /^(?:(?:received|revised|accepted|published(?: online)?|first published|editorial decision|advance access publication(?: date)?)\b\W*(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|on\b|in\b)|(?:edited|reviewed) by\b|handling editor\b|article history\b|©|copyright\b|(?:this is an |this |open access this )(?:open access )?article (?:is )?(?:distributed|licensed))/i;
 
+const MONTH = '(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\.?';
+/** A date and nothing else ("Tuesday, February 22, 2022", "22 February 2022"): a running head or a dateline, never a section. */
+const DATE_ONLY = new RegExp(`^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\\s+)?(?:${MONTH}\\s+\\d{1,2},?|\\d{1,2}\\s+${MONTH})\\s+\\d{4}$`, 'i');
+
+/**
+ * A licence in a page's foot line, after the journal's citation line ("Current Biology 34, 1469–1478,
+ * April 8, 2024 © 2024 The Authors. Published by Elsevier Inc."), where the © may come out as another glyph.
+ */
+const LICENCE_FOOT = /\b(?:19|20)\d\d,? the authors?\b.{0,40}\bpublished by\b|\bopen access article under\b/i;
+
 /**
  * A publisher's note set smaller than the text (the first page's dates, editor, licence; sidebars and
  * margin lines of PNAS, NAR, Nature journals, Cell Press): never part of the prose beside it.
  */
-function publisherNote(b: Block, stats: TextStats): boolean {
-  return b.size <= stats.bodySize - 0.5 && b.lines.length <= 8 && PUBLISHER_NOTE.test(b.text);
+function publisherNote(b: Block, stats: TextStats, atFoot: boolean): boolean {
+  if (b.lines.length > 8) return false;
+  // At the foot of the page a licence is the publisher's whatever its size; elsewhere only in small print.
+  if (atFoot && b.size <= stats.bodySize + 0.2 && LICENCE_FOOT.test(b.text)) return true;
+  return b.size <= stats.bodySize - 0.5 && PUBLISHER_NOTE.test(b.text);
 }
 
 /**
@@ -98,6 +111,8 @@ export function classifyBlocks(blocks: Block[], stats: TextStats, pageHeight: nu
     // page naming one is a running foot ("32.23. v1.0rc1 (13/12/2019)" beside the page number).
     const foot = b === blocks[blocks.length - 1] && top > pageHeight * 0.9 && headingInfo(b.text).number !== undefined;
     const inOutline = !foot && outlineTitles.size > 0 && !notTitle(b, stats) && b.lines.length <= 3 && b.text.length <= 200 && (outlineTitles.has(simplifyTitle(b.text)) || outlineTitles.has(simplifyTitle(headingInfo(b.text).title)));
+    // An issue's date over a one-page excerpt is a running head that repetition cannot reveal.
+    if (DATE_ONLY.test(b.text.trim())) continue;
     if (inOutline || (!foot && looksLikeHeading(b, stats))) {
       b.kind = 'heading';
       const info = headingInfo(b.text);
@@ -105,7 +120,7 @@ export function classifyBlocks(blocks: Block[], stats: TextStats, pageHeight: nu
       if (info.number) b.label = `Section ${info.number}`;
       continue;
     }
-    if (publisherNote(b, stats)) {
+    if (publisherNote(b, stats, top > pageHeight * 0.85)) {
       b.kind = 'footnote';
       b.float = true;
       continue;

@@ -15,10 +15,15 @@ const SPACE_GAP_EM = 0.12;
  * sidebar beside a title's line is not part of the title. Marks (superscripts) and a small bullet before
  * its text join as usual.
  */
-function joinGap(left: Glyphs, right: Glyphs): number {
+function joinGap(line: readonly Glyphs[], right: Glyphs): number {
+  const left = line[line.length - 1];
   const big = Math.max(left.size, right.size);
-  const phrase = /\p{L}{3,}\S*\s+\S*\p{L}{3,}/u.test(right.text);
-  return phrase && right.size <= 0.6 * left.size ? 0.5 * big : SPLIT_GAP_EM * big;
+  const phrase = (text: string): boolean => /\p{L}{3,}\S*\s+\S*\p{L}{3,}/u.test(text);
+  // Either way round: a sidebar's line ("Cite this: Chem. Sci., 2022, 13, 1408") can also end where a
+  // title's line begins; its last run alone may hold no words.
+  const before = (): string => line.filter((g) => g.size === left.size).map((g) => g.text).join(' ');
+  const small = (phrase(right.text) && right.size <= 0.6 * left.size) || (left.size <= 0.6 * right.size && phrase(before()));
+  return small ? 0.5 * big : SPLIT_GAP_EM * big;
 }
 
 /** The widest strip of least coverage within [lo, hi], if runs clear it and enough lie on each side. */
@@ -239,7 +244,7 @@ export function buildLines(all: readonly Glyphs[], gutters: readonly number[] = 
     let right = -Infinity;
     for (const g of b) {
       const acrossGutter = gutters.some((x) => right <= x + 0.5 && g.x0 >= x - 0.5);
-      if (cur.length && (g.x0 - right > joinGap(cur[cur.length - 1], g) || acrossGutter)) {
+      if (cur.length && (g.x0 - right > joinGap(cur, g) || acrossGutter)) {
         lines.push(makeLine(cur));
         cur = [];
         right = -Infinity;
@@ -276,7 +281,7 @@ function joinCrossing(byColumn: Map<number, Glyphs[]>): void {
     const k = Math.round(g.baseline / 4);
     for (let d = -2; d <= 2; d++) {
       for (const c of rows.get(k + d) ?? []) {
-        if (Math.abs(g.baseline - c.baseline) <= baselineTolerance(c, g) && (g.x0 >= c.x1 ? g.x0 - c.x1 <= joinGap(c, g) : c.x0 - g.x1 <= joinGap(g, c))) return true;
+        if (Math.abs(g.baseline - c.baseline) <= baselineTolerance(c, g) && (g.x0 >= c.x1 ? g.x0 - c.x1 <= joinGap([c], g) : c.x0 - g.x1 <= joinGap([g], c))) return true;
       }
     }
     return false;

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parsePdf } from '../../core/pdf/index.js';
-import { makePdf, runs } from './make-pdf.js';
+import { body, lines, makePdf, runs } from './make-pdf.js';
 
 const left = Array.from({ length: 14 }, (_, i) => `Left column line ${i + 1} tells how tumours evade the immune cells.`);
 const right = Array.from({ length: 14 }, (_, i) => `Right column line ${i + 1} says how lectins bind sialic acids.`);
@@ -102,5 +102,23 @@ describe('a copyright box in small print right of the title', () => {
     const m = await parsePdf(pdf, 'science-advances.pdf');
     expect(m.units[0]).toMatchObject({ kind: 'heading', text: 'Peptide-guided lipid nanoparticles deliver mRNA to the neural retina of rodents and nonhuman primates' });
     expect(m.units.find((u) => u.text.includes('rights reserved'))?.text).not.toMatch(/Peptide|neural retina/);
+  });
+});
+
+describe("a sidebar's small print ending beside a title's line (Chemical Science)", () => {
+  it('stays out of the title even when its last run holds no words', async () => {
+    const pdf = await makePdf([
+      (page, { regular, bold }) => {
+        runs(page, [['Generation of bright monomeric red fluorescent', bold, 16]], 173, 150);
+        runs(page, [['proteins via computational design', bold, 16]], 173, 168);
+        // "Cite this:" and the citation as separate runs, the last one only ", 1408", a little below the title's baseline.
+        runs(page, [['Cite this:', bold, 7.2], ['Chem. Sci.', regular, 7.2], [', 2022, 13', regular, 7.2], [', 1408', regular, 7.2]], 43, 173);
+        lines(page, regular, body('red fluorescent proteins', 20), 173, 220, 9, 11);
+      },
+    ]);
+    const m = await parsePdf(pdf, 'chemsci.pdf');
+    const title = m.units.find((u) => u.text.startsWith('Generation of bright'));
+    expect(title?.text).toBe('Generation of bright monomeric red fluorescent proteins via computational design');
+    expect(m.units.some((u) => u.text.includes('Cite this: Chem. Sci., 2022, 13, 1408') || u.text.includes('Cite this: Chem. Sci. , 2022, 13 , 1408'))).toBe(true);
   });
 });

@@ -149,3 +149,33 @@ describe('a section name in capitals over its first subhead', () => {
     expect(m.units.find((u) => u.text.startsWith('Line 1 about the binding'))?.section).toEqual(['RESULTS', 'Differential binding of isolated peptides']);
   });
 });
+
+describe("a licence in the page's foot line (Cell Press)", () => {
+  it('is a footnote, not prose, even when its © comes out as another letter', async () => {
+    const foot = 'Current Biology 34, 1469–1478, April 8, 2024 ª 2024 The Authors. Published by Elsevier Inc.';
+    const pdf = await makePdf([
+      (page, { regular }) => {
+        lines(page, regular, body('the amphibian pathogen', 40), 72, 80, 10, 12);
+        runs(page, [[foot.replace('ª', 'a'), regular, 8]], 200, 760);
+      },
+    ]);
+    const m = await parsePdf(pdf, 'cell.pdf');
+    const unit = m.units.find((u) => u.text.includes('Published by Elsevier'));
+    expect(unit?.kind).toBe('footnote');
+    expect(m.units.filter((u) => u.kind === 'paragraph').map((u) => u.text).join(' ')).not.toContain('Elsevier');
+  });
+});
+
+describe('a date alone over the text', () => {
+  it('is not a heading, however large', async () => {
+    const pdf = await makePdf([
+      (page, { regular, bold }) => {
+        runs(page, [['Tuesday, February 22, 2022', bold, 12]], 250, 44);
+        lines(page, regular, body('capsid assembly', 30), 72, 80, 10, 12);
+      },
+    ]);
+    const m = await parsePdf(pdf, 'abstracts.pdf');
+    expect(m.units.filter((u) => u.kind === 'heading')).toEqual([]);
+    expect(m.units.some((u) => u.text.includes('February 22, 2022'))).toBe(true);
+  });
+});
