@@ -41,8 +41,15 @@ function isDebris(text: string): boolean {
  */
 const FURNITURE = /^(?:©|copyright ©|\(c\) \d{4}|published online|received:|accepted:|published:|downloaded from|open access this article|this article is licensed|this open access article)/i;
 
+/**
+ * A journal's label for the kind of paper ("Article", "Research Article", "EDGE ARTICLE") or its update badge,
+ * standing alone: it names no finding, yet as a one-word item it ranks wherever "article" is asked about.
+ */
+const ARTICLE_LABEL = /^(?:(?:research|original|review|edge|short|brief|full|regular)\s+)?(?:article|paper|report|communication|letter|review)$|^check for updates$/i;
+
 function isFurniture(text: string): boolean {
   const t = text.trim();
+  if (ARTICLE_LABEL.test(t)) return true;
   if (FURNITURE.test(t) && t.split(/\s+/).length < 200) return true;
   const words = t.split(/\s+/);
   return words.length <= 8 && words.every((w) => /^\p{Lu}{1,3}$/u.test(w));
