@@ -1,6 +1,6 @@
 /**
- * What the preload exposes to the renderer as `window.wukong` (contextBridge). Types only, so the
- * renderer can import it without pulling Electron in. Every call returns a Reply instead of
+ * What the preload exposes to the renderer as `window.wukong` (contextBridge). Types and constants
+ * only, so the renderer can import it without pulling Electron in. Every call returns a Reply instead of
  * throwing, because Error objects lose their fields (the error code) crossing contextBridge.
  */
 import type { AskEvent, AskOptions, InstallOptions, ModelInfo, OpenResult, RequestMethod, Scope, ServiceEvent } from '../core/api.js';
@@ -46,3 +46,13 @@ export const IPC = {
   openPaths: 'wukong:open-paths',
   installModelDialog: 'wukong:install-model-dialog',
 } as const;
+
+/**
+ * The viewer's PDF is not on the bridge: the page fetches it from its own origin (app://wukong), where the
+ * main process streams the stored copy (electron/document-file-route.ts), so no process holds it whole but the page.
+ */
+export const DOCUMENT_FILE_PREFIX = '/documents/';
+
+export function documentFileUrl(docId: string): string {
+  return `${DOCUMENT_FILE_PREFIX}${encodeURIComponent(docId)}/file`;
+}
