@@ -18,7 +18,6 @@ export type HostCommand =
 
 export interface WukongBridge {
   request(method: RequestMethod, args: unknown[]): Promise<Reply<unknown>>;
-  getDocumentFile(docId: string): Promise<Reply<Uint8Array>>;
   /** Starts an answer; its events arrive through onAskEvent tagged with `askId`. */
   ask(askId: string, scope: Scope, question: string, options: Omit<AskOptions, 'signal'>): void;
   cancelAsk(askId: string): void;
@@ -36,7 +35,6 @@ export interface WukongBridge {
 /** IPC channel names, shared by main and preload so a typo cannot split them. */
 export const IPC = {
   request: 'wukong:request',
-  file: 'wukong:file',
   ask: 'wukong:ask',
   cancelAsk: 'wukong:cancel-ask',
   askEvent: 'wukong:ask-event',

@@ -79,7 +79,7 @@ export class ServiceConnection {
     this.child!.postMessage(message);
   }
 
-  async call(method: RequestMethod | 'getDocumentFile' | 'getDocumentFilePath', args: unknown[]): Promise<unknown> {
+  async call(method: RequestMethod | 'getDocumentFilePath', args: unknown[]): Promise<unknown> {
     const id = this.nextId++;
     const result = new Promise<unknown>((resolve, reject) => this.pending.set(id, { resolve, reject }));
     try {

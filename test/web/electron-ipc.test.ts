@@ -66,6 +66,10 @@ describe('Electron IPC handlers', () => {
     expect(calls).toContainEqual(['listDocuments', []]);
   });
 
+  it('no longer carries the PDF over IPC: the page reads it from app://', () => {
+    expect([...handlers.keys()].sort()).toEqual([IPC.request, IPC.openDialog, IPC.openPaths, IPC.installModelDialog].sort());
+  });
+
   it('refuses other senders and other origins', async () => {
     const stranger = { sender: { ...ourContents }, senderFrame: { url: 'app://wukong/index.html' } };
     const remote = { sender: ourContents, senderFrame: { url: 'https://evil.example/' } };
