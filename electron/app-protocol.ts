@@ -1,12 +1,14 @@
 /**
  * app://wukong/… serves dist/renderer to the window. A custom, privileged scheme instead of
  * file:// gives the page a real origin (module workers, fetch of pdf.js assets), lets us attach
- * the CSP as a header, and confines what the window can load to that one folder.
+ * the CSP as a header, and confines what the window can load to that one folder and the library's
+ * PDFs, which it streams by docId (app://wukong/documents/<docId>/file).
  */
 import { net, protocol } from 'electron';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CONTENT_SECURITY_POLICY } from '../web/static.js';
+import { isDocumentFileUrl, serveDocumentFile } from './document-file-route.js';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'wukong';
@@ -20,13 +22,18 @@ export function registerAppScheme(): void {
   ]);
 }
 
-export function serveAppScheme(rendererDir: string): void {
+/** `documentFilePath` asks the service where a document's PDF lies (see document-file-route.ts). */
+export function serveAppScheme(rendererDir: string, documentFilePath: (docId: string) => Promise<string>): void {
   const root = normalize(rendererDir + sep);
+  const documents = { filePath: documentFilePath, fetchFile: (url: string) => net.fetch(url) };
   protocol.handle(APP_SCHEME, async (request) => {
+    const url = URL.canParse(request.url) ? new URL(request.url) : undefined;
+    if (url?.host === APP_HOST && isDocumentFileUrl(url)) return serveDocumentFile(request, documents);
     const file = appFile(root, request.url);
     if (file === undefined || request.method !== 'GET') return new Response('Not found', { status: 404 });
-    const response = await net.fetch(pathToFileURL(file).toString());
-    if (!response.ok) return new Response('Not found', { status: 404 });
+    // net.fetch rejects for a missing file; a handler that throws gives the page a bare network error instead of a 404.
+    const response = await net.fetch(pathToFileURL(file).toString()).catch(() => undefined);
+    if (!response?.ok) return new Response('Not found', { status: 404 });
     const headers = new Headers(response.headers);
     headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     headers.set('X-Content-Type-Options', 'nosniff');

@@ -1,6 +1,6 @@
 /**
- * What the preload exposes to the renderer as `window.wukong` (contextBridge). Types only, so the
- * renderer can import it without pulling Electron in. Every call returns a Reply instead of
+ * What the preload exposes to the renderer as `window.wukong` (contextBridge). Types and constants
+ * only, so the renderer can import it without pulling Electron in. Every call returns a Reply instead of
  * throwing, because Error objects lose their fields (the error code) crossing contextBridge.
  */
 import type { AskEvent, AskOptions, InstallOptions, ModelInfo, OpenResult, RequestMethod, Scope, ServiceEvent } from '../core/api.js';
@@ -18,7 +18,6 @@ export type HostCommand =
 
 export interface WukongBridge {
   request(method: RequestMethod, args: unknown[]): Promise<Reply<unknown>>;
-  getDocumentFile(docId: string): Promise<Reply<Uint8Array>>;
   /** Starts an answer; its events arrive through onAskEvent tagged with `askId`. */
   ask(askId: string, scope: Scope, question: string, options: Omit<AskOptions, 'signal'>): void;
   cancelAsk(askId: string): void;
@@ -36,7 +35,6 @@ export interface WukongBridge {
 /** IPC channel names, shared by main and preload so a typo cannot split them. */
 export const IPC = {
   request: 'wukong:request',
-  file: 'wukong:file',
   ask: 'wukong:ask',
   cancelAsk: 'wukong:cancel-ask',
   askEvent: 'wukong:ask-event',
@@ -46,3 +44,13 @@ export const IPC = {
   openPaths: 'wukong:open-paths',
   installModelDialog: 'wukong:install-model-dialog',
 } as const;
+
+/**
+ * The viewer's PDF is not on the bridge: the page fetches it from its own origin (app://wukong), where the
+ * main process streams the stored copy (electron/document-file-route.ts), so no process holds it whole but the page.
+ */
+export const DOCUMENT_FILE_PREFIX = '/documents/';
+
+export function documentFileUrl(docId: string): string {
+  return `${DOCUMENT_FILE_PREFIX}${encodeURIComponent(docId)}/file`;
+}

@@ -7,7 +7,7 @@ import type { AskEvent, AskOptions, RequestMethod, Scope, ServiceEvent } from '.
 import type { ErrorInfo } from '../core/errors.js';
 
 export type ToHost =
-  | { type: 'call'; id: number; method: RequestMethod | 'getDocumentFile'; args: unknown[] }
+  | { type: 'call'; id: number; method: RequestMethod | 'getDocumentFilePath'; args: unknown[] }
   | { type: 'ask'; askId: string; scope: Scope; question: string; options: Omit<AskOptions, 'signal'> }
   | { type: 'cancel-ask'; askId: string }
   | { type: 'close' };

@@ -47,13 +47,6 @@ export function registerIpc(ctx: IpcContext): void {
     }),
   );
 
-  ipcMain.handle(IPC.file, (event, docId: unknown) =>
-    reply(async () => {
-      guard(ctx, event);
-      return ctx.connection.call('getDocumentFile', [id(docId, 'docId')]);
-    }),
-  );
-
   ipcMain.handle(IPC.openDialog, (event) =>
     reply(async () => {
       guard(ctx, event);

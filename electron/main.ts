@@ -152,9 +152,8 @@ if (!app.requestSingleInstanceLock()) {
     ses.setPermissionCheckHandler(() => false);
     // No remote content: the page only ever loads app:// files.
     ses.webRequest.onBeforeRequest({ urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*'] }, (details, callback) => callback({ cancel: !isAppUrl(details.url) }));
-    serveAppScheme(join(here, '..', 'renderer'));
-
     connection = new ServiceConnection(defaultHome(), (event) => window?.webContents.send(IPC.serviceEvent, event));
+    serveAppScheme(join(here, '..', 'renderer'), (docId) => connection.documentFilePath(docId));
     recent = new RecentFiles(refreshMenu);
     registerIpc({ connection, contents: () => window?.webContents, showOpenDialog, openPaths, chooseModelFolder });
     refreshMenu();

@@ -19,7 +19,6 @@ function subscribe<A extends unknown[]>(channel: string, listener: (...args: A) 
 
 const api: WukongBridge = {
   request: (method, args) => ipcRenderer.invoke(IPC.request, method, args) as Promise<Reply<unknown>>,
-  getDocumentFile: (docId) => ipcRenderer.invoke(IPC.file, docId) as Promise<Reply<Uint8Array>>,
   ask: (askId, scope, question, options) => ipcRenderer.send(IPC.ask, askId, scope, question, options),
   cancelAsk: (askId) => ipcRenderer.send(IPC.cancelAsk, askId),
   onAskEvent: (listener) => subscribe<[string, AskEvent]>(IPC.askEvent, listener),

@@ -79,7 +79,7 @@ export class ServiceConnection {
     this.child!.postMessage(message);
   }
 
-  async call(method: RequestMethod | 'getDocumentFile', args: unknown[]): Promise<unknown> {
+  async call(method: RequestMethod | 'getDocumentFilePath', args: unknown[]): Promise<unknown> {
     const id = this.nextId++;
     const result = new Promise<unknown>((resolve, reject) => this.pending.set(id, { resolve, reject }));
     try {
@@ -89,6 +89,11 @@ export class ServiceConnection {
       throw err;
     }
     return result;
+  }
+
+  /** Only the path crosses from the host: the main process streams the file itself (document-file-route.ts). */
+  async documentFilePath(docId: string): Promise<string> {
+    return (await this.call('getDocumentFilePath', [docId])) as string;
   }
 
   ask(askId: string, scope: Scope, question: string, options: Omit<AskOptions, 'signal'>, listener: (event: AskEvent) => void): void {

@@ -1,13 +1,17 @@
 /**
  * The renderer's Electron client against a bridge that behaves like preload + main + service
  * host (Reply envelopes, ask events by id), without Electron: checks that errors keep their
- * codes across the bridge, answers stream in order, and cancelling reaches the service.
+ * codes across the bridge, answers stream in order, and cancelling reaches the service. The PDF
+ * comes from the page's origin through the main process's real app:// route, never the bridge.
  */
 import { describe, expect, it } from 'vitest';
 import type { AskEvent, RequestMethod, ServiceEvent, WukongService } from '../../core/api.js';
 import { WukongError, toWukongError } from '../../core/errors.js';
 import type { Reply, WukongBridge } from '../../electron/bridge-types.js';
+import { serveDocumentFile } from '../../electron/document-file-route.js';
 import { createBridgeClient } from '../../renderer/src/client/bridge-client.js';
+import { fetchFileUrl } from '../helpers/file-fetch.js';
+import { makePdf } from '../helpers/pdf.js';
 import { createFakeService } from '../web/fake-service.js';
 
 function fakeBridge(service: WukongService): WukongBridge {
@@ -22,7 +26,6 @@ function fakeBridge(service: WukongService): WukongBridge {
   };
   return {
     request: (method: RequestMethod, args: unknown[]) => reply(() => (service[method] as (...a: unknown[]) => Promise<unknown>).apply(service, args)),
-    getDocumentFile: (docId) => reply(() => service.getDocumentFile(docId)),
     ask: (askId, scope, question, options) => {
       const controller = new AbortController();
       controllers.set(askId, controller);
@@ -38,6 +41,14 @@ function fakeBridge(service: WukongService): WukongBridge {
     openFiles: async () => ({ ok: true, value: [] }),
     // The main process would show a folder dialog; here it "chooses" a fixed folder.
     installModelFromDialog: (options) => reply(() => service.installModel('/chosen/folder', undefined, options)),
+  };
+}
+
+/** The page's fetch, answered by the main process's route as it would be in the window at app://wukong/index.html. */
+function appOrigin(service: WukongService, urls: string[] = []): (url: string) => Promise<Response> {
+  return (url) => {
+    urls.push(url);
+    return serveDocumentFile(new Request(new URL(url, 'app://wukong/index.html')), { filePath: (docId) => service.getDocumentFilePath(docId), fetchFile: fetchFileUrl });
   };
 }
 
@@ -80,5 +91,44 @@ describe('Electron bridge client', () => {
     }
     expect(service.lastAskSignal?.aborted).toBe(true);
     expect(events.at(-1)).toMatchObject({ type: 'error', error: { code: 'CANCELLED' } });
+  });
+
+  it("reads a document's PDF from the app origin byte for byte, not as a whole copy through the service", async () => {
+    const service = createFakeService();
+    const bytes = await makePdf([['The viewer reads this page.'], ['And this one.']]);
+    const { document } = await service.openDocument({ bytes, fileName: 'paper.pdf' });
+    // Only the stored copy's path may be asked for: a whole read through the service fails the test.
+    service.getDocumentFile = async () => {
+      throw new Error('read whole');
+    };
+    const urls: string[] = [];
+    const client = createBridgeClient(fakeBridge(service), appOrigin(service, urls));
+    expect(Buffer.from(await client.getDocumentFile(document.id)).equals(Buffer.from(bytes))).toBe(true);
+    expect(urls).toEqual([`/documents/${document.id}/file`]);
+  });
+
+  it('reports an unknown or malformed document id as NOT_FOUND', async () => {
+    const service = createFakeService();
+    const client = createBridgeClient(fakeBridge(service), appOrigin(service));
+    for (const docId of ['f'.repeat(64), 'a/b', '../../etc/passwd', '%E0%A4%A', '']) {
+      await expect(client.getDocumentFile(docId), JSON.stringify(docId)).rejects.toMatchObject({ name: 'WukongError', code: 'NOT_FOUND' });
+    }
+  });
+
+  it("maps a failed reply to the error it stands for: the body's ErrorInfo, else the status's meaning", async () => {
+    const cases: [Response, string, string?][] = [
+      [new Response('Not found', { status: 404 }), 'NOT_FOUND'],
+      [new Response('', { status: 405 }), 'BAD_REQUEST'],
+      [new Response('oops', { status: 500 }), 'INTERNAL'],
+      [new Response('{"error":"not ErrorInfo"}', { status: 413 }), 'TOO_LARGE'],
+      [Response.json({ error: { code: 'BUSY', message: 'Another process has it.' } }, { status: 409 }), 'BUSY', 'Another process has it.'],
+    ];
+    for (const [response, code, message] of cases) {
+      const client = createBridgeClient(fakeBridge(createFakeService()), async () => response);
+      const err = await client.getDocumentFile('d1').catch((e: unknown) => e);
+      expect(err, `${response.status}`).toBeInstanceOf(WukongError);
+      expect((err as WukongError).code, `${response.status}`).toBe(code);
+      if (message) expect((err as WukongError).message).toBe(message);
+    }
   });
 });

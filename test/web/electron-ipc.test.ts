@@ -1,24 +1,29 @@
 /**
- * The Electron IPC handlers (electron/ipc.ts) with a stand-in `electron` module: the binary
- * cannot run here, but who may call and what arguments get through can still be checked.
+ * The Electron IPC handlers (electron/ipc.ts) and the app:// scheme (electron/app-protocol.ts) with a
+ * stand-in `electron` module: the binary cannot run here, but who may call, what arguments get
+ * through, and what the window's PDF route answers can still be checked.
  */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AskEvent } from '../../core/api.js';
+import { WukongError } from '../../core/errors.js';
+import { CONTENT_SECURITY_POLICY } from '../../web/static.js';
+import { fetchFileUrl } from '../helpers/file-fetch.js';
 
 type Handler = (event: unknown, ...args: unknown[]) => unknown;
 const handlers = new Map<string, Handler>();
 const listeners = new Map<string, Handler>();
+const schemes = new Map<string, (request: Request) => Promise<Response>>();
 
 vi.mock('electron', () => ({
   ipcMain: {
     handle: (channel: string, fn: Handler) => handlers.set(channel, fn),
     on: (channel: string, fn: Handler) => listeners.set(channel, fn),
   },
-  net: {},
-  protocol: {},
+  net: { fetch: (url: string) => fetchFileUrl(url) },
+  protocol: { handle: (scheme: string, fn: (request: Request) => Promise<Response>) => schemes.set(scheme, fn) },
 }));
 
 const { registerIpc } = await import('../../electron/ipc.js');
@@ -59,6 +64,10 @@ describe('Electron IPC handlers', () => {
   it('answers our window on app://, with a Reply envelope', async () => {
     await expect(handlers.get(IPC.request)!(ours, 'listDocuments', [])).resolves.toEqual({ ok: true, value: [] });
     expect(calls).toContainEqual(['listDocuments', []]);
+  });
+
+  it('no longer carries the PDF over IPC: the page reads it from app://', () => {
+    expect([...handlers.keys()].sort()).toEqual([IPC.request, IPC.openDialog, IPC.openPaths, IPC.installModelDialog].sort());
   });
 
   it('refuses other senders and other origins', async () => {
@@ -129,3 +138,89 @@ describe('Electron IPC handlers', () => {
     expect(asks.length).toBe(1);
   });
 });
+
+describe('app://wukong/documents/<id>/file', () => {
+  const DOC = 'c'.repeat(64);
+  const pdf = Buffer.from('%PDF-1.4\nthe stored copy\n%%EOF\n');
+  let dir: string;
+  let stored: string;
+  /** docIds the service was asked about, in order. */
+  const asked: string[] = [];
+  /** What the service does next instead of answering (a host that died). */
+  let failure: WukongError | undefined;
+  let get: (url: string, init?: RequestInit) => Promise<Response>;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'wk-scheme-'));
+    const renderer = join(dir, 'renderer');
+    await mkdir(join(renderer, 'documents', DOC), { recursive: true });
+    await writeFile(join(renderer, 'index.html'), '<!doctype html>');
+    // A renderer file on the route's path must never stand in for the library's copy.
+    await writeFile(join(renderer, 'documents', DOC, 'file'), 'not the pdf');
+    stored = join(dir, 'document.pdf');
+    await writeFile(stored, pdf);
+    const { serveAppScheme } = await import('../../electron/app-protocol.js');
+    serveAppScheme(renderer, async (docId) => {
+      asked.push(docId);
+      if (failure) throw failure;
+      if (docId !== DOC) throw new WukongError('NOT_FOUND', `No document with id ${docId}.`);
+      return stored;
+    });
+    get = (url, init) => schemes.get('app')!(new Request(url, init));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it("streams the stored copy as a PDF with the app's headers", async () => {
+    const res = await get(`app://wukong/documents/${DOC}/file`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    expect(res.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(Buffer.from(await res.arrayBuffer()).equals(pdf)).toBe(true);
+    expect(asked.at(-1)).toBe(DOC);
+  });
+
+  it('still serves the renderer, and answers 404 for a missing renderer file instead of throwing', async () => {
+    expect((await get('app://wukong/index.html')).status).toBe(200);
+    expect((await get('app://wukong/missing.js')).status).toBe(404);
+  });
+
+  it('answers an unknown id with 404 NOT_FOUND', async () => {
+    const res = await get(`app://wukong/documents/${'d'.repeat(64)}/file`);
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toContain('application/json');
+    expect(await res.json()).toMatchObject({ error: { code: 'NOT_FOUND', message: `No document with id ${'d'.repeat(64)}.` } });
+  });
+
+  it('answers a malformed or percent-broken id with 404, without asking the service', async () => {
+    const before = asked.length;
+    for (const path of ['%E0%A4%A/file', 'a%2Fb/file', '..%2F..%2Fetc%2Fpasswd/file', `${DOC}/file/more`, DOC, '/file', `${DOC}%00/file`]) {
+      const res = await get(`app://wukong/documents/${path}`);
+      expect(res.status, path).toBe(404);
+      expect(await res.json(), path).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    }
+    expect(asked.length).toBe(before);
+  });
+
+  it('answers anything but GET with 405', async () => {
+    for (const method of ['POST', 'PUT', 'DELETE', 'HEAD']) {
+      const res = await get(`app://wukong/documents/${DOC}/file`, { method });
+      expect(res.status, method).toBe(405);
+      expect(res.headers.get('allow')).toBe('GET');
+    }
+  });
+
+  it('reports a service that cannot answer, and a copy gone before it was read, as errors rather than throwing', async () => {
+    failure = new WukongError('INTERNAL', undefined, 'service host exited with 1');
+    const down = await get(`app://wukong/documents/${DOC}/file`);
+    failure = undefined;
+    expect(down.status).toBe(500);
+    expect(await down.json()).toMatchObject({ error: { code: 'INTERNAL' } });
+    await rm(stored);
+    const gone = await get(`app://wukong/documents/${DOC}/file`);
+    expect(gone.status).toBe(404);
+    expect(await gone.json()).toMatchObject({ error: { code: 'NOT_FOUND', message: 'The file is gone.' } });
+    await writeFile(stored, pdf);
+  });
+});
+

@@ -1,8 +1,12 @@
-/** Electron: the service over the preload's contextBridge API (window.wukong). */
+/**
+ * Electron: the service over the preload's contextBridge API (window.wukong), except the viewer's PDF,
+ * which the page fetches from its own app:// origin so it arrives as a stream, not a structured clone.
+ */
 import type { AskEvent, AskOptions, RequestMethod, Scope } from '../../../core/api.js';
 import { WukongError } from '../../../core/errors.js';
-import type { Reply, WukongBridge } from '../../../electron/bridge-types.js';
+import { documentFileUrl, type Reply, type WukongBridge } from '../../../electron/bridge-types.js';
 import { requestMethods, type AppClient } from './app-client.js';
+import { responseError } from './response-error.js';
 
 function unwrap<T>(reply: Reply<T>): T {
   if (reply.ok) return reply.value;
@@ -13,7 +17,8 @@ export function bridge(): WukongBridge | undefined {
   return (globalThis as unknown as { wukong?: WukongBridge }).wukong;
 }
 
-export function createBridgeClient(api: WukongBridge): AppClient {
+/** `fetchFile` is the page's fetch; tests give one that answers as the main process would. */
+export function createBridgeClient(api: WukongBridge, fetchFile: (url: string) => Promise<Response> = (url) => fetch(url)): AppClient {
   let askCount = 0;
   const askListeners = new Map<string, (event: AskEvent) => void>();
   api.onAskEvent((askId, event) => askListeners.get(askId)?.(event));
@@ -43,12 +48,18 @@ export function createBridgeClient(api: WukongBridge): AppClient {
     }
   }
 
+  async function getDocumentFile(docId: string): Promise<Uint8Array> {
+    const res = await fetchFile(documentFileUrl(docId));
+    if (!res.ok) throw await responseError(res);
+    return new Uint8Array(await res.arrayBuffer());
+  }
+
   return {
     kind: 'electron',
     ...requestMethods(async (method: RequestMethod, args: unknown[]) => unwrap(await api.request(method, args))),
     ask,
     onEvent: (listener) => api.onServiceEvent(listener),
-    getDocumentFile: async (docId) => unwrap(await api.getDocumentFile(docId)),
+    getDocumentFile,
     openFiles: async (files) => unwrap(await api.openFiles(files)),
     showOpenDialog: async () => unwrap(await api.showOpenDialog()),
     installModelFromDialog: async (options) => unwrap(await api.installModelFromDialog(options)),

@@ -1,8 +1,9 @@
 /** Web mode: the service over the local server's HTTP API (see web/server.ts). */
 import type { AskEvent, AskOptions, OpenOptions, OpenResult, RequestMethod, Scope, ServiceEvent } from '../../../core/api.js';
-import { WukongError, isErrorInfo } from '../../../core/errors.js';
+import { WukongError } from '../../../core/errors.js';
 import { requestMethods, type AppClient } from './app-client.js';
 import { readLines } from './lines.js';
+import { responseError } from './response-error.js';
 
 const TOKEN_KEY = 'wukong.token';
 
@@ -17,19 +18,12 @@ export function takeToken(): string | null {
   return sessionStorage.getItem(TOKEN_KEY);
 }
 
-async function failure(res: Response): Promise<WukongError> {
-  const body: unknown = await res.json().catch(() => null);
-  const info = (body as { error?: unknown } | null)?.error;
-  if (isErrorInfo(info)) return new WukongError(info.code, info.message, info.detail);
-  return new WukongError('INTERNAL', undefined, `HTTP ${res.status}`);
-}
-
 export function createHttpClient(token: string): AppClient {
   const headers = { 'X-Wukong-Token': token };
 
   async function post(path: string, body: BodyInit, type: string, signal?: AbortSignal, extra: Record<string, string> = {}): Promise<Response> {
     const res = await fetch(path, { method: 'POST', headers: { ...headers, ...extra, 'Content-Type': type }, body, signal });
-    if (!res.ok) throw await failure(res);
+    if (!res.ok) throw await responseError(res);
     return res;
   }
 
@@ -45,7 +39,7 @@ export function createHttpClient(token: string): AppClient {
 
   async function getDocumentFile(docId: string): Promise<Uint8Array> {
     const res = await fetch(`api/documents/${encodeURIComponent(docId)}/file`, { headers });
-    if (!res.ok) throw await failure(res);
+    if (!res.ok) throw await responseError(res);
     return new Uint8Array(await res.arrayBuffer());
   }
 
@@ -79,7 +73,7 @@ export function createHttpClient(token: string): AppClient {
       while (!controller.signal.aborted) {
         try {
           const res = await fetch('api/events', { headers, signal: controller.signal });
-          if (!res.ok) throw await failure(res);
+          if (!res.ok) throw await responseError(res);
           for await (const line of readLines(res.body!)) {
             if (line.startsWith('data: ')) listener(JSON.parse(line.slice(6)) as ServiceEvent);
           }
