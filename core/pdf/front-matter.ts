@@ -8,7 +8,7 @@
  */
 import { makeLine } from './lines.js';
 import { blockBottom, blockTop, toBlock } from './paragraphs.js';
-import type { Block, Line } from './types.js';
+import type { Block, Glyphs, Line } from './types.js';
 
 /** Where the body starts: the abstract, a first section, or running prose. */
 const BODY_HEADING = /^(abstract|a\s?b\s?s\s?t\s?r\s?a\s?c\s?t|introduction|keywords?|summary|background)\b|^(\d+|[IVX]+)\.?\s+\p{Lu}/iu;
@@ -28,6 +28,33 @@ function bylineLike(text: string): boolean {
   if (parts.length >= 2 && parts.every((p) => NAME.test(p.trim()))) return true;
   const named = parts.filter((p) => FULL_NAME.test(p)).length;
   return named >= 2 && /\d|[∗*†‡§¶✉]/u.test(text);
+}
+
+/**
+ * Names set side by side on one line with wide gaps, each over its affiliation (Journal of Statistical
+ * Software: "Douglas Bates      Martin Mächler      Benjamin M. Bolker"): a byline without commas.
+ */
+function spacedNames(b: Block): boolean {
+  // One visual line, though column detection may have cut it into several at the gaps.
+  const base = b.lines[0].baseline;
+  if (b.lines.some((l) => Math.abs(l.baseline - base) > 0.3 * l.size)) return false;
+  const items = b.lines.flatMap((l) => l.items).sort((x, y) => x.x0 - y.x0);
+  // Each name its own run, however close the next one is set ("Benjamin M. Bolker" "Steven C. Walker").
+  const runs = items.map((g) => g.text.trim()).filter(Boolean);
+  if (runs.length >= 2 && runs.every((r) => NAME.test(r))) return true;
+  const names: string[] = [];
+  let prev: Glyphs | undefined;
+  for (const g of items) {
+    if (prev && g.x0 - prev.x1 <= 0.6 * g.size) names[names.length - 1] += (g.x0 - prev.x1 > 0.1 * g.size ? ' ' : '') + g.text;
+    else names.push(g.text);
+    prev = g;
+  }
+  return names.length >= 2 && names.every((n) => NAME.test(n.trim()));
+}
+
+/** Words of three letters or more: a title has a few; a journal's name or label above it ("Chemical Science") hardly. */
+function titleWords(b: Block): number {
+  return b.text.split(/\s+/).filter((w) => /\p{L}{3,}/u.test(w)).length;
 }
 
 function bodyStarts(b: Block): boolean {
@@ -80,7 +107,14 @@ export function tidyFrontMatter(blocks: Block[]): Block[] {
   const head = blocks.slice(0, end);
   const text = head.filter(isText);
   if (text.length < 2) return blocks;
-  const titleSize = Math.max(...text.map((b) => b.size));
+  let titleSize = Math.max(...text.map((b) => b.size));
+  // A journal's name can open the page larger than the title (Chemical Science's masthead, "EDGE ARTICLE" under
+  // it): when the largest text is the page's first and no title's length, the title is the next big text that is.
+  const masthead = text[0].size >= titleSize - 0.5 && titleWords(text[0]) < 3;
+  // Not far smaller: under a cover's huge name ("San Francisco", 45 pt) a 12 pt line is no title.
+  const next = masthead ? text.find((b) => b.size >= Math.max(1.3 * bodySize(blocks), 0.6 * titleSize) && titleWords(b) >= 3 && !bylineLike(b.text)) : undefined;
+  if (next) titleSize = next.size;
+  const titleLike = (b: Block): boolean => !next || titleWords(b) >= 3;
   // Pieces of one visual line (split at a superscript or a glyph from another font) become one line again.
   const out: Block[] = [];
   const used = new Set<Block>();
@@ -97,7 +131,7 @@ export function tidyFrontMatter(blocks: Block[]): Block[] {
     }
   }
   // The title: the first run of blocks in the largest size, one heading even when set over several lines.
-  const first = out.findIndex((b) => isText(b) && b.size >= titleSize - 0.5);
+  const first = out.findIndex((b) => isText(b) && b.size >= titleSize - 0.5 && titleLike(b));
   let last = first;
   while (last + 1 < out.length && isText(out[last + 1]) && out[last + 1].size >= titleSize - 0.5 && top(out[last + 1]) - bottom(out[last]) < titleSize) last++;
   const run = first >= 0 ? out.slice(first, last + 1) : [];
@@ -108,7 +142,7 @@ export function tidyFrontMatter(blocks: Block[]): Block[] {
     // Above the title stand a journal's labels ("Article", "Research Article"), not sections.
     for (const b of out.slice(0, first)) if (b.kind === 'heading') b.kind = 'paragraph';
   }
-  for (const b of out) if (b.kind === 'heading' && b.size < titleSize - 0.5 && bylineLike(b.text)) b.kind = 'paragraph';
+  for (const b of out) if (b.kind === 'heading' && b.size < titleSize - 0.5 && (bylineLike(b.text) || spacedNames(b))) b.kind = 'paragraph';
   return [...out, ...blocks.slice(end)];
 }
 

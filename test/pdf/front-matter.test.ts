@@ -58,6 +58,25 @@ describe('front matter of a paper', () => {
     expect(tidyFrontMatter([title, names, last, abstract, body]).map((o) => o.kind)).toEqual(['heading', 'paragraph', 'paragraph', 'heading', 'paragraph']);
   });
 
+  it('reads names set side by side without commas as a byline (Journal of Statistical Software)', () => {
+    const title = block('heading', [run('Fitting Mixed Models Offline', 150, 100, 17)]);
+    // Four names, each its own run over its affiliation, one of them cut off by column detection.
+    const names = toBlock('heading', [makeLine([run('Douglas Bates', 87, 160, 12)]), makeLine([run('Martin Mächler', 198, 160, 12), run('Benjamin M. Bolker', 301, 160, 12), run('Steven C. Walker', 426, 160, 12)])], 1);
+    const abstract = block('heading', [run('Abstract', 280, 220, 11)]);
+    const body = block('paragraph', [run('We read papers. '.repeat(12), 72, 240, 10)]);
+    expect(tidyFrontMatter([title, names, abstract, body]).map((o) => o.kind)).toEqual(['heading', 'paragraph', 'heading', 'paragraph']);
+  });
+
+  it("takes the title under a journal's name set larger than it (Chemical Science)", () => {
+    const journal = block('heading', [run('Chemical Science', 41, 50, 21)]);
+    const label = block('heading', [run('EDGE ARTICLE', 51, 110, 16)]);
+    const title = toBlock('heading', [makeLine([run('Generation of bright monomeric red', 173, 150, 16)]), makeLine([run('fluorescent proteins by design', 173, 168, 16)])], 1);
+    const names = block('paragraph', [run('Ada Lovelace, Alan Turing and Grace Hopper', 173, 200, 10)]);
+    const body = block('paragraph', [run('We read papers. '.repeat(12), 72, 240, 9)]);
+    const out = tidyFrontMatter([journal, label, title, names, body]);
+    expect(out.filter((o) => o.kind === 'heading').map((o) => o.text)).toEqual(['Generation of bright monomeric red fluorescent proteins by design']);
+  });
+
   it('marks the title set again on the next page as a repeat, its label no heading', () => {
     const at = (kind: Block['kind'], text: string, page: number, top: number, size = 10): Block => toBlock(kind, [makeLine([run(text, 72, top, size)])], page);
     const blocks = [
