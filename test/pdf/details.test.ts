@@ -54,6 +54,35 @@ function outlinedPdf(): Uint8Array {
   ]);
 }
 
+/**
+ * Two pages: page 1 lists the contents in the body font ("Introduction", "Methods"), page 2 holds the
+ * sections; the outline points both entries at page 2.
+ */
+function contentsPdf(): Uint8Array {
+  const body = (y: number, t: string): string => `BT /F1 11 Tf 72 ${y} Td (${t}) Tj ET`;
+  const contents = [body(700, 'Contents'), body(680, 'Introduction'), body(666, 'Methods'), body(630, 'The report begins on the next page, after this list of its sections.')].join('\n');
+  const sections = [
+    body(700, 'Introduction'),
+    body(680, 'We begin with the introduction text, written in the same plain font.'),
+    body(666, 'It has a second line that ends with a full stop.'),
+    body(630, 'Methods'),
+    body(610, 'The methods are also written in the plain body font as usual.'),
+    body(596, 'This line finishes the methods paragraph.'),
+  ].join('\n');
+  return writePdf([
+    Buffer.from('<< /Type /Catalog /Pages 2 0 R /Outlines 5 0 R >>'),
+    Buffer.from('<< /Type /Pages /Kids [3 0 R 9 0 R] /Count 2 >>'),
+    Buffer.from('<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 8 0 R >> >> >>'),
+    Buffer.from(`<< /Length ${contents.length} >>\nstream\n${contents}\nendstream`),
+    Buffer.from('<< /Type /Outlines /First 6 0 R /Last 7 0 R /Count 2 >>'),
+    Buffer.from('<< /Title (Introduction) /Parent 5 0 R /Next 7 0 R /Dest [9 0 R /XYZ 0 720 0] >>'),
+    Buffer.from('<< /Title (Methods) /Parent 5 0 R /Prev 6 0 R /Dest [9 0 R /XYZ 0 650 0] >>'),
+    Buffer.from('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>'),
+    Buffer.from('<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 10 0 R /Resources << /Font << /F1 8 0 R >> >> >>'),
+    Buffer.from(`<< /Length ${sections.length} >>\nstream\n${sections}\nendstream`),
+  ]);
+}
+
 describe('page details', () => {
   it('takes headings from the PDF outline when their font does not set them apart', async () => {
     const m = await parsePdf(outlinedPdf(), 'outline.pdf');
@@ -65,6 +94,14 @@ describe('page details', () => {
     expect(find(m, 'The methods are also written').section).toEqual(['Methods']);
   });
 
+
+  it("takes an outline title as a heading only on the page its entry points to, not in a list of contents", async () => {
+    const m = await parsePdf(contentsPdf(), 'contents.pdf');
+    expect(m.units.filter((u) => u.kind === 'heading').map((u) => [u.page, u.text])).toEqual([
+      [2, 'Introduction'],
+      [2, 'Methods'],
+    ]);
+  });
 
   it('drops manuscript line numbers in the margin', async () => {
     const data = await makePdf([
