@@ -31,61 +31,45 @@ describe('text normalisation', () => {
   });
 });
 
-/** One page whose headings are plain body-font lines; only the PDF outline names them. */
-function outlinedPdf(): Uint8Array {
-  const body = (y: number, t: string): string => `BT /F1 11 Tf 72 ${y} Td (${t}) Tj ET`;
-  const ops = [
-    body(700, 'Introduction'),
-    body(680, 'We begin with the introduction text, written in the same plain font.'),
-    body(666, 'It has a second line that ends with a full stop.'),
-    body(630, 'Methods'),
-    body(610, 'The methods are also written in the plain body font as usual.'),
-    body(596, 'This line finishes the methods paragraph.'),
-  ].join('\n');
+const line = (y: number, t: string): string => `BT /F1 11 Tf 72 ${y} Td (${t}) Tj ET`;
+/** Two sections whose headings are plain body-font lines; only the PDF outline names them. */
+const SECTIONS = [
+  line(700, 'Introduction'),
+  line(680, 'We begin with the introduction text, written in the same plain font.'),
+  line(666, 'It has a second line that ends with a full stop.'),
+  line(630, 'Methods'),
+  line(610, 'The methods are also written in the plain body font as usual.'),
+  line(596, 'This line finishes the methods paragraph.'),
+].join('\n');
+
+/**
+ * Pages of body-font text (content streams) with an outline of "Introduction" and "Methods", both pointing
+ * at the last page. Objects: 1 catalog, 2 pages, 3 outlines, 4-5 entries, 6 font, then a page and its
+ * contents for each page.
+ */
+function outlinedPdf(pages: string[]): Uint8Array {
+  const pageObj = (i: number): number => 7 + 2 * i;
+  const target = pageObj(pages.length - 1);
   return writePdf([
-    Buffer.from('<< /Type /Catalog /Pages 2 0 R /Outlines 5 0 R >>'),
-    Buffer.from('<< /Type /Pages /Kids [3 0 R] /Count 1 >>'),
-    Buffer.from('<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 8 0 R >> >> >>'),
-    Buffer.from(`<< /Length ${ops.length} >>\nstream\n${ops}\nendstream`),
-    Buffer.from('<< /Type /Outlines /First 6 0 R /Last 7 0 R /Count 2 >>'),
-    Buffer.from('<< /Title (Introduction) /Parent 5 0 R /Next 7 0 R /Dest [3 0 R /XYZ 0 720 0] >>'),
-    Buffer.from('<< /Title (Methods) /Parent 5 0 R /Prev 6 0 R /Dest [3 0 R /XYZ 0 650 0] >>'),
+    Buffer.from('<< /Type /Catalog /Pages 2 0 R /Outlines 3 0 R >>'),
+    Buffer.from(`<< /Type /Pages /Kids [${pages.map((_, i) => `${pageObj(i)} 0 R`).join(' ')}] /Count ${pages.length} >>`),
+    Buffer.from('<< /Type /Outlines /First 4 0 R /Last 5 0 R /Count 2 >>'),
+    Buffer.from(`<< /Title (Introduction) /Parent 3 0 R /Next 5 0 R /Dest [${target} 0 R /XYZ 0 720 0] >>`),
+    Buffer.from(`<< /Title (Methods) /Parent 3 0 R /Prev 4 0 R /Dest [${target} 0 R /XYZ 0 650 0] >>`),
     Buffer.from('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>'),
+    ...pages.flatMap((ops, i) => [
+      Buffer.from(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents ${pageObj(i) + 1} 0 R /Resources << /Font << /F1 6 0 R >> >> >>`),
+      Buffer.from(`<< /Length ${ops.length} >>\nstream\n${ops}\nendstream`),
+    ]),
   ]);
 }
 
-/**
- * Two pages: page 1 lists the contents in the body font ("Introduction", "Methods"), page 2 holds the
- * sections; the outline points both entries at page 2.
- */
-function contentsPdf(): Uint8Array {
-  const body = (y: number, t: string): string => `BT /F1 11 Tf 72 ${y} Td (${t}) Tj ET`;
-  const contents = [body(700, 'Contents'), body(680, 'Introduction'), body(666, 'Methods'), body(630, 'The report begins on the next page, after this list of its sections.')].join('\n');
-  const sections = [
-    body(700, 'Introduction'),
-    body(680, 'We begin with the introduction text, written in the same plain font.'),
-    body(666, 'It has a second line that ends with a full stop.'),
-    body(630, 'Methods'),
-    body(610, 'The methods are also written in the plain body font as usual.'),
-    body(596, 'This line finishes the methods paragraph.'),
-  ].join('\n');
-  return writePdf([
-    Buffer.from('<< /Type /Catalog /Pages 2 0 R /Outlines 5 0 R >>'),
-    Buffer.from('<< /Type /Pages /Kids [3 0 R 9 0 R] /Count 2 >>'),
-    Buffer.from('<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 8 0 R >> >> >>'),
-    Buffer.from(`<< /Length ${contents.length} >>\nstream\n${contents}\nendstream`),
-    Buffer.from('<< /Type /Outlines /First 6 0 R /Last 7 0 R /Count 2 >>'),
-    Buffer.from('<< /Title (Introduction) /Parent 5 0 R /Next 7 0 R /Dest [9 0 R /XYZ 0 720 0] >>'),
-    Buffer.from('<< /Title (Methods) /Parent 5 0 R /Prev 6 0 R /Dest [9 0 R /XYZ 0 650 0] >>'),
-    Buffer.from('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>'),
-    Buffer.from('<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 10 0 R /Resources << /Font << /F1 8 0 R >> >> >>'),
-    Buffer.from(`<< /Length ${sections.length} >>\nstream\n${sections}\nendstream`),
-  ]);
-}
+/** A list of contents in the body font on page 1 ("Introduction", "Methods"); the sections on page 2. */
+const CONTENTS = [line(700, 'Contents'), line(680, 'Introduction'), line(666, 'Methods'), line(630, 'The report begins on the next page, after this list of its sections.')].join('\n');
 
 describe('page details', () => {
   it('takes headings from the PDF outline when their font does not set them apart', async () => {
-    const m = await parsePdf(outlinedPdf(), 'outline.pdf');
+    const m = await parsePdf(outlinedPdf([SECTIONS]), 'outline.pdf');
     expect(m.units.filter((u) => u.kind === 'heading').map((u) => u.text)).toEqual(['Introduction', 'Methods']);
     expect(m.sections.map((s) => [s.title, s.page, s.unitId !== undefined])).toEqual([
       ['Introduction', 1, true],
@@ -96,7 +80,7 @@ describe('page details', () => {
 
 
   it("takes an outline title as a heading only on the page its entry points to, not in a list of contents", async () => {
-    const m = await parsePdf(contentsPdf(), 'contents.pdf');
+    const m = await parsePdf(outlinedPdf([CONTENTS, SECTIONS]), 'contents.pdf');
     expect(m.units.filter((u) => u.kind === 'heading').map((u) => [u.page, u.text])).toEqual([
       [2, 'Introduction'],
       [2, 'Methods'],
