@@ -20,6 +20,8 @@ const SCRIPT = join(import.meta.dirname, 'fixtures', 'race.mjs');
 interface Racer {
   output: () => string;
   exited: Promise<number | null>;
+  /** Set once the process has ended. */
+  code?: number | null;
 }
 
 function racer(home: string, action: 'open' | 'remove', target: string, delayMs = 0): Racer {
@@ -27,12 +29,22 @@ function racer(home: string, action: 'open' | 'remove', target: string, delayMs 
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  return { output: () => out, exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))) };
+  const r: Racer = { output: () => out, exited: new Promise((resolve) => child.on('exit', (code) => resolve((r.code = code)))) };
+  return r;
 }
 
-/** Once every racer has its service up, names a moment shortly ahead for all of them to act at. */
+/**
+ * Once every racer has its service up, names a moment shortly ahead for all of them to act at. Starting a
+ * service takes seconds while the rest of the suite loads both cores; a racer that ended before it was
+ * ready fails the test at once, with what it printed.
+ */
 async function release(home: string, racers: Racer[]): Promise<void> {
-  await expect.poll(() => racers.every((r) => r.output().includes('waiting\n')), { timeout: 30_000, interval: 20 }).toBe(true);
+  const ready = (): boolean => {
+    const ended = racers.find((r) => r.code !== undefined);
+    if (ended) throw new Error(`a racer ended (exit ${ended.code}) before the release:\n${ended.output()}`);
+    return racers.every((r) => r.output().includes('waiting\n'));
+  };
+  await expect.poll(ready, { timeout: 60_000, interval: 20 }).toBe(true);
   writeFileSync(join(home, 'go'), String(Date.now() + 150));
 }
 
@@ -71,7 +83,7 @@ describe('processes racing for one document', () => {
       expect(parses.n, outputs).toBe(1);
       expect(documentRows(home)).toEqual([{ id, status: 'ready' }]);
     }
-  }, 90_000);
+  }, 240_000);
 
   it('a removal racing an open in another process leaves the document whole or gone, never half', async () => {
     ensureBuilt();
@@ -109,5 +121,5 @@ describe('processes racing for one document', () => {
       const trash = join(home, 'library', '.removed');
       expect(existsSync(trash) ? readdirSync(trash) : []).toEqual([]);
     }
-  }, 90_000);
+  }, 240_000);
 });
