@@ -135,6 +135,8 @@ export class LocalService implements WukongService {
     if (options.watchOtherProcesses) {
       this.otherJobs.watch((job) => this.events.emit({ type: 'job', job }), () => void this.emitDocuments().catch(() => undefined));
     }
+    // A process that ended between moving a removed document's folder aside and deleting it left it there.
+    void this.library.discard().catch(() => undefined);
   }
 
   // ------------------------------------------------------------ documents

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createService } from '../../core/service/index.js';
@@ -42,5 +42,22 @@ describe('questions across the library', () => {
     const after = await service.retrieve({ library: true }, 'How do bees tell each other where the flowers are?', { k: 3 });
     expect(after.every((e) => e.docId !== ids[0])).toBe(true);
     await service.close();
+  });
+});
+
+describe('a removal cut short', () => {
+  it('leaves a folder moved aside that the next start deletes', async () => {
+    const home = tempHome();
+    // What a process killed between the rename and the delete of a removal leaves behind.
+    const left = join(home, 'library', '.removed', 'abc-1234');
+    mkdirSync(left, { recursive: true });
+    writeFileSync(join(left, 'document.pdf'), '%PDF-1.4 removed');
+    const service = await createService({ home });
+    try {
+      await expect.poll(() => existsSync(left), { timeout: 10_000 }).toBe(false);
+      expect(await service.listDocuments()).toEqual([]);
+    } finally {
+      await service.close();
+    }
   });
 });
