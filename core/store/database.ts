@@ -55,7 +55,7 @@ function prepare(path: string, home: string): Db {
   const db = new Database(path, { timeout: BUSY_TIMEOUT_MS, ...(nativeBinding ? { nativeBinding } : {}) });
   try {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    db.pragma('journal_mode = WAL');
+    toWal(db);
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     migrate(db, { home });
@@ -63,6 +63,26 @@ function prepare(path: string, home: string): Db {
   } catch (err) {
     db.close();
     throw err;
+  }
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Switching a new database to WAL needs an exclusive lock, and SQLite answers SQLITE_BUSY at once instead of
+ * waiting (no busy handler there): two processes opening a fresh library together (the app and the CLI) would
+ * see "database is locked". The switch is retried for as long as any other write would wait.
+ */
+function toWal(db: Db): void {
+  const until = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if (sqliteCode(err) !== 'SQLITE_BUSY' || Date.now() > until) throw err;
+      Atomics.wait(pause, 0, 0, 10 + Math.random() * 20);
+    }
   }
 }
 
