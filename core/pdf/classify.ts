@@ -106,13 +106,13 @@ export function classifyBlocks(blocks: Block[], stats: TextStats, pageHeight: nu
   const edges = columnEdges(blocks.flatMap((b) => b.lines));
   for (const b of blocks) {
     if (b.kind !== 'paragraph') continue;
+    // An issue's date over a one-page excerpt is a running head that repetition cannot reveal.
+    if (DATE_ONLY.test(b.text.trim())) continue;
     const top = Math.min(...b.lines.map((l) => l.bbox[1]));
     // A numbered section always has text after its heading on the same page: a last line at the foot of the
     // page naming one is a running foot ("32.23. v1.0rc1 (13/12/2019)" beside the page number).
     const foot = b === blocks[blocks.length - 1] && top > pageHeight * 0.9 && headingInfo(b.text).number !== undefined;
     const inOutline = !foot && outlineTitles.size > 0 && !notTitle(b, stats) && b.lines.length <= 3 && b.text.length <= 200 && (outlineTitles.has(simplifyTitle(b.text)) || outlineTitles.has(simplifyTitle(headingInfo(b.text).title)));
-    // An issue's date over a one-page excerpt is a running head that repetition cannot reveal.
-    if (DATE_ONLY.test(b.text.trim())) continue;
     if (inOutline || (!foot && looksLikeHeading(b, stats))) {
       b.kind = 'heading';
       const info = headingInfo(b.text);

@@ -29,7 +29,7 @@ export interface FloatResult {
   rest: Line[];
 }
 
-function union(a: Rect | null, b: Rect): Rect {
+export function union(a: Rect | null, b: Rect): Rect {
   if (!a) return [...b] as Rect;
   return [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])];
 }

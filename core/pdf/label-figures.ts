@@ -7,7 +7,7 @@
  * or a table when it reads like one (body-size cells, a ledger's money and bracketed negatives).
  */
 import type { Rect } from '../model/geometry.js';
-import { dominantSize, regionText } from './figures.js';
+import { dominantSize, regionText, union } from './figures.js';
 import { centerInside } from './geometry.js';
 import type { TextStats } from './paragraphs.js';
 import type { Block, Line, Mark } from './types.js';
@@ -64,10 +64,6 @@ function strength(l: Line, stats: TextStats): Strength {
 
 function gap(a: Rect, b: Rect): number {
   return Math.max(0, a[0] - b[2], b[0] - a[2], a[1] - b[3], b[1] - a[3]);
-}
-
-function union(a: Rect, b: Rect): Rect {
-  return [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])];
 }
 
 /** Area of the paint inside a box (marks clipped to it; overlaps counted twice, which only errs towards paint). */
@@ -127,7 +123,12 @@ function crowds(nodes: Node[]): Node[][] {
     }
   }
   const by = new Map<number, Node[]>();
-  nodes.forEach((n, i) => by.set(find(i), [...(by.get(find(i)) ?? []), n]));
+  nodes.forEach((n, i) => {
+    const root = find(i);
+    const group = by.get(root);
+    if (group) group.push(n);
+    else by.set(root, [n]);
+  });
   return [...by.values()];
 }
 
@@ -145,7 +146,8 @@ function settle(crowd: readonly Node[], page: number, rest: readonly Line[], tak
   let box = crowd.map((n) => n.rect).reduce(union);
   if (box[2] - box[0] < 40 || box[3] - box[1] < 30) return false;
   // Text inside the box that is not a label means the crowd spans a figure and its neighbouring prose.
-  const inside = rest.filter((l) => !taken.has(l) && !lines.includes(l) && centerInside(box, l.bbox));
+  const mine = new Set(lines);
+  const inside = rest.filter((l) => !taken.has(l) && !mine.has(l) && centerInside(box, l.bbox));
   if (inside.some(prose)) return false;
   if (!figures.length && paintIn(box, marks) < MIN_PAINT * (box[2] - box[0]) * (box[3] - box[1])) return false;
   const own = [...lines, ...inside];

@@ -267,9 +267,8 @@ interface Assembled {
  * before, for a destination set just above a page break) and those pointing nowhere. Cell Press's STAR Methods
  * has a "Lead contact" section; the same words among the affiliations on page 2 are a note, not that section.
  */
-function outlineTitlesOn(outline: readonly OutlineEntry[], page: number): Set<string> {
-  const near = outline.filter((o) => o.page === 0 || o.page === page || o.page === page - 1);
-  return new Set(near.map((o) => simplifyTitle(o.title)).filter((t) => t.length >= 3));
+function outlineTitlesOn(titles: readonly { page: number; key: string }[], page: number): Set<string> {
+  return new Set(titles.filter((o) => o.page === 0 || o.page === page || o.page === page - 1).map((o) => o.key));
 }
 
 function assemble(raws: RawPage[], outline: OutlineEntry[]): Assembled {
@@ -277,8 +276,9 @@ function assemble(raws: RawPage[], outline: OutlineEntry[]): Assembled {
   const stats = textStats(raws);
   const pages: Page[] = [];
   let blocks: Block[] = [];
+  const titles = outline.map((o) => ({ page: o.page, key: simplifyTitle(o.title) })).filter((o) => o.key.length >= 3);
   for (const raw of raws) {
-    const layout = layoutPage(raw, stats, outlineTitlesOn(outline, raw.number));
+    const layout = layoutPage(raw, stats, outlineTitlesOn(titles, raw.number));
     const page: Page = { number: raw.number, width: r2(raw.width), height: r2(raw.height), rotation: raw.rotation, columns: layout.columns, hasText: raw.hasText };
     if (raw.warning) page.warning = raw.warning;
     pages.push(page);
