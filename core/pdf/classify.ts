@@ -64,6 +64,30 @@ function looksLikeHeading(b: Block, stats: TextStats): boolean {
   return false;
 }
 
+/** Sentence end of the text a subhead follows. */
+const ENDS_SENTENCE = /[.!?)\]]["'”’]?$/;
+
+/**
+ * A subhead in a font of its own set at or a little under body size (Science's sans-serif run of 8.2 pt over
+ * 8.7 pt serif text). Size and font alone also fit figure labels and sidebars, so the block must also sit
+ * where a subhead sits: after a finished paragraph (or atop its column), right over a body-font paragraph
+ * that starts at the same edge.
+ */
+function subheadInOwnFont(blocks: readonly Block[], b: Block, stats: TextStats): boolean {
+  if (b.font === stats.bodyFont || stats.monoFonts?.has(b.font) || b.lines.length > 2) return false;
+  if (b.size < stats.bodySize - 1 || b.size >= stats.bodySize + 0.5) return false;
+  const n = b.text.split(' ').length;
+  if (n < 2 || n > 16 || /[.:;,-]$/.test(b.text) || !/^\p{Lu}/u.test(b.text) || !wordy(b.text) || referenceEntry(b.text)) return false;
+  const i = blocks.indexOf(b);
+  const next = blocks.slice(i + 1).find((x) => x.column === b.column);
+  if (!next || next.kind !== 'paragraph' || next.font !== stats.bodyFont || next.lines.length < 2) return false;
+  const gap = blockTop(next) - blockBottom(b);
+  if (gap < 0 || gap > 1.5 * stats.leading) return false;
+  if (Math.abs(next.lines[0].bbox[0] - b.lines[0].bbox[0]) > 2 * stats.bodySize) return false;
+  const prev = blocks.slice(0, i).reverse().find((x) => x.column === b.column);
+  return !prev || prev.kind !== 'paragraph' || ENDS_SENTENCE.test(prev.text);
+}
+
 /** How a paper's history, editor or licence is announced ("Received: ...", "Published April 24, 2024.", "© The Author(s)"). */
 const PUBLISHER_NOTE = /^(?:(?:received|revised|accepted|published(?: online)?|first published|editorial decision|advance access publication(?: date)?)\b\W*(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|on\b|in\b)|(?:edited|reviewed) by\b|handling editor\b|article history\b|©|copyright\b|(?:this is an |this |open access this )(?:open access )?article (?:is )?(?:distributed|licensed))/i;
 
@@ -113,7 +137,7 @@ export function classifyBlocks(blocks: Block[], stats: TextStats, pageHeight: nu
     // page naming one is a running foot ("32.23. v1.0rc1 (13/12/2019)" beside the page number).
     const foot = b === blocks[blocks.length - 1] && top > pageHeight * 0.9 && headingInfo(b.text).number !== undefined;
     const inOutline = !foot && outlineTitles.size > 0 && !notTitle(b, stats) && b.lines.length <= 3 && b.text.length <= 200 && (outlineTitles.has(simplifyTitle(b.text)) || outlineTitles.has(simplifyTitle(headingInfo(b.text).title)));
-    if (inOutline || (!foot && looksLikeHeading(b, stats))) {
+    if (inOutline || (!foot && (looksLikeHeading(b, stats) || subheadInOwnFont(blocks, b, stats)))) {
       b.kind = 'heading';
       const info = headingInfo(b.text);
       b.number = info.number;

@@ -56,11 +56,13 @@ function collectCaptions(lines: readonly Line[], stats: TextStats): Caption[] {
     used.add(line);
     let last = line;
     for (const next of byY) {
-      if (used.has(next) || next.bbox[1] < last.bbox[1]) continue;
+      if (used.has(next) || next.bbox[1] < last.bbox[1] || next.items[0].vertical) continue;
+      // Only text under the caption can end it: a rotated axis title beside a side caption starts level with a
+      // caption line but has its baseline far below.
+      if (overlapShare(line.bbox[0], Math.max(line.bbox[2], last.bbox[2]), next.bbox[0], next.bbox[2]) < 0.5) continue;
       const dy = next.baseline - last.baseline;
       if (dy <= 0) continue;
       if (dy > Math.max(stats.leading, last.size * 1.1) * 1.45 + 0.5) break;
-      if (overlapShare(line.bbox[0], Math.max(line.bbox[2], last.bbox[2]), next.bbox[0], next.bbox[2]) < 0.5) continue;
       if (Math.abs(mainSize(next) - mainSize(line)) > 1.2 || captionStart(next)) break;
       capLines.push(next);
       used.add(next);

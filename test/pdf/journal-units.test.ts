@@ -1,4 +1,4 @@
-/** Units on journal layouts: run-in heads that wrap (PNAS), unnumbered subheads a little above body size (NAR), publisher notes. */
+/** Units on journal layouts: run-in heads that wrap (PNAS), unnumbered subheads a little above body size (NAR) or under it in a font of their own (Science), publisher notes. */
 import { describe, expect, it } from 'vitest';
 import { parsePdf } from '../../core/pdf/index.js';
 import { body, lines, makePdf, runs } from './make-pdf.js';
@@ -65,6 +65,28 @@ describe('unnumbered subheads a little above body size (NAR)', () => {
     expect(transfection.section).toEqual(['Materials and methods', 'siRNA knockdown and viability assay']);
     // A bold phrase at body size opening a line is no subhead.
     expect(m.units.find((u) => u.text.includes('about the degradation'))?.section).toEqual(['Results', 'The drug triggers degradation of the polymerase']);
+  });
+});
+
+describe('subheads in a font of their own under body size (Science)', () => {
+  it('are headings where a subhead sits: after a finished paragraph, right over text at the same edge', async () => {
+    const pdf = await makePdf([
+      (page, { regular, bold }) => {
+        let top = lines(page, regular, body('the introduction', 5), 72, 80, 8.7, 10.5) + 8;
+        runs(page, [['Increased killer cells in infected patients', bold, 8.2]], 72, top);
+        top = lines(page, regular, body('the infection', 5), 72, top + 11, 8.7, 10.5) + 8;
+        runs(page, [['Commonality of the killer cells', bold, 8.2]], 72, top);
+        top = lines(page, regular, [...body('the sequencing', 4), 'and the cells we sorted were compared with the'], 72, top + 11, 8.7, 10.5) + 8;
+        // The same look where the text above stops mid-sentence: a label caught in the flow, not a section.
+        runs(page, [['Expanded clones of other diseases', bold, 8.2]], 72, top);
+        lines(page, regular, body('the clones', 4), 72, top + 11, 8.7, 10.5);
+      },
+    ]);
+    const m = await parsePdf(pdf, 'science-subheads.pdf');
+    expect(m.units.filter((u) => u.kind === 'heading').map((u) => u.text)).toEqual(['Increased killer cells in infected patients', 'Commonality of the killer cells']);
+    expect(m.units.find((u) => u.text.startsWith('Line 1 about the infection'))?.section).toEqual(['Increased killer cells in infected patients']);
+    expect(m.units.find((u) => u.text.startsWith('Line 1 about the sequencing'))?.section).toEqual(['Commonality of the killer cells']);
+    expect(m.units.find((u) => u.text.includes('Expanded clones'))?.kind).toBe('paragraph');
   });
 });
 

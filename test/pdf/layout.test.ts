@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { PDFDocument, StandardFonts, degrees } from 'pdf-lib';
 import { parsePdf } from '../../core/pdf/index.js';
 import type { DocumentModel, Unit } from '../../core/model/document.js';
 import { drawPlot, lines, makePdf, rule } from './make-pdf.js';
@@ -188,6 +188,34 @@ describe('figures, tables and captions', () => {
     expect(m.units.filter((u) => u.kind === 'paragraph').some((u) => /Apples|Pears/.test(u.text))).toBe(false);
     expect(find(m, 'As Figure 1 and Table 1 show').refs).toEqual([fig!.id, table!.id]);
     expect(find(m, 'The closing paragraph').kind).toBe('paragraph');
+  });
+});
+
+describe('a caption beside its figure', () => {
+  it('keeps all its lines when a rotated axis title starts level with one of them', async () => {
+    const capText = [
+      'Fig. 4. Cells in the blood of the',
+      'patients. (A) Clusters of the cells',
+      'found by the analysis. (B) Share',
+      'of the expanded cells in each of',
+      'the donors. (C) Expression of the',
+      'top genes in each of the clusters,',
+      'with categories on the left side.',
+    ];
+    const data = await makePdf([
+      (page, f) => {
+        lines(page, f.regular, capText, 40, 72, 8, 10);
+        drawPlot(page, 230, 60, 300, 200);
+        // The axis title runs up the figure's left edge from 148 pt to about 103 pt, its top between the tops of lines 4 and 5.
+        page.drawText('share of each donor', { x: 215, y: 792 - 148, size: 6, font: f.regular, rotate: degrees(90) });
+        lines(page, f.regular, ['A paragraph under the figure is prose, long enough to read as the text of the page.', 'It continues on a second line of ordinary words.'], 40, 300);
+      },
+    ]);
+    const m = await parsePdf(data, 'side-caption.pdf');
+    dump(m);
+    const caption = m.units.filter((u) => u.kind === 'caption');
+    expect(caption.map((u) => u.text)).toEqual([capText.join(' ')]);
+    expect(m.units.filter((u) => u.kind !== 'caption' && /categories on the left/.test(u.text))).toEqual([]);
   });
 });
 
