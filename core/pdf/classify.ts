@@ -6,7 +6,16 @@ import { blockBottom, blockTop, capitalsOnly, columnEdges, isCentered, NUMBERED_
 import type { Block } from './types.js';
 
 /** Section names that papers use without numbers and often at body size. */
-const NAMED_SECTION = /^(abstract|introduction|background|methods?|materials and methods|results|discussion|conclusions?|summary|references|bibliography|literature cited|acknowledge?ments?|appendix|appendices|related work|funding|data availability|author contributions|supplementary (material|information)|keywords?)\b/i;
+const SECTION_NAMES =
+  'abstract|author summary|introduction|background|methods?|materials? and methods|results|discussion|conclusions?|summary|references|bibliography|literature cited|acknowledge?ments?|appendix|appendices|related work|funding|data availability|author contributions|supplementary (?:material|information)|keywords?';
+const NAMED_SECTION = new RegExp(`^(?:${SECTION_NAMES})\\b`, 'i');
+const SECTION_NAME = new RegExp(`^(?:${SECTION_NAMES})[.:]?$`, 'i');
+
+/** The whole heading is one of the names papers give their sections ("Results", "MATERIALS AND METHODS"). */
+export function sectionName(text: string): boolean {
+  return SECTION_NAME.test(text.trim());
+}
+
 const FOOTNOTE_START = /^(\d{1,2}|[*†‡§¶‖]|[a-z])\s?\S/;
 // '^' and '_' are left out: typeset math never shows them, identifiers in code and tables do. So are '+',
 // '|' and lone Greek letters: "KIR+ CD8", "View Journal | View Issue" and "α2,6" are labels, not formulas.
@@ -36,7 +45,7 @@ export function headingInfo(text: string): HeadingInfo {
  * Headings are words: not formulas, table rows or tick labels. `code`: names with underscores are words too
  * (a numbered title naming a function, "Labels in the borders: labeling_text()").
  */
-function wordy(text: string, code = false): boolean {
+export function wordy(text: string, code = false): boolean {
   const chars = text.replace(/\s/g, '');
   const letters = (chars.match(/\p{L}/gu) ?? []).length;
   const digits = (chars.match(/\d/g) ?? []).length;
@@ -46,8 +55,11 @@ function wordy(text: string, code = false): boolean {
   return letters >= 0.6 * chars.length && digits <= 0.3 * chars.length && single <= 0.35 * tokens.length;
 }
 
+/** A labelled list of keywords ("Keywords: proteomics; genomics", "Index Terms—NER, ..."): front matter, not a section. */
+const KEYWORD_LIST = /^(?:key\s?words?|index terms)\s*[:.—–-]\s*\S/i;
+
 function looksLikeHeading(b: Block, stats: TextStats): boolean {
-  if (b.lines.length > 3 || b.text.length > 160 || b.text.length < 2) return false;
+  if (b.lines.length > 3 || b.text.length > 160 || b.text.length < 2 || KEYWORD_LIST.test(b.text)) return false;
   const hasNumber = NUMBERED_HEADING.test(b.text);
   // A numbered title is judged without the years it cites ("5.2. Petersen (2009)").
   const words = hasNumber ? b.text.replace(/\(\d{4}[a-z]?\)/g, '') : b.text;

@@ -92,6 +92,76 @@ function mergeLine(parts: Block[]): Block | null {
   return toBlock(parts.some((p) => p.kind === 'heading') ? 'heading' : 'paragraph', [line], parts[0].page);
 }
 
+/** Marks opening a piece of a byline: ",1,2 Renee", "2, Prodhi", "1,*"; not a number opening text ("64K"). */
+const AFFILIATION_MARKS = /^(?:,|\d{1,2}(?:[,*∗†‡§¶✉]|$)|[*∗†‡§¶✉])/u;
+
+/**
+ * Two lines of one visual line, the second starting at most two ems after the first ends: the title's
+ * line cut at a gutter, or a byline's cut at a badge, after which its affiliation marks go on (",1,2 Renee
+ * C. Geck"). Other text can come that close across a gutter (a sidebar's e-mail address beside a highlight).
+ */
+function linePieces(a: Line, b: Line, titleSize: number): boolean {
+  const overlap = Math.min(a.bbox[3], b.bbox[3]) - Math.max(a.bbox[1], b.bbox[1]);
+  if (overlap <= 0.4 * Math.min(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1])) return false;
+  const [left, right] = a.bbox[0] <= b.bbox[0] ? [a, b] : [b, a];
+  const gap = right.bbox[0] - left.bbox[2];
+  if (gap < -1 || gap > 2 * Math.max(a.size, b.size)) return false;
+  return Math.min(a.size, b.size) >= titleSize - 0.5 || AFFILIATION_MARKS.test(right.text.trim());
+}
+
+/**
+ * A byline broken at every ORCID badge leaves each visual line in pieces, and layout stacks pieces of
+ * successive lines into blocks of their own (G3: "Riddhiman K. Garge" over ",2 Mario Leutert") or puts an
+ * affiliation mark left at a line's end after the body ("1,*"). Blocks sharing visual lines, where one of
+ * them runs over several lines, become one block with its visual lines whole again; a lone mark belonging
+ * to one of those lines joins it from wherever it went. Blocks of one line each are left to the caller,
+ * which joins them line by line.
+ */
+function joinStackedPieces(head: Block[], rest: Block[]): [Block[], Block[]] {
+  const headLines = head.filter(isText).flatMap((b) => b.lines);
+  if (!headLines.length) return [head, rest];
+  const titleSize = Math.max(...headLines.map((l) => l.size));
+  const pieces = (a: Line, b: Line): boolean => linePieces(a, b, titleSize);
+  const marks = rest.filter((b) => b.page === head[0].page && isText(b) && !/\p{L}{2}/u.test(b.text) && b.lines.every((l) => headLines.some((h) => pieces(h, l))));
+  const text = [...head.filter(isText), ...marks];
+  const parent = new Map<Block, Block>(text.map((b) => [b, b]));
+  const find = (b: Block): Block => {
+    let r = b;
+    while (parent.get(r) !== r) r = parent.get(r) as Block;
+    return r;
+  };
+  for (let i = 0; i < text.length; i++) {
+    for (let j = i + 1; j < text.length; j++) {
+      if (text[i].lines.some((a) => text[j].lines.some((b) => pieces(a, b)))) parent.set(find(text[j]), find(text[i]));
+    }
+  }
+  const groups = new Map<Block, Block[]>();
+  for (const b of text) groups.set(find(b), [...(groups.get(find(b)) ?? []), b]);
+  const stacked = (g: Block[]): boolean => g.length > 1 && g.some((b) => b.lines.length > 1);
+  const out: Block[] = [];
+  for (const b of head) {
+    const group = isText(b) ? (groups.get(find(b)) as Block[]) : [b];
+    if (!stacked(group)) out.push(b);
+    else if (group[0] === b) out.push(joinVisualLines(group, pieces));
+  }
+  const taken = new Set(marks.filter((m) => stacked(groups.get(find(m)) as Block[])));
+  return [out, rest.filter((b) => !taken.has(b))];
+}
+
+/** One block of the groups' lines, pieces of one visual line joined into one line, top to bottom. */
+function joinVisualLines(group: Block[], pieces: (a: Line, b: Line) => boolean): Block {
+  const rows: Line[][] = [];
+  for (const l of group.flatMap((g) => g.lines).sort((a, b) => a.bbox[0] - b.bbox[0])) {
+    const row = rows.find((r) => r.some((o) => pieces(o, l)));
+    if (row) row.push(l);
+    else rows.push([l]);
+  }
+  const lines = rows
+    .map((r) => (r.length > 1 ? { ...makeLine(r.flatMap((l) => l.items).sort((x, y) => x.x0 - y.x0)), column: r[0].column } : r[0]))
+    .sort((a, b) => a.baseline - b.baseline || a.bbox[0] - b.bbox[0]);
+  return toBlock(group.some((g) => g.kind === 'heading') ? 'heading' : 'paragraph', lines, group[0].page);
+}
+
 /** The running text size: the size most characters of the document are set in. */
 function bodySize(blocks: readonly Block[]): number {
   const weight = new Map<number, number>();
@@ -104,7 +174,7 @@ export function tidyFrontMatter(blocks: Block[]): Block[] {
   const page = blocks[0].page;
   let end = blocks.findIndex((b) => b.page !== page || bodyStarts(b));
   if (end < 0) end = blocks.length;
-  const head = blocks.slice(0, end);
+  const [head, rest] = joinStackedPieces(blocks.slice(0, end), blocks.slice(end));
   const text = head.filter(isText);
   if (text.length < 2) return blocks;
   let titleSize = Math.max(...text.map((b) => b.size));
@@ -143,7 +213,7 @@ export function tidyFrontMatter(blocks: Block[]): Block[] {
     for (const b of out.slice(0, first)) if (b.kind === 'heading') b.kind = 'paragraph';
   }
   for (const b of out) if (b.kind === 'heading' && b.size < titleSize - 0.5 && (bylineLike(b.text) || spacedNames(b))) b.kind = 'paragraph';
-  return [...out, ...blocks.slice(end)];
+  return [...out, ...rest];
 }
 
 const words = (t: string): string => t.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();

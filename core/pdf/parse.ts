@@ -8,6 +8,7 @@ import { linkCrossReferences } from './crossrefs.js';
 import { clusterMarks, extractGlyphs, extractMarks, requestText } from './extract.js';
 import { dropFurniture } from './furniture.js';
 import { markRepeatedTitle, tidyFrontMatter } from './front-matter.js';
+import { headingsInNamedStyle } from './heading-style.js';
 import type { Matrix } from './geometry.js';
 import { layoutPage } from './layout.js';
 import { buildLines, dropLineNumbers, findGutters } from './lines.js';
@@ -287,7 +288,7 @@ function assemble(raws: RawPage[], outline: OutlineEntry[]): Assembled {
     raw.lines = [];
     raw.marks = [];
   }
-  blocks = markRepeatedTitle(tidyFrontMatter(blocks));
+  blocks = headingsInNamedStyle(markRepeatedTitle(tidyFrontMatter(blocks)), stats, titles);
   const headings = blocks.filter((b) => b.kind === 'heading');
   assignLevels(headings, outline);
   blocks = splitReferences(blocks);

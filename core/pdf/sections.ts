@@ -1,6 +1,6 @@
 /** The section tree: the PDF outline when the file has one, else heading numbering and font size. */
 import type { SectionNode } from '../model/document.js';
-import { headingInfo } from './classify.js';
+import { headingInfo, sectionName } from './classify.js';
 import { simplifyTitle } from './normalize.js';
 import { capitalsOnly } from './paragraphs.js';
 import type { Block } from './types.js';
@@ -31,7 +31,21 @@ export function assignLevels(headings: Block[], outline: readonly OutlineEntry[]
     numberedSizes.set(depth, Math.max(numberedSizes.get(depth) ?? 0, h.size));
   }
   // Capitals rank a heading above mixed-case ones set about as large ("RESULTS" at 9 pt over 9.5 pt subheads).
-  const rank = (h: Block): number => h.size + (capitalsOnly(h) ? 0.75 : 0);
+  const styleRank = (h: Block): number => h.size + (capitalsOnly(h) ? 0.75 : 0);
+  // Named sections in one font and size are one level, though one of them is in capitals ("DISCUSSION"
+  // beside "Introduction" and "Materials and Methods"): the capitals then mark no rank.
+  const namedRank = new Map<string, number>();
+  for (const h of headings) {
+    if (h.number || !sectionName(h.text)) continue;
+    const style = `${h.font}@${h.size}`;
+    namedRank.set(style, Math.max(namedRank.get(style) ?? 0, styleRank(h)));
+  }
+  const rank = (h: Block): number => {
+    const named = namedRank.get(`${h.font}@${h.size}`);
+    if (h.number || named === undefined) return styleRank(h);
+    // Subheads found by sharing the named sections' style sit just under them.
+    return sectionName(h.text) ? named : h.subhead ? named - 0.01 : styleRank(h);
+  };
   const unnumberedSizes = [...new Set(headings.filter((h) => !h.number).map(rank))].sort((a, b) => b - a);
   const fromOutline = (h: Block): number | undefined => outlineLevel.get(simplify(h.text)) ?? outlineLevel.get(simplify(headingInfo(h.text).title));
   // Headings the outline leaves out take the level of outline headings set in the same font and size.
@@ -60,6 +74,22 @@ export function assignLevels(headings: Block[], outline: readonly OutlineEntry[]
       }
       h.level = best;
     } else h.level = unnumberedSizes.indexOf(rank(h)) + 1;
+  }
+  liftFrontHeadings(headings);
+}
+
+const FRONT_HEADING = /^(?:abstract|author summary|summary)[.:]?$/i;
+
+/**
+ * An abstract is a part of the paper beside its sections, though often set smaller than them (AAAI: a
+ * 10 pt "Abstract" over 12 pt sections and 11 pt subsections): it takes the level of the section after it.
+ */
+function liftFrontHeadings(headings: readonly Block[]): void {
+  for (let i = 0; i < headings.length; i++) {
+    const h = headings[i];
+    if (h.number || !FRONT_HEADING.test(h.text.trim())) continue;
+    const next = headings.slice(i + 1).find((n) => n.number !== undefined || sectionName(n.text));
+    if (next?.level !== undefined && h.level !== undefined && next.level < h.level) h.level = next.level;
   }
 }
 

@@ -101,6 +101,44 @@ describe('front matter of a paper', () => {
     ]);
   });
 
+  it('joins a byline broken at ORCID badges whose pieces layout stacked into blocks (G3)', () => {
+    const title = block('heading', [run('Profiling Yeast Proteins Across Fermentation', 48, 120, 18)]);
+    // Two visual lines, each cut where a badge stood; layout stacked the left pieces into one block and
+    // left a mark from the end of the second line after the body.
+    const left = toBlock('heading', [makeLine([run('Ada Lovelace', 48, 170, 9)]), makeLine([run(',2 Alan Turing', 48, 181, 9)])], 1);
+    const right = block('heading', [run(',1 Grace Hopper', 116, 170, 9)]);
+    const far = block('heading', [run(',3 Edsger Dijkstra', 197, 170, 9)]);
+    const mark = block('paragraph', [run('1,*', 124, 181, 9)]);
+    const affil = block('paragraph', [run('1 Department of Genome Sciences, University of Washington, Seattle', 48, 200, 6.5)]);
+    const intro = block('heading', [run('Introduction', 48, 300, 11)]);
+    const body = block('paragraph', [run('We read papers. '.repeat(12), 48, 320, 8)]);
+    const out = tidyFrontMatter([title, right, far, left, affil, intro, body, mark]);
+    expect(out.map((o) => [o.kind, o.text])).toEqual([
+      ['heading', 'Profiling Yeast Proteins Across Fermentation'],
+      ['paragraph', 'Ada Lovelace ,1 Grace Hopper ,3 Edsger Dijkstra ,2 Alan Turing 1,*'],
+      ['paragraph', affil.text],
+      ['heading', 'Introduction'],
+      ['paragraph', body.text],
+    ]);
+  });
+
+  it('puts a title line cut at the gutter back together, and leaves a sidebar beside a highlight apart', () => {
+    // The title's first line runs across the gutter; layout stacked its left part over the second line.
+    const left = toBlock('heading', [makeLine([run('Bridging contacts allow', 59, 120, 18)]), makeLine([run('DNA', 59, 142, 18)])], 1);
+    const right = block('paragraph', [run('proteins to condense', 270, 120, 18)]);
+    const highlight = toBlock('paragraph', [makeLine([run('Strains with the virus grow slower', 53, 270, 10)]), makeLine([run('but kill more frogs in the lab', 53, 282, 10)])], 1);
+    const email = toBlock('paragraph', [makeLine([run('ada@example.org', 236, 270, 10)]), makeLine([run('alan@example.org', 236, 282, 10)])], 1);
+    const intro = block('heading', [run('Introduction', 53, 400, 12)]);
+    const body = block('paragraph', [run('We read papers. '.repeat(12), 53, 420, 10)]);
+    expect(tidyFrontMatter([left, right, highlight, email, intro, body]).map((o) => [o.kind, o.text])).toEqual([
+      ['heading', 'Bridging contacts allow proteins to condense DNA'],
+      ['paragraph', highlight.text],
+      ['paragraph', email.text],
+      ['heading', 'Introduction'],
+      ['paragraph', body.text],
+    ]);
+  });
+
   it('leaves a first page without a byline alone', () => {
     const h1 = block('heading', [run('Welcome to the guide', 72, 100, 20)]);
     const h2 = block('heading', [run('Getting started', 72, 140, 14)]);

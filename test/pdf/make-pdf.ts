@@ -1,6 +1,7 @@
 /** Small PDFs built in the tests, where the right answer is known exactly. */
 import { createHash } from 'node:crypto';
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import type { DocumentModel, Unit } from '../../core/model/document.js';
 
 export interface Fonts {
   regular: PDFFont;
@@ -31,6 +32,13 @@ export function runs(page: PDFPage, parts: [string, PDFFont, number][], x: numbe
     page.drawText(text, { x, y: page.getHeight() - top, size, font });
     x += font.widthOfTextAtSize(`${text} `, size);
   }
+}
+
+/** The first unit whose text starts with `start`; a missing one fails the test by name. */
+export function unitStarting(m: DocumentModel, start: string): Unit {
+  const u = m.units.find((x) => x.text.startsWith(start));
+  if (!u) throw new Error(`no unit starts with "${start}"`);
+  return u;
 }
 
 /** A vector "plot": a frame and some bars, in top-left coordinates. */

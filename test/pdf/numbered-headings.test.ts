@@ -6,8 +6,8 @@ import { parsePdf } from '../../core/pdf/index.js';
 import { headingInfo } from '../../core/pdf/classify.js';
 import { assignLevels, buildTree } from '../../core/pdf/sections.js';
 import type { Block } from '../../core/pdf/types.js';
-import type { DocumentModel, SectionNode, Unit } from '../../core/model/document.js';
-import { makePdf } from './make-pdf.js';
+import type { DocumentModel, SectionNode } from '../../core/model/document.js';
+import { makePdf, unitStarting } from './make-pdf.js';
 
 const SIZE = 11;
 const LEADING = 13.6;
@@ -64,11 +64,7 @@ const WORDS =
   'the model is trained on the messages of the corpus and evaluated on a held out part of it with the same features and settings as before so that the numbers can be compared across all of the tasks';
 const body = (opening: string, n = 1): string => [opening, ...Array.from({ length: n }, () => WORDS)].join(' ') + '.';
 
-const find = (m: DocumentModel, start: string): Unit => {
-  const u = m.units.find((x) => x.text.startsWith(start));
-  if (!u) throw new Error(`no unit starts with "${start}"`);
-  return u;
-};
+const find = unitStarting;
 
 describe('numbered subsection headings at body size (ACL style)', () => {
   let m: DocumentModel;
