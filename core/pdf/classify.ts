@@ -149,8 +149,10 @@ export function classifyBlocks(blocks: Block[], stats: TextStats, pageHeight: nu
     // page naming one is a running foot ("32.23. v1.0rc1 (13/12/2019)" beside the page number).
     const foot = b === blocks[blocks.length - 1] && top > pageHeight * 0.9 && headingInfo(b.text).number !== undefined;
     const inOutline = !foot && outlineTitles.size > 0 && !notTitle(b, stats) && b.lines.length <= 3 && b.text.length <= 200 && (outlineTitles.has(simplifyTitle(b.text)) || outlineTitles.has(simplifyTitle(headingInfo(b.text).title)));
-    if (inOutline || (!foot && (looksLikeHeading(b, stats) || subheadInOwnFont(blocks, b, stats)))) {
+    const subhead = !inOutline && !foot && !looksLikeHeading(b, stats) && subheadInOwnFont(blocks, b, stats);
+    if (inOutline || subhead || (!foot && looksLikeHeading(b, stats))) {
       b.kind = 'heading';
+      if (subhead) b.subhead = true;
       const info = headingInfo(b.text);
       b.number = info.number;
       if (info.number) b.label = `Section ${info.number}`;

@@ -7,4 +7,4 @@ import { createRequire } from 'node:module';
 const pdfjsVersion = (createRequire(import.meta.url)('pdfjs-dist/package.json') as { version: string }).version;
 
 export const PARSER_NAME = 'wukong-pdf';
-export const PARSER_VERSION = `1.6.3+pdfjs-${pdfjsVersion}`;
+export const PARSER_VERSION = `1.7.0+pdfjs-${pdfjsVersion}`;

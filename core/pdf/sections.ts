@@ -40,9 +40,12 @@ export function assignLevels(headings: Block[], outline: readonly OutlineEntry[]
     const style = `${h.font}@${h.size}`;
     namedRank.set(style, Math.max(namedRank.get(style) ?? 0, styleRank(h)));
   }
+  const namedRanks = new Set(namedRank.values());
   const rank = (h: Block): number => {
     const named = namedRank.get(`${h.font}@${h.size}`);
-    if (h.number || named === undefined) return styleRank(h);
+    if (h.number) return styleRank(h);
+    // A subhead in a font of its own as large as a named section ("Cloning of GAPR-1" under "Results") is under it.
+    if (named === undefined) return h.subhead && namedRanks.has(styleRank(h)) ? styleRank(h) - 0.01 : styleRank(h);
     // Subheads found by sharing the named sections' style sit just under them.
     return sectionName(h.text) ? named : h.subhead ? named - 0.01 : styleRank(h);
   };

@@ -68,6 +68,6 @@ export interface Block {
   float?: boolean;
   /** A heading repeating the paper's title on a later page (a Cell Press article's first page after the summary page). */
   repeatsTitle?: boolean;
-  /** A heading found by sharing the style of the named sections (heading-style.ts): it ranks just under them. */
+  /** A subhead found by its style or place (heading-style.ts, classify.ts): it ranks just under the named sections it shares a size with. */
   subhead?: boolean;
 }

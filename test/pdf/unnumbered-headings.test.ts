@@ -65,7 +65,8 @@ describe('a manuscript with every heading in bold at body size (bioRxiv)', () =>
         let y = head(page, fonts, 'Materials and Methods', 80);
         y = head(page, fonts, 'Fly husbandry and stocks', y);
         y = para(page, fonts, 'Flies were raised on standard food', y);
-        y = head(page, fonts, 'Mutagen sensitivity assays', y);
+        // Right over its text after a finished paragraph, where classify.ts already takes it for a subhead.
+        y = text(page, fonts.bold, 'Mutagen sensitivity assays', y);
         para(page, fonts, 'Heterozygous males and females were mated', y);
       },
     ]);
@@ -120,6 +121,9 @@ describe('levels of unnumbered headings', () => {
       ['Acknowledgments', 1],
       ['Materials and Methods', 1],
     ]);
+    // A subhead found by its place, in a font of its own as large as the sections (JCS), sits under them.
+    const cloning = { ...h('Cloning of the gene', 10, 'r'), subhead: true };
+    expect(levels([h('Results', 10), cloning, h('Discussion', 10), h('Localization in the Golgi', 10, 'r')]).map(([, level]) => level)).toEqual([1, 2, 1, 1]);
     // Capitals still rank a section over subheads of its size when they alone name sections (NAR: "RESULTS").
     expect(levels([h('RESULTS', 9), h('Phage biopanning in vivo', 9.5), h('DISCUSSION', 9)]).map(([, level]) => level)).toEqual([1, 2, 1]);
   });
