@@ -29,6 +29,11 @@ const FRAME_TERMS = new Set(
 
 /** Questions that ask for a quantity: a sentence with a number answers them better. */
 const ASKS_NUMBER = /\b(how (?:many|much|long|often|large|big|small|fast|far|old)|what (?:percentage|proportion|fraction|number|concentration|temperature|size|length|amount|dose|ratio|rate)|at what (?:\w+ )?(?:temperature|concentration|time|age|dose|rate))\b/i;
+/**
+ * Words that rank ("which strain has the largest copy number", "compacts most quickly"): a question asking for
+ * the top or bottom of a comparison is answered by the sentence that compares, which often shares few other words.
+ */
+const RANKS = /\b(?:most|least|best|worst|highest|lowest|largest|smallest|greatest|fewest|fastest|slowest|strongest|weakest|longest|shortest|earliest|biggest|quickest|maximum|maximal|minimum|minimal|greater|higher|lower|larger|smaller|faster|slower|stronger|weaker)\b/i;
 /** Units a question may name ("in nm", "%", "°C"): a sentence quoting that unit is the one asked for. */
 const UNITS = /(%|°\s?c|ºc|\b(?:[kmµnp]?m|[mµn]?g|[mµn]?l|kda|bp|kb|nt|aa|h|hr|hrs|hours?|min|minutes?|s|sec|days?|weeks?|years?|fold|x)\b)/giu;
 
@@ -85,6 +90,7 @@ export function extractiveAnswer(fullQuestion: string, evidence: Evidence[], opt
   // "What does REML stand for?": the sentence that defines the acronym, "restricted maximum likelihood (REML)", answers it.
   const acronyms = [...question.matchAll(/\b(\p{Lu}[\p{Lu}\p{N}]+)\b/gu)].map((m) => m[1]);
   const asksNumber = ASKS_NUMBER.test(question);
+  const asksRank = RANKS.test(question);
   const units = new Set([...question.matchAll(UNITS)].map((m) => m[1].toLowerCase().replace(/\s/g, '')));
   const scored: { c: Candidate; coverage: number }[] = [];
   if (totalWeight > 0) {
@@ -99,6 +105,7 @@ export function extractiveAnswer(fullQuestion: string, evidence: Evidence[], opt
       let coverage = w / totalWeight;
       if (acronyms.some((a) => c.text.includes(`(${a})`))) coverage += 0.5;
       if (asksNumber && /\d/.test(c.text)) coverage += 0.1;
+      if (asksRank && RANKS.test(c.text)) coverage += 0.15;
       if (units.size && [...c.text.matchAll(UNITS)].some((m) => units.has(m[1].toLowerCase().replace(/\s/g, '')))) coverage += 0.1;
       if (coverage >= minCoverage && hits >= Math.min(2, qTerms.size)) scored.push({ c, coverage });
     });

@@ -52,6 +52,13 @@ describe('extractive answers quote whole sentences the question picks', () => {
     expect(a.text).toContain('42 mutant worms survived');
   });
 
+  it('prefers the sentence that ranks when the question asks for the fastest or highest', () => {
+    const a = extractiveAnswer('Which DNA structure is compacted most quickly by the protein?', [
+      spanned(1, ['Linear DNA was compacted by the protein in every single assay.', 'Supercoiled DNA was compacted by the protein fastest of all.']),
+    ], { maxSentences: 1 });
+    expect(a.text).toContain('Supercoiled DNA');
+  });
+
   it('does not quote a sentence cut at the start of a unit or by the budget', () => {
     const a = extractiveAnswer('Which optimizer minimises the profiled deviance?', [
       ev(1, 'optimizer minimises the profiled deviance in every fit of the model. The bobyqa optimizer minimises the profiled deviance …'),
