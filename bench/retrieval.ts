@@ -117,6 +117,7 @@ function brief(s: Summary): Record<string, unknown> {
     meanTokens: s.meanTokens,
     maxTokens: s.maxTokens,
     citationLines: s.citationLines,
+    quoteHit: s.quoteHit.n ? s.quoteHit : undefined,
     meanMs: s.meanMs,
     p95Ms: s.p95Ms,
   };

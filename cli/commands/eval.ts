@@ -72,5 +72,6 @@ function formatSummary(dir: string, retriever: string, s: Summary): string {
   for (const [g, v] of Object.entries(s.byGroup)) lines.push(`  page-recall@5 ${g.padEnd(8)} ${pct(v.pageRecall5)} of ${v.n}`);
   lines.push(`  tokens fed: mean ${s.meanTokens}, max ${s.maxTokens}; retrieval ms: mean ${s.meanMs}, p95 ${s.p95Ms}`);
   lines.push(`  lines highlighted per citation (extractive answers): median ${s.citationLines.median}, p90 ${s.citationLines.p90} over ${s.citationLines.n}`);
+  if (s.quoteHit.n) lines.push(`  extractive answers quoting a gold sentence: ${pct(s.quoteHit.rate)} of ${s.quoteHit.n} (questions whose fed evidence holds one)`);
   return lines.join('\n');
 }

@@ -8,6 +8,7 @@ import type { DocumentModel } from '../model/document.js';
 import { throwIfCancelled } from '../errors.js';
 import type { DocumentIndex } from '../retrieval/document-index.js';
 import { extractiveAnswer } from '../retrieval/extractive.js';
+import { splitSentences } from '../model/sentences.js';
 import { DEFAULT_K, retrieve, type RetrievalOptions } from '../retrieval/retrieve.js';
 import { words as wordsOf } from '../retrieval/tokenize.js';
 import { coverage, goldFor, hasPageGold, PASSAGE_HIT_COVERAGE } from './metrics.js';
@@ -58,6 +59,11 @@ export interface QuestionResult extends QuestionOutput {
   unresolvedPassages: number;
   /** Lines a viewer highlights for each citation of the extractive answer over the fed evidence. */
   citationLines: number[];
+  /**
+   * The extractive answer quotes a sentence of a gold passage (>= 60% of its words in one quote); null when
+   * no gold sentence is in the fed evidence, so the quote could not hold one.
+   */
+  quoteHit: boolean | null;
   /** Every gold page lacks a text layer (scanned): no text retriever can find it. */
   goldWithoutText: boolean;
 }
@@ -111,6 +117,14 @@ export async function evaluateSet(set: QuestionSet, options: EvalOptions): Promi
         if (spans) return spans.reduce((n, sp) => n + sp.lineRects.length, 0);
         return (e?.lineRects.length ?? 0) + (e?.continuation ?? []).reduce((n, part) => n + part.lineRects.length, 0);
       });
+      const goldSentences = (q.evidence_text ?? [])
+        .filter((p): p is string => typeof p === 'string')
+        .flatMap((p) => splitSentences(p))
+        .map((t) => new Set(wordsOf(t)))
+        .filter((ws) => ws.size >= 5);
+      const quotes = [...answer.text.matchAll(/“([^”]+)”/g)].map((m) => new Set(wordsOf(m[1])));
+      const holdsGold = (texts: ReadonlySet<string>[]) => goldSentences.some((g) => texts.some((ws) => coverage(g, ws) >= PASSAGE_HIT_COVERAGE));
+      const fedSentences = fed.evidence.map((e) => new Set(wordsOf(e.text)));
       const r: QuestionResult = {
         id: q.id,
         evidence: fed.evidence.map((e) => ({ rank: e.rank, kind: e.kind, page: e.page, text: e.text, score: e.score, bbox: e.bbox })),
@@ -128,6 +142,7 @@ export async function evaluateSet(set: QuestionSet, options: EvalOptions): Promi
         unbudgeted: { pageHit: rankedHits.pageHit, passageHit: rankedHits.passageHit },
         unresolvedPassages: gold.unresolvedPassages,
         citationLines,
+        quoteHit: holdsGold(fedSentences) ? holdsGold(quotes) : null,
         goldWithoutText,
       };
       results.push(r);
@@ -156,6 +171,8 @@ export interface Summary {
   maxTokens: number;
   /** Lines highlighted per citation of the extractive answers: median and 90th percentile, and how many citations. */
   citationLines: { median: number; p90: number; n: number };
+  /** Questions whose fed evidence holds a gold sentence, and the share of them whose extractive answer quotes one. */
+  quoteHit: { n: number; rate: number };
   meanMs: number;
   p95Ms: number;
   unresolvedPassages: number;
@@ -205,6 +222,7 @@ export function summarize(results: QuestionResult[]): Summary {
     meanTokens: Math.round(mean(results.map((r) => r.tokens))),
     maxTokens: Math.max(0, ...results.map((r) => r.tokens)),
     citationLines: spread(results.flatMap((r) => r.citationLines)),
+    quoteHit: { n: results.filter((r) => r.quoteHit !== null).length, rate: rate(results.filter((r) => r.quoteHit !== null), (r) => r.quoteHit === true) },
     meanMs: round(mean(ms), 2),
     p95Ms: round(ms[Math.min(ms.length - 1, Math.floor(ms.length * 0.95))] ?? 0, 2),
     unresolvedPassages: results.reduce((a, r) => a + r.unresolvedPassages, 0),

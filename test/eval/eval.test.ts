@@ -70,5 +70,9 @@ describe('evaluation', () => {
     expect(s.byGroup.text.n).toBe(1);
     expect(s.byGroup.visual.n).toBe(1);
     expect(s.meanTokens).toBeGreaterThan(0);
+    // The extractive answer quotes the gold sentence; questions without gold text are left out of the rate.
+    expect(byId.q2.quoteHit).toBe(true);
+    expect(byId.q1.quoteHit).toBeNull();
+    expect(s.quoteHit).toEqual({ n: 1, rate: 1 });
   });
 });
