@@ -76,17 +76,19 @@ function looksLikeHeading(b: Block, stats: TextStats): boolean {
   return false;
 }
 
-/** Sentence end of the text a subhead follows. */
-const ENDS_SENTENCE = /[.!?)\]]["'”’]?$/;
+/** Sentence end of the text a subhead follows, a superscript reference number after it included ("observed.23"). */
+const ENDS_SENTENCE = /[.!?)\]]["'”’]?[\d,–-]*$/;
 
 /**
- * A subhead in a font of its own set at or a little under body size (Science's sans-serif run of 8.2 pt over
- * 8.7 pt serif text). Size and font alone also fit figure labels and sidebars, so the block must also sit
- * where a subhead sits: after a finished paragraph (or atop its column), right over a body-font paragraph
- * that starts at the same edge.
+ * A subhead in a font of its own set at body size (within half a point) or up to 1 pt under it (Science's
+ * sans-serif run of 8.2 pt over 8.7 pt serif text). Size and font alone also fit figure labels, sidebars and
+ * table header rows, so the block must also sit where a subhead sits: after a finished paragraph (or atop its
+ * column), right over a body-font paragraph that starts at the same edge, its lines stacked (cells of a header
+ * row stand side by side).
  */
 function subheadInOwnFont(blocks: readonly Block[], b: Block, stats: TextStats): boolean {
   if (b.font === stats.bodyFont || stats.monoFonts?.has(b.font) || b.lines.length > 2) return false;
+  if (b.lines.some((l, k) => k > 0 && l.bbox[1] < b.lines[k - 1].bbox[3] - 1)) return false;
   if (b.size < stats.bodySize - 1 || b.size >= stats.bodySize + 0.5) return false;
   const n = b.text.split(' ').length;
   if (n < 2 || n > 16 || /[.:;,-]$/.test(b.text) || !/^\p{Lu}/u.test(b.text) || !wordy(b.text) || referenceEntry(b.text)) return false;
@@ -149,8 +151,9 @@ export function classifyBlocks(blocks: Block[], stats: TextStats, pageHeight: nu
     // page naming one is a running foot ("32.23. v1.0rc1 (13/12/2019)" beside the page number).
     const foot = b === blocks[blocks.length - 1] && top > pageHeight * 0.9 && headingInfo(b.text).number !== undefined;
     const inOutline = !foot && outlineTitles.size > 0 && !notTitle(b, stats) && b.lines.length <= 3 && b.text.length <= 200 && (outlineTitles.has(simplifyTitle(b.text)) || outlineTitles.has(simplifyTitle(headingInfo(b.text).title)));
-    const subhead = !inOutline && !foot && !looksLikeHeading(b, stats) && subheadInOwnFont(blocks, b, stats);
-    if (inOutline || subhead || (!foot && looksLikeHeading(b, stats))) {
+    const heading = !inOutline && !foot && looksLikeHeading(b, stats);
+    const subhead = !inOutline && !foot && !heading && subheadInOwnFont(blocks, b, stats);
+    if (inOutline || heading || subhead) {
       b.kind = 'heading';
       if (subhead) b.subhead = true;
       const info = headingInfo(b.text);

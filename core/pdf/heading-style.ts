@@ -63,12 +63,7 @@ export function headingsInNamedStyle(blocks: Block[], stats: TextStats, outline:
     const [top, ...rest] = b.lines;
     if (rest.length && sectionName(top.text)) {
       out.push(asHeading(toBlock('heading', [top], b.page), false), asHeading(toBlock('heading', rest, b.page), true));
-    } else if (b.kind === 'paragraph') out.push(asHeading(b, true));
-    else {
-      // Already a heading by its place (classify.ts's subheads in a font of their own): it ranks the same way.
-      if (!b.number && !sectionName(b.text)) b.subhead = true;
-      out.push(b);
-    }
+    } else out.push(b.kind === 'heading' ? b : asHeading(b, true));
   }
   return out;
 }

@@ -38,7 +38,8 @@ export function assignLevels(headings: Block[], outline: readonly OutlineEntry[]
   for (const h of headings) {
     if (h.number || !sectionName(h.text)) continue;
     const style = `${h.font}@${h.size}`;
-    namedRank.set(style, Math.max(namedRank.get(style) ?? 0, styleRank(h)));
+    // The lowest: capitals lift a style only when all its named sections are in capitals (NAR's "RESULTS").
+    namedRank.set(style, Math.min(namedRank.get(style) ?? Infinity, styleRank(h)));
   }
   const namedRanks = new Set(namedRank.values());
   const rank = (h: Block): number => {
@@ -58,10 +59,15 @@ export function assignLevels(headings: Block[], outline: readonly OutlineEntry[]
     const style = `${h.font}@${h.size}`;
     if (level !== undefined && !styleLevel.has(style)) styleLevel.set(style, level);
   }
+  let lastNumbered: number | undefined;
   for (const h of headings) {
     const outlined = fromOutline(h) ?? styleLevel.get(`${h.font}@${h.size}`);
+    if (h.number) lastNumbered = depths.get(h) ?? 1;
     if (outlined !== undefined) h.level = outlined;
     else if (h.number) h.level = depths.get(h) ?? 1;
+    // A subhead found by its style or place inside a numbered section is that section's ("Nonrecurring Fair
+    // Value Measurements" in a 10-K's "5. Fair Value Measurements"), whatever numbered level its size is near.
+    else if (h.subhead && lastNumbered !== undefined) h.level = lastNumbered + 1;
     // Larger than every numbered heading (the paper's title): the top level.
     else if (numberedSizes.size && h.size > Math.max(...numberedSizes.values()) + 0.5) h.level = 1;
     else if (numberedSizes.size) {
@@ -91,6 +97,8 @@ function liftFrontHeadings(headings: readonly Block[]): void {
   for (let i = 0; i < headings.length; i++) {
     const h = headings[i];
     if (h.number || !FRONT_HEADING.test(h.text.trim())) continue;
+    // Only the paper's own abstract: a chapter's closing "Summary" after its numbered sections stays in the chapter.
+    if (headings.slice(0, i).some((x) => x.number !== undefined || (sectionName(x.text) && !FRONT_HEADING.test(x.text.trim())))) break;
     const next = headings.slice(i + 1).find((n) => n.number !== undefined || sectionName(n.text));
     if (next?.level !== undefined && h.level !== undefined && next.level < h.level) h.level = next.level;
   }

@@ -30,9 +30,13 @@ const FRAME_TERMS = new Set(
 /** Questions that ask for a quantity: a sentence with a number answers them better. */
 const ASKS_NUMBER = /\b(how (?:many|much|long|often|large|big|small|fast|far|old)|what (?:percentage|proportion|fraction|number|concentration|temperature|size|length|amount|dose|ratio|rate)|at what (?:\w+ )?(?:temperature|concentration|time|age|dose|rate))\b/i;
 /**
- * Words that rank ("which strain has the largest copy number", "compacts most quickly"): a question asking for
- * the top or bottom of a comparison is answered by the sentence that compares, which often shares few other words.
+ * A question asking for the top or bottom of a comparison ("which strain has the largest copy number",
+ * "compacts most quickly") is answered by the sentence that compares, which often shares few other words.
+ * The question must ask with a superlative; the sentence may answer with one or a comparative ("greater").
  */
+const ASKS_RANK = /\b(?:most|least|best|worst|highest|lowest|largest|smallest|greatest|fewest|fastest|slowest|strongest|weakest|longest|shortest|earliest|biggest|quickest|maximum|maximal|minimum|minimal)\b/i;
+/** Phrases that use those words without ranking anything ("at least one", "most likely", "most of them"). */
+const NOT_RANKING = /\b(?:at (?:least|most)|most (?:likely|of)|least (?:one|once))\b/gi;
 const RANKS = /\b(?:most|least|best|worst|highest|lowest|largest|smallest|greatest|fewest|fastest|slowest|strongest|weakest|longest|shortest|earliest|biggest|quickest|maximum|maximal|minimum|minimal|greater|higher|lower|larger|smaller|faster|slower|stronger|weaker)\b/i;
 /** Units a question may name ("in nm", "%", "°C"): a sentence quoting that unit is the one asked for. */
 const UNITS = /(%|°\s?c|ºc|\b(?:[kmµnp]?m|[mµn]?g|[mµn]?l|kda|bp|kb|nt|aa|h|hr|hrs|hours?|min|minutes?|s|sec|days?|weeks?|years?|fold|x)\b)/giu;
@@ -90,7 +94,7 @@ export function extractiveAnswer(fullQuestion: string, evidence: Evidence[], opt
   // "What does REML stand for?": the sentence that defines the acronym, "restricted maximum likelihood (REML)", answers it.
   const acronyms = [...question.matchAll(/\b(\p{Lu}[\p{Lu}\p{N}]+)\b/gu)].map((m) => m[1]);
   const asksNumber = ASKS_NUMBER.test(question);
-  const asksRank = RANKS.test(question);
+  const asksRank = ASKS_RANK.test(question.replace(NOT_RANKING, ' '));
   const units = new Set([...question.matchAll(UNITS)].map((m) => m[1].toLowerCase().replace(/\s/g, '')));
   const scored: { c: Candidate; coverage: number }[] = [];
   if (totalWeight > 0) {
@@ -105,9 +109,10 @@ export function extractiveAnswer(fullQuestion: string, evidence: Evidence[], opt
       let coverage = w / totalWeight;
       if (acronyms.some((a) => c.text.includes(`(${a})`))) coverage += 0.5;
       if (asksNumber && /\d/.test(c.text)) coverage += 0.1;
-      if (asksRank && RANKS.test(c.text)) coverage += 0.15;
       if (units.size && [...c.text.matchAll(UNITS)].some((m) => units.has(m[1].toLowerCase().replace(/\s/g, '')))) coverage += 0.1;
-      if (coverage >= minCoverage && hits >= Math.min(2, qTerms.size)) scored.push({ c, coverage });
+      // Ranking words order the sentences that hold the question; they never make one hold it.
+      const rank = asksRank && RANKS.test(c.text.replace(NOT_RANKING, ' ')) ? 0.15 : 0;
+      if (coverage >= minCoverage && hits >= Math.min(2, qTerms.size)) scored.push({ c, coverage: coverage + rank });
     });
   }
   // Best coverage first; ties go to the better-ranked evidence.

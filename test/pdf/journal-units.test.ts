@@ -79,7 +79,11 @@ describe('subheads in a font of their own under body size (Science)', () => {
         top = lines(page, regular, [...body('the sequencing', 4), 'and the cells we sorted were compared with the'], 72, top + 11, 8.7, 10.5) + 8;
         // The same look where the text above stops mid-sentence: a label caught in the flow, not a section.
         runs(page, [['Expanded clones of other diseases', bold, 8.2]], 72, top);
-        lines(page, regular, body('the clones', 4), 72, top + 11, 8.7, 10.5);
+        top = lines(page, regular, body('the clones', 4), 72, top + 11, 8.7, 10.5) + 8;
+        // A table's header row over its first row: cells side by side, not a subhead.
+        runs(page, [['Start date in Semester One', bold, 8.2]], 72, top);
+        runs(page, [['Start date in Semester Two', bold, 8.2]], 330, top);
+        lines(page, regular, body('the dates', 3), 72, top + 11, 8.7, 10.5);
       },
     ]);
     const m = await parsePdf(pdf, 'science-subheads.pdf');
@@ -87,6 +91,7 @@ describe('subheads in a font of their own under body size (Science)', () => {
     expect(m.units.find((u) => u.text.startsWith('Line 1 about the infection'))?.section).toEqual(['Increased killer cells in infected patients']);
     expect(m.units.find((u) => u.text.startsWith('Line 1 about the sequencing'))?.section).toEqual(['Commonality of the killer cells']);
     expect(m.units.find((u) => u.text.includes('Expanded clones'))?.kind).toBe('paragraph');
+    expect(m.units.find((u) => u.text.includes('Semester One'))?.kind).not.toBe('heading');
   });
 });
 

@@ -103,6 +103,14 @@ describe('levels of unnumbered headings', () => {
     return heads.map((x) => [x.text, x.level]);
   };
 
+  it('keeps a chapter\'s closing summary in its chapter, and a subhead inside a numbered section under it', () => {
+    const n = (text: string, size: number, number: string): Block => ({ ...h(text, size), number });
+    expect(levels([n('2 Methods', 14, '2'), n('2.1 Data', 12, '2.1'), h('Summary', 12), n('3 Results', 14, '3')]).map(([, level]) => level)).toEqual([1, 2, 2, 1]);
+    // Set near the size of the numbered sections, yet inside "5 Fair Value": a level under it.
+    const nonrecurring = { ...h('Nonrecurring measurements', 10, 'r'), subhead: true };
+    expect(levels([n('5 Fair Value', 10, '5'), nonrecurring, n('6 Leases', 10, '6')]).map(([, level]) => level)).toEqual([1, 2, 1]);
+  });
+
   it('puts an abstract set smaller than the sections beside them, not under the title or a subsection (AAAI)', () => {
     expect(levels([h('Reading Long Papers Offline', 14.3), h('Abstract', 10), h('Introduction', 12), h('Setup', 10.9), h('Conclusion', 12)])).toEqual([
       ['Reading Long Papers Offline', 1],
@@ -114,13 +122,17 @@ describe('levels of unnumbered headings', () => {
   });
 
   it('ranks named sections in one style alike though one is in capitals', () => {
-    expect(levels([h('Introduction', 11), h('Mutant larvae are sensitive', 11), h('DISCUSSION', 11), h('Acknowledgments', 11), h('Materials and Methods', 11)])).toEqual([
+    // The subhead as heading-style.ts marks it: in the named sections' style, not itself a section name.
+    const mutant = { ...h('Mutant larvae are sensitive', 11), subhead: true };
+    expect(levels([h('Introduction', 11), mutant, h('DISCUSSION', 11), h('Acknowledgments', 11), h('Materials and Methods', 11)])).toEqual([
       ['Introduction', 1],
       ['Mutant larvae are sensitive', 2],
       ['DISCUSSION', 1],
       ['Acknowledgments', 1],
       ['Materials and Methods', 1],
     ]);
+    // One named section in capitals lifts neither the others nor the unnamed sections of its style.
+    expect(levels([h('ABSTRACT', 11), h('Introduction', 11), h('Our Approach', 11), h('Experiments', 11), h('Conclusion', 11)]).map(([, level]) => level)).toEqual([1, 1, 1, 1, 1]);
     // A subhead found by its place, in a font of its own as large as the sections (JCS), sits under them.
     const cloning = { ...h('Cloning of the gene', 10, 'r'), subhead: true };
     expect(levels([h('Results', 10), cloning, h('Discussion', 10), h('Localization in the Golgi', 10, 'r')]).map(([, level]) => level)).toEqual([1, 2, 1, 1]);

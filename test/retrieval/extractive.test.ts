@@ -59,6 +59,13 @@ describe('extractive answers quote whole sentences the question picks', () => {
     expect(a.text).toContain('Supercoiled DNA');
   });
 
+  it('does not take "at least" or "most likely" for a question about a ranking', () => {
+    const a = extractiveAnswer('How many organisations does the report introduce in detail (at least one paragraph)?', [
+      spanned(1, ['The report introduces six organisations in detail on page 4.', 'The report shows that most organisations introduced in the report grew in detail.']),
+    ], { maxSentences: 1 });
+    expect(a.text).toContain('six organisations');
+  });
+
   it('does not quote a sentence cut at the start of a unit or by the budget', () => {
     const a = extractiveAnswer('Which optimizer minimises the profiled deviance?', [
       ev(1, 'optimizer minimises the profiled deviance in every fit of the model. The bobyqa optimizer minimises the profiled deviance …'),
