@@ -82,6 +82,10 @@ describe.skipIf(!hasChromium || !existsSync(PAPER))('app (web mode, real service
     await link.click();
     await expect.poll(scrollTop).not.toBe(before);
     await page.locator(`wk-ask .cite[data-cite="${cited.n}"]`).first().click();
+    // Each evidence item is headed by its own (deepest) section; the whole path is its tooltip.
+    const head = page.locator(`wk-evidence .item[data-rank="${item.rank}"] .section`);
+    expect(await head.textContent()).toBe(item.section.at(-1) ?? item.kind);
+    expect(await head.getAttribute('title')).toBe(item.section.join(' › '));
 
     // Question first in the picture: the panel had scrolled to the end of the answer.
     await page.locator('wk-ask .turns').evaluate((el) => void ((el as { scrollTop: number }).scrollTop = 0));

@@ -85,7 +85,7 @@ export class EvidenceList extends LitElement {
     return html`<li>
       <button class="item" data-unit-id=${e.unitId} data-rank=${e.rank} aria-pressed=${String(e.unitId === this.activeUnit)}
         @click=${() => this.pick(e)} aria-label="Evidence ${e.rank}, page ${e.page}${e.label ? `, ${e.label}` : ''}">
-        <div class="head"><span class="rank">[${e.rank}]</span><span class="section">${e.section.join(' › ') || e.kind}</span><span>p. ${e.page}</span>${e.imageDataUrl ? html`<span class="seen" title="The model read this crop as an image">image</span>` : ''}</div>
+        <div class="head"><span class="rank">[${e.rank}]</span><span class="section" title=${e.section.join(' › ')}>${e.section.at(-1) ?? e.kind}</span><span>p. ${e.page}</span>${e.imageDataUrl ? html`<span class="seen" title="The model read this crop as an image">image</span>` : ''}</div>
         ${thumb ? html`<img src=${thumb} alt=${e.label ?? `${e.kind} on page ${e.page}`} />` : ''}
         <div class="text">${e.label ? html`<strong>${e.label}.</strong> ` : ''}${text}</div>
       </button>
