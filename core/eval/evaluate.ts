@@ -124,7 +124,6 @@ export async function evaluateSet(set: QuestionSet, options: EvalOptions): Promi
         .filter((ws) => ws.size >= 5);
       const quotes = [...answer.text.matchAll(/“([^”]+)”/g)].map((m) => new Set(wordsOf(m[1])));
       const holdsGold = (texts: ReadonlySet<string>[]) => goldSentences.some((g) => texts.some((ws) => coverage(g, ws) >= PASSAGE_HIT_COVERAGE));
-      const fedSentences = fed.evidence.map((e) => new Set(wordsOf(e.text)));
       const r: QuestionResult = {
         id: q.id,
         evidence: fed.evidence.map((e) => ({ rank: e.rank, kind: e.kind, page: e.page, text: e.text, score: e.score, bbox: e.bbox })),
@@ -142,7 +141,7 @@ export async function evaluateSet(set: QuestionSet, options: EvalOptions): Promi
         unbudgeted: { pageHit: rankedHits.pageHit, passageHit: rankedHits.passageHit },
         unresolvedPassages: gold.unresolvedPassages,
         citationLines,
-        quoteHit: holdsGold(fedSentences) ? holdsGold(quotes) : null,
+        quoteHit: goldSentences.length && holdsGold(fed.evidence.map((e) => new Set(wordsOf(e.text)))) ? holdsGold(quotes) : null,
         goldWithoutText,
       };
       results.push(r);
@@ -208,6 +207,7 @@ export function summarize(results: QuestionResult[]): Summary {
     bySource[s] = { n: rs.length, pageRecall5: rate(rs, (r) => r.pageHit[5]) };
   }
   const ms = results.map((r) => r.ms).sort((a, b) => a - b);
+  const quoted = results.filter((r) => r.quoteHit !== null);
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
   return {
     questions: results.length,
@@ -222,7 +222,7 @@ export function summarize(results: QuestionResult[]): Summary {
     meanTokens: Math.round(mean(results.map((r) => r.tokens))),
     maxTokens: Math.max(0, ...results.map((r) => r.tokens)),
     citationLines: spread(results.flatMap((r) => r.citationLines)),
-    quoteHit: { n: results.filter((r) => r.quoteHit !== null).length, rate: rate(results.filter((r) => r.quoteHit !== null), (r) => r.quoteHit === true) },
+    quoteHit: { n: quoted.length, rate: rate(quoted, (r) => r.quoteHit === true) },
     meanMs: round(mean(ms), 2),
     p95Ms: round(ms[Math.min(ms.length - 1, Math.floor(ms.length * 0.95))] ?? 0, 2),
     unresolvedPassages: results.reduce((a, r) => a + r.unresolvedPassages, 0),

@@ -86,13 +86,13 @@ const ENDS_SENTENCE = /[.!?)\]]["'”’]?[\d,–-]*$/;
  * column), right over a body-font paragraph that starts at the same edge, its lines stacked (cells of a header
  * row stand side by side).
  */
-function subheadInOwnFont(blocks: readonly Block[], b: Block, stats: TextStats): boolean {
+function subheadInOwnFont(blocks: readonly Block[], i: number, stats: TextStats): boolean {
+  const b = blocks[i];
   if (b.font === stats.bodyFont || stats.monoFonts?.has(b.font) || b.lines.length > 2) return false;
   if (b.lines.some((l, k) => k > 0 && l.bbox[1] < b.lines[k - 1].bbox[3] - 1)) return false;
   if (b.size < stats.bodySize - 1 || b.size >= stats.bodySize + 0.5) return false;
   const n = b.text.split(' ').length;
   if (n < 2 || n > 16 || /[.:;,-]$/.test(b.text) || !/^\p{Lu}/u.test(b.text) || !wordy(b.text) || referenceEntry(b.text)) return false;
-  const i = blocks.indexOf(b);
   const next = blocks.slice(i + 1).find((x) => x.column === b.column);
   if (!next || next.kind !== 'paragraph' || next.font !== stats.bodyFont || next.lines.length < 2) return false;
   const gap = blockTop(next) - blockBottom(b);
@@ -100,6 +100,16 @@ function subheadInOwnFont(blocks: readonly Block[], b: Block, stats: TextStats):
   if (Math.abs(next.lines[0].bbox[0] - b.lines[0].bbox[0]) > 2 * stats.bodySize) return false;
   const prev = blocks.slice(0, i).reverse().find((x) => x.column === b.column);
   return !prev || prev.kind !== 'paragraph' || ENDS_SENTENCE.test(prev.text);
+}
+
+/** Makes a block a heading with its number and label; `subhead`: found as one (it ranks under the named sections). */
+export function markHeading(b: Block, subhead = false): Block {
+  const info = headingInfo(b.text);
+  b.kind = 'heading';
+  if (subhead) b.subhead = true;
+  b.number = info.number;
+  if (info.number) b.label = `Section ${info.number}`;
+  return b;
 }
 
 /** How a paper's history, editor or licence is announced ("Received: ...", "Published April 24, 2024.", "© The Author(s)"). */
@@ -142,7 +152,7 @@ function notTitle(b: Block, stats: TextStats): boolean {
  */
 export function classifyBlocks(blocks: Block[], stats: TextStats, pageHeight: number, outlineTitles: ReadonlySet<string> = new Set()): void {
   const edges = columnEdges(blocks.flatMap((b) => b.lines));
-  for (const b of blocks) {
+  for (const [i, b] of blocks.entries()) {
     if (b.kind !== 'paragraph') continue;
     // An issue's date over a one-page excerpt is a running head that repetition cannot reveal.
     if (DATE_ONLY.test(b.text.trim())) continue;
@@ -152,13 +162,9 @@ export function classifyBlocks(blocks: Block[], stats: TextStats, pageHeight: nu
     const foot = b === blocks[blocks.length - 1] && top > pageHeight * 0.9 && headingInfo(b.text).number !== undefined;
     const inOutline = !foot && outlineTitles.size > 0 && !notTitle(b, stats) && b.lines.length <= 3 && b.text.length <= 200 && (outlineTitles.has(simplifyTitle(b.text)) || outlineTitles.has(simplifyTitle(headingInfo(b.text).title)));
     const heading = !inOutline && !foot && looksLikeHeading(b, stats);
-    const subhead = !inOutline && !foot && !heading && subheadInOwnFont(blocks, b, stats);
+    const subhead = !inOutline && !foot && !heading && subheadInOwnFont(blocks, i, stats);
     if (inOutline || heading || subhead) {
-      b.kind = 'heading';
-      if (subhead) b.subhead = true;
-      const info = headingInfo(b.text);
-      b.number = info.number;
-      if (info.number) b.label = `Section ${info.number}`;
+      markHeading(b, subhead);
       continue;
     }
     if (publisherNote(b, stats, top > pageHeight * 0.85)) {

@@ -65,12 +65,27 @@ function bodyStarts(b: Block): boolean {
 const top = blockTop;
 const bottom = blockBottom;
 
-/** Single-line blocks sharing one visual line. */
-function sameLine(a: Block, b: Block): boolean {
-  if (a.lines.length !== 1 || b.lines.length !== 1) return false;
-  const [la, lb] = [a.lines[0], b.lines[0]];
+/** Two lines on one visual line: their heights overlap by more than 40% of the shorter's. */
+function onOneLine(la: Line, lb: Line): boolean {
   const overlap = Math.min(la.bbox[3], lb.bbox[3]) - Math.max(la.bbox[1], lb.bbox[1]);
   return overlap > 0.4 * Math.min(la.bbox[3] - la.bbox[1], lb.bbox[3] - lb.bbox[1]);
+}
+
+/** `right` starts at most two ems after `left` ends: an ORCID badge between a name and the next leaves about one and a half. */
+function closeAfter(left: Line, right: Line): boolean {
+  const gap = right.bbox[0] - left.bbox[2];
+  return gap >= -1 && gap <= 2 * Math.max(left.size, right.size);
+}
+
+/** Pieces of one visual line as one line, their runs left to right. */
+function joined(pieces: readonly Line[]): Line {
+  const items = pieces.flatMap((l) => l.items).sort((x, y) => x.x0 - y.x0);
+  return { ...makeLine(items), column: pieces[0].column };
+}
+
+/** Single-line blocks sharing one visual line. */
+function sameLine(a: Block, b: Block): boolean {
+  return a.lines.length === 1 && b.lines.length === 1 && onOneLine(a.lines[0], b.lines[0]);
 }
 
 const isText = (b: Block): boolean => (b.kind === 'heading' || b.kind === 'paragraph') && !b.region && b.lines.length > 0;
@@ -80,14 +95,9 @@ const isText = (b: Block): boolean => (b.kind === 'heading' || b.kind === 'parag
  * to right, whatever order layout gave them) are joined into one line; null when they are not such pieces.
  */
 function mergeLine(parts: Block[]): Block | null {
-  const sorted = [...parts].sort((a, b) => a.lines[0].bbox[0] - b.lines[0].bbox[0]);
-  for (let i = 1; i < sorted.length; i++) {
-    const gap = sorted[i].lines[0].bbox[0] - sorted[i - 1].lines[0].bbox[2];
-    // Up to two ems: an ORCID badge between a name and the next leaves about one and a half.
-    if (gap < -1 || gap > 2 * Math.max(sorted[i].size, sorted[i - 1].size)) return null;
-  }
-  const items = sorted.flatMap((p) => p.lines[0].items).sort((x, y) => x.x0 - y.x0);
-  const line: Line = { ...makeLine(items), column: sorted[0].lines[0].column };
+  const sorted = parts.map((p) => p.lines[0]).sort((a, b) => a.bbox[0] - b.bbox[0]);
+  if (sorted.some((l, i) => i > 0 && !closeAfter(sorted[i - 1], l))) return null;
+  const line = joined(sorted);
   // A heading stays one; a byline made of heading-looking pieces is put right by the caller.
   return toBlock(parts.some((p) => p.kind === 'heading') ? 'heading' : 'paragraph', [line], parts[0].page);
 }
@@ -101,11 +111,8 @@ const AFFILIATION_MARKS = /^(?:,|\d{1,2}(?:[,*∗†‡§¶✉]|$)|[*∗†‡§
  * C. Geck"). Other text can come that close across a gutter (a sidebar's e-mail address beside a highlight).
  */
 function linePieces(a: Line, b: Line, titleSize: number): boolean {
-  const overlap = Math.min(a.bbox[3], b.bbox[3]) - Math.max(a.bbox[1], b.bbox[1]);
-  if (overlap <= 0.4 * Math.min(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1])) return false;
   const [left, right] = a.bbox[0] <= b.bbox[0] ? [a, b] : [b, a];
-  const gap = right.bbox[0] - left.bbox[2];
-  if (gap < -1 || gap > 2 * Math.max(a.size, b.size)) return false;
+  if (!onOneLine(a, b) || !closeAfter(left, right)) return false;
   return Math.min(a.size, b.size) >= titleSize - 0.5 || AFFILIATION_MARKS.test(right.text.trim());
 }
 
@@ -157,7 +164,7 @@ function joinVisualLines(group: Block[], pieces: (a: Line, b: Line) => boolean):
     else rows.push([l]);
   }
   const lines = rows
-    .map((r) => (r.length > 1 ? { ...makeLine(r.flatMap((l) => l.items).sort((x, y) => x.x0 - y.x0)), column: r[0].column } : r[0]))
+    .map((r) => (r.length > 1 ? joined(r) : r[0]))
     .sort((a, b) => a.baseline - b.baseline || a.bbox[0] - b.bbox[0]);
   return toBlock(group.some((g) => g.kind === 'heading') ? 'heading' : 'paragraph', lines, group[0].page);
 }

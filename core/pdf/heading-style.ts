@@ -5,7 +5,7 @@
  * style for its headings: blocks set wholly in the font and size of its named section headings, after the
  * first of them, are headings too, and a named section over its first subhead in one block is split.
  */
-import { headingInfo, sectionName, wordy } from './classify.js';
+import { markHeading, sectionName, wordy } from './classify.js';
 import { simplifyTitle } from './normalize.js';
 import { toBlock, TITLE_START, type TextStats } from './paragraphs.js';
 import { referenceEntry } from './reference-entry.js';
@@ -33,15 +33,6 @@ function pointsElsewhere(b: Block, outline: readonly { page: number; key: string
   return entries.length > 0 && !entries.some((o) => o.page === 0 || o.page === b.page || o.page === b.page - 1);
 }
 
-function asHeading(b: Block, subhead: boolean): Block {
-  const info = headingInfo(b.text);
-  b.kind = 'heading';
-  if (subhead) b.subhead = true;
-  b.number = info.number;
-  if (info.number) b.label = `Section ${info.number}`;
-  return b;
-}
-
 /**
  * `outline`: the PDF outline's titles (simplified) and the pages they point to. Words that name an outline
  * entry pointing to another page are not that section (Cell Press's "STAR★Methods" pointer box on the page
@@ -62,8 +53,8 @@ export function headingsInNamedStyle(blocks: Block[], stats: TextStats, outline:
     }
     const [top, ...rest] = b.lines;
     if (rest.length && sectionName(top.text)) {
-      out.push(asHeading(toBlock('heading', [top], b.page), false), asHeading(toBlock('heading', rest, b.page), true));
-    } else out.push(b.kind === 'heading' ? b : asHeading(b, true));
+      out.push(markHeading(toBlock('heading', [top], b.page), false), markHeading(toBlock('heading', rest, b.page), true));
+    } else out.push(b.kind === 'heading' ? b : markHeading(b, true));
   }
   return out;
 }

@@ -96,9 +96,10 @@ const FRONT_HEADING = /^(?:abstract|author summary|summary)[.:]?$/i;
 function liftFrontHeadings(headings: readonly Block[]): void {
   for (let i = 0; i < headings.length; i++) {
     const h = headings[i];
-    if (h.number || !FRONT_HEADING.test(h.text.trim())) continue;
-    // Only the paper's own abstract: a chapter's closing "Summary" after its numbered sections stays in the chapter.
-    if (headings.slice(0, i).some((x) => x.number !== undefined || (sectionName(x.text) && !FRONT_HEADING.test(x.text.trim())))) break;
+    const front = !h.number && FRONT_HEADING.test(h.text.trim());
+    // Only the paper's own abstract: past the first body section (a chapter's closing "Summary") nothing moves.
+    if (!front && (h.number !== undefined || sectionName(h.text))) break;
+    if (!front) continue;
     const next = headings.slice(i + 1).find((n) => n.number !== undefined || sectionName(n.text));
     if (next?.level !== undefined && h.level !== undefined && next.level < h.level) h.level = next.level;
   }

@@ -34,10 +34,11 @@ const ASKS_NUMBER = /\b(how (?:many|much|long|often|large|big|small|fast|far|old
  * "compacts most quickly") is answered by the sentence that compares, which often shares few other words.
  * The question must ask with a superlative; the sentence may answer with one or a comparative ("greater").
  */
-const ASKS_RANK = /\b(?:most|least|best|worst|highest|lowest|largest|smallest|greatest|fewest|fastest|slowest|strongest|weakest|longest|shortest|earliest|biggest|quickest|maximum|maximal|minimum|minimal)\b/i;
+const SUPERLATIVES = 'most|least|best|worst|highest|lowest|largest|smallest|greatest|fewest|fastest|slowest|strongest|weakest|longest|shortest|earliest|biggest|quickest|maximum|maximal|minimum|minimal';
+const ASKS_RANK = new RegExp(`\\b(?:${SUPERLATIVES})\\b`, 'i');
+const RANKS = new RegExp(`\\b(?:${SUPERLATIVES}|greater|higher|lower|larger|smaller|faster|slower|stronger|weaker)\\b`, 'i');
 /** Phrases that use those words without ranking anything ("at least one", "most likely", "most of them"). */
 const NOT_RANKING = /\b(?:at (?:least|most)|most (?:likely|of)|least (?:one|once))\b/gi;
-const RANKS = /\b(?:most|least|best|worst|highest|lowest|largest|smallest|greatest|fewest|fastest|slowest|strongest|weakest|longest|shortest|earliest|biggest|quickest|maximum|maximal|minimum|minimal|greater|higher|lower|larger|smaller|faster|slower|stronger|weaker)\b/i;
 /** Units a question may name ("in nm", "%", "°C"): a sentence quoting that unit is the one asked for. */
 const UNITS = /(%|°\s?c|ºc|\b(?:[kmµnp]?m|[mµn]?g|[mµn]?l|kda|bp|kb|nt|aa|h|hr|hrs|hours?|min|minutes?|s|sec|days?|weeks?|years?|fold|x)\b)/giu;
 
